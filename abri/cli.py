@@ -32,6 +32,31 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """`make demo`: every stage that exists, on the embedded demo city."""
+    from synthetic.simulate import simulate
+
+    paths = Paths.from_env(args.home)
+    print("Abri — démonstration de bout en bout sur la ville fictive")
+    print("Étape 1/1 : ville de démonstration (~20 000 ménages locataires, 36 mois d'extraits)")
+    if paths.landing.exists() and any(paths.landing.iterdir()):
+        print(f"  Extraits déjà présents dans {paths.landing} : réutilisés "
+              "(supprimez ce dossier pour les reconstruire).")
+    else:
+        summary = simulate(paths.home, scale="demo", months=36, seed=args.seed, progress=True)
+        for line in summary.lines():
+            print("  " + line)
+    print()
+    print("Ce que vous avez :")
+    print(f"  - {paths.landing}/<source>/<AAAA-MM>.<csv|parquet> : les extraits mensuels des 8 partenaires")
+    print(f"  - {paths.resend} : deux livraisons corrigées, renvoyées plus tard par un partenaire")
+    print(f"  - {paths.truth} : la vérité terrain (risque exact à 12 mois), réservée aux tests et benchmarks")
+    print("  - docs/data-contract.md : le contrat des données, docs/demo-city.md : comment la ville est simulée")
+    print("Prochaines étapes du projet (pas encore livrées) : ingestion (Dagster, DuckDB), indicateurs,")
+    print("modèle LightGBM, audit d'équité, tableau de bord Streamlit.")
+    return 0
+
+
 def _contract_doc(args: argparse.Namespace) -> int:
     from features.contract import render_markdown
 
@@ -57,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="replace existing extracts")
     s.add_argument("--quiet", action="store_true", help="no progress bars")
     s.set_defaults(func=_simulate)
+
+    d = sub.add_parser("demo", help="run every stage that exists on the demo city (make demo)")
+    d.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
+    d.add_argument("--seed", type=int, default=42)
+    d.set_defaults(func=_demo)
 
     c = sub.add_parser("contract-doc", help="write docs/data-contract.md from the source contract")
     c.add_argument("--out", default="docs/data-contract.md")

@@ -486,7 +486,8 @@ class Observer:
             order = np.sort(np.concatenate([np.arange(len(df)), dup]), kind="stable")
             df = df.iloc[order].reset_index(drop=True)
         bad = np.nonzero(r.random(len(df)) < imp.malformed_rate)[0]
-        candidates = [c for c in src.columns if c.role != "identity"]
+        # a defect must break the contract: a null in an optional text column would not
+        candidates = [c for c in src.columns if c.role != "identity" and (c.required or c.dtype != "string")]
         for i in bad:
             col = candidates[int(r.integers(0, len(candidates)))]
             kind, value = _malformed_value(src, col, r)
