@@ -46,6 +46,27 @@ def iris_codes(arr: int) -> tuple[list[str], int]:
     return codes, n_qpv
 
 
+class Columns(dict):
+    """Households as named numpy arrays: cheap to index every month, unlike a DataFrame."""
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame) -> Columns:
+        return cls({c: df[c].to_numpy(dtype=object if df[c].dtype.kind in "OUT" or str(df[c].dtype) in ("str", "string") else None)
+                    for c in df.columns})
+
+    def __len__(self) -> int:
+        return len(next(iter(self.values()))) if dict.__len__(self) else 0
+
+    def take(self, idx) -> Columns:
+        return Columns({k: v[idx] for k, v in self.items()})
+
+    def concat(self, other: Columns) -> Columns:
+        return Columns({k: np.concatenate([v, other[k]]) for k, v in self.items()})
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(dict(self))
+
+
 class NamePools:
     """French names and streets from Faker's fr_FR lists, sampled with numpy (fast, seeded)."""
 

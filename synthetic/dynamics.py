@@ -193,17 +193,26 @@ def _transitions(d: Dynamics, g: int, s: int, august: bool, contacted: bool) -> 
 
 
 @lru_cache(maxsize=4)
+def _rows(d: Dynamics) -> dict[tuple[int, int, int], list[tuple[tuple[int, int], float]]]:
+    """Every (variant, profile, live state) -> sorted [((next state, reason), prob)]."""
+    rows = {}
+    for v in range(4):
+        contacted, august = bool(v // 2), bool(v % 2)
+        for g in range(N_PROFILES):
+            for s in range(N_LIVE):
+                rows[v, g, s] = sorted(_transitions(d, g, s, august, contacted).items())
+    return rows
+
+
+@lru_cache(maxsize=4)
 def transition_matrices(d: Dynamics = Dynamics()) -> np.ndarray:
     """T[variant, profile, from, to]; variant = 2*contacted + august. Rows sum to 1."""
     T = np.zeros((4, N_PROFILES, N_STATES, N_STATES))
-    for variant in range(4):
-        contacted, august = bool(variant // 2), bool(variant % 2)
-        for g in range(N_PROFILES):
-            for s in range(N_LIVE):
-                for (s2, _reason), prob in _transitions(d, g, s, august, contacted).items():
-                    T[variant, g, s, s2] += prob
-            T[variant, g, JUDGMENT, JUDGMENT] = 1.0
-            T[variant, g, EXIT, EXIT] = 1.0
+    for (v, g, s), row in _rows(d).items():
+        for (s2, _reason), prob in row:
+            T[v, g, s, s2] += prob
+    T[:, :, JUDGMENT, JUDGMENT] = 1.0
+    T[:, :, EXIT, EXIT] = 1.0
     T.setflags(write=False)
     return T
 
@@ -234,12 +243,7 @@ def risk_within(d: Dynamics, horizon: int = 12) -> np.ndarray:
 def sampler(d: Dynamics = Dynamics()):
     """Sparse cumulative tables for fast sampling, built from the same transitions as
     `transition_matrices`: (next_state, reason, cumprob), each [variant, profile, state, K]."""
-    rows = {}
-    for v in range(4):
-        contacted, august = bool(v // 2), bool(v % 2)
-        for g in range(N_PROFILES):
-            for s in range(N_LIVE):
-                rows[v, g, s] = sorted(_transitions(d, g, s, august, contacted).items())
+    rows = _rows(d)
     k = max(len(r) for r in rows.values())
     shape = (4, N_PROFILES, N_STATES, k)
     nxt = np.zeros(shape, dtype=np.int16)

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from features.contract import SOURCES, Source
 from synthetic import dynamics as dyn
+from synthetic.city import Columns
 
 JOB_LOSS, SEPARATION, ILLNESS, BENEFIT_SUSPENSION, RENT_RISE = range(5)
 SHOCK_NAMES = ("perte_emploi", "separation", "maladie", "suspension_prestation", "hausse_loyer")
@@ -120,7 +121,7 @@ class Observer:
                 self.scheduled.append(pd.DataFrame({"row": rows[m], "t": post[kind][m], "kind": kind}))
 
     # -- one window month -----------------------------------------------------------
-    def observe(self, t: int, month: pd.Period, hh: pd.DataFrame, prev: np.ndarray, state: np.ndarray,
+    def observe(self, t: int, month: pd.Period, hh: Columns, prev: np.ndarray, state: np.ndarray,
                 reason: np.ndarray, active: np.ndarray, leaving: np.ndarray) -> None:
         r = self.rng
         n = len(state)
@@ -131,10 +132,10 @@ class Observer:
         e1, a1, p1, l1 = (x.astype(int) for x in dyn.decode(np.where(now_live, state, 0)))
         judged = active & (state == dyn.JUDGMENT)
         snapshot = active & ~leaving
-        rent = hh["loyer"].to_numpy() * self.rent_mult
-        age = hh["age"].to_numpy()
-        couple = hh["composition"].isin(["couple_sans_enfant", "couple_avec_enfants", "autre"]).to_numpy()
-        caf = hh["allocataire_caf"].to_numpy()
+        rent = hh["loyer"] * self.rent_mult
+        age = hh["age"]
+        couple = np.isin(hh["composition"], ["couple_sans_enfant", "couple_avec_enfants", "autre"])
+        caf = hh["allocataire_caf"]
 
         # shocks: which life event, and what it changes in the partners' files
         onset = np.nonzero(was_live & now_live & (e0 == 0) & (e1 == 1))[0]
@@ -197,18 +198,18 @@ class Observer:
             self.procedure[i] = self.counters["procedure"]
         debt = np.where(kinds_a == "jugement", a1[idx], self.last_arrears[idx]).clip(min=1) * rent[idx]
         debt = np.round(debt * (1 + self.frac[idx] / 3), 2)
-        keep_alloc = hh["allocataire_caf"].to_numpy()[idx] & (r.random(len(idx)) < 0.8)
+        keep_alloc = hh["allocataire_caf"][idx] & (r.random(len(idx)) < 0.8)
         events = pd.DataFrame({
             "numero_procedure": [f"{month.year}-{p:07d}" for p in self.procedure[idx]],
             "type_evenement": kinds_a,
             "date_evenement": _days(month, r, len(idx)),
             "decision": decisions,
             "montant_dette": np.where(np.isin(kinds_a, ["commandement_payer", "assignation", "jugement"]), debt, np.nan),
-            "type_bailleur": hh["tenure"].to_numpy()[idx],
-            "numero_allocataire": np.where(keep_alloc, hh["numero_allocataire"].to_numpy()[idx], None),
-            "nom": hh["nom"].to_numpy()[idx],
-            "adresse": hh["adresse"].to_numpy()[idx],
-            "code_postal": hh["code_postal"].to_numpy()[idx],
+            "type_bailleur": hh["tenure"][idx],
+            "numero_allocataire": np.where(keep_alloc, hh["numero_allocataire"][idx], None),
+            "nom": hh["nom"][idx],
+            "adresse": hh["adresse"][idx],
+            "code_postal": hh["code_postal"][idx],
         })
         for k, dec in zip(kinds_a, decisions, strict=True):
             self.true_events[f"jugement_{dec}" if k == "jugement" else k] += 1
@@ -221,7 +222,7 @@ class Observer:
         grant = np.nonzero(was_live & (reason == dyn.FSL_GRANT))[0]
         refuse = np.nonzero(was_live & (a0 >= 1) & (p0 >= 1) & (reason != dyn.FSL_GRANT)
                             & (r.random(len(a0)) < 0.02))[0]
-        ids = hh["id_menage"].to_numpy()
+        ids = hh["id_menage"]
         for idx, accepted in ((grant, True), (refuse, False)):
             if not len(idx):
                 continue
@@ -254,10 +255,10 @@ class Observer:
         kind = ["impaye_facture"] * len(unpaid) + ["reduction_puissance"] * len(cut)
         df = pd.DataFrame({
             "fournisseur": np.array(SUPPLIERS)[self.supplier[idx]],
-            "ref_client": hh["ref_client_energie"].to_numpy()[idx],
-            "nom": self._typos(hh["nom"].to_numpy()[idx]),
-            "adresse": hh["adresse"].to_numpy()[idx],
-            "code_postal": hh["code_postal"].to_numpy()[idx],
+            "ref_client": hh["ref_client_energie"][idx],
+            "nom": self._typos(hh["nom"][idx]),
+            "adresse": hh["adresse"][idx],
+            "code_postal": hh["code_postal"][idx],
             "type_evenement": kind,
             "date_evenement": _days(month, r, len(idx)),
             "montant_impaye": np.where(np.array(kind) == "impaye_facture",
@@ -282,7 +283,7 @@ class Observer:
         idx = np.concatenate([p[0] for p in parts]).astype(np.int64)
         df = pd.DataFrame({
             "id_contact": [self._next("contact") for _ in idx],
-            "id_menage": hh["id_menage"].to_numpy()[idx],
+            "id_menage": hh["id_menage"][idx],
             "date_contact": _days(month, r, len(idx)),
             "type_contact": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
             "motif": np.concatenate([np.asarray(p[2], dtype=object) for p in parts]),
@@ -298,14 +299,14 @@ class Observer:
         self.fin_droits_due[ended] = NO_MONTH
         idx = np.concatenate([jobless, rights_end, back]).astype(np.int64)
         kinds = ["inscription"] * len(jobless) + ["fin_de_droits"] * len(rights_end) + ["reprise_emploi"] * len(back)
-        birth = hh["date_naissance"].to_numpy()[idx].astype("datetime64[D]")
+        birth = hh["date_naissance"][idx].astype("datetime64[D]")
         shift = (r.random(len(idx)) < self.imp.identity_typo_rate / 2).astype(int)
         df = pd.DataFrame({
-            "identifiant_ft": hh["identifiant_ft"].to_numpy()[idx],
-            "nom": self._typos(hh["nom"].to_numpy()[idx]),
-            "prenom": hh["prenom"].to_numpy()[idx],
+            "identifiant_ft": hh["identifiant_ft"][idx],
+            "nom": self._typos(hh["nom"][idx]),
+            "prenom": hh["prenom"][idx],
             "date_naissance": birth + shift.astype("timedelta64[D]"),
-            "code_postal": hh["code_postal"].to_numpy()[idx],
+            "code_postal": hh["code_postal"][idx],
             "type_evenement": kinds,
             "date_evenement": _days(month, r, len(idx)),
         })
@@ -314,60 +315,60 @@ class Observer:
     def _write_snapshots(self, t, month, hh, snapshot, now_live, e1, a1, p1, l1, judged, rent):
         r = self.rng
         idx = np.nonzero(snapshot)[0]
-        h = hh.iloc[idx]
+        h = hh.take(idx)
         first_day = month.to_timestamp()
         menages = pd.DataFrame({
-            "id_menage": h["id_menage"].to_numpy(),
+            "id_menage": h["id_menage"],
             "mois": first_day,
-            "numero_allocataire": h["numero_allocataire"].to_numpy(),
-            "ref_bail": h["ref_bail"].to_numpy(),
-            "nom": h["nom"].to_numpy(), "prenom": h["prenom"].to_numpy(),
-            "date_naissance": h["date_naissance"].to_numpy(),
-            "adresse": h["adresse"].to_numpy(), "telephone": h["telephone"].to_numpy(),
-            "code_postal": h["code_postal"].to_numpy(),
-            "arrondissement": h["arrondissement"].to_numpy().astype(np.int64),
-            "iris": h["iris"].to_numpy(), "qpv": h["qpv"].to_numpy(),
-            "statut_occupation": h["tenure"].to_numpy(), "bailleur": h["bailleur"].to_numpy(),
-            "loyer": np.round(rent[idx], 2), "surface": h["surface"].to_numpy(),
-            "nb_personnes": h["nb_personnes"].to_numpy().astype(np.int64),
-            "nb_enfants": h["nb_enfants"].to_numpy().astype(np.int64),
-            "composition": h["composition"].to_numpy(), "sexe": h["sexe"].to_numpy(),
-            "nationalite": h["nationalite"].to_numpy(), "handicap": h["handicap"].to_numpy(),
-            "date_entree": h["date_entree"].to_numpy(),
+            "numero_allocataire": h["numero_allocataire"],
+            "ref_bail": h["ref_bail"],
+            "nom": h["nom"], "prenom": h["prenom"],
+            "date_naissance": h["date_naissance"],
+            "adresse": h["adresse"], "telephone": h["telephone"],
+            "code_postal": h["code_postal"],
+            "arrondissement": h["arrondissement"].astype(np.int64),
+            "iris": h["iris"], "qpv": h["qpv"],
+            "statut_occupation": h["tenure"], "bailleur": h["bailleur"],
+            "loyer": np.round(rent[idx], 2), "surface": h["surface"],
+            "nb_personnes": h["nb_personnes"].astype(np.int64),
+            "nb_enfants": h["nb_enfants"].astype(np.int64),
+            "composition": h["composition"], "sexe": h["sexe"],
+            "nationalite": h["nationalite"], "handicap": h["handicap"],
+            "date_entree": h["date_entree"],
         })
         self._write("menages", month, menages)
 
         # CAF: allocataires
-        c = idx[hh["allocataire_caf"].to_numpy()[idx]]
-        h = hh.iloc[c]
+        c = idx[hh["allocataire_caf"][idx]]
+        h = hh.take(c)
         st = self.shock_type[c]
         live = now_live[c]
         suspended = (live & (p1[c] >= 2) & (l1[c] == 0) & (a1[c] >= 3)) | judged[c]
-        allowance = h["allocation_logement"].to_numpy() * np.where(st == BENEFIT_SUSPENSION, 0.5, 1.0)
+        allowance = h["allocation_logement"] * np.where(st == BENEFIT_SUSPENSION, 0.5, 1.0)
         allowance = np.where(suspended, 0.0, allowance)
-        low = h["income_class"].to_numpy() <= 1
-        rsa = h["rsa_base"].to_numpy()
+        low = h["income_class"] <= 1
+        rsa = h["rsa_base"]
         rsa = np.where(np.isin(st, [JOB_LOSS, SEPARATION]) & low, np.maximum(rsa, 450.0), rsa)
         rsa = np.where(st == BENEFIT_SUSPENSION, 0.0, rsa)
-        income = h["revenu_mensuel"].to_numpy() * np.select([np.isin(st, [JOB_LOSS, ILLNESS]), st == SEPARATION],
+        income = h["revenu_mensuel"] * np.select([np.isin(st, [JOB_LOSS, ILLNESS]), st == SEPARATION],
                                                             [0.6, 0.7], 1.0)
-        comp = h["composition"].to_numpy()
+        comp = h["composition"]
         situation = np.select(
             [comp == "famille_monoparentale", np.isin(comp, ["couple_sans_enfant", "couple_avec_enfants", "autre"]),
-             h["sexe"].to_numpy() == "F"], ["Parent isolé", "Couple", "Isolée"], "Isolé")
+             h["sexe"] == "F"], ["Parent isolé", "Couple", "Isolée"], "Isolé")
         event = np.where(self.caf_event_due[c] == t, "BAISSE_RESSOURCES", None)
         event = np.where((st == SEPARATION) & (self.shock_type[c] >= 0) & (r.random(len(c)) < 0.5)
                          & (event == None), "SEPARATION", event)  # noqa: E711
-        qf = np.digitize(h["revenu_par_uc"].to_numpy() / 1150, [0.8, 1.0, 1.6, 2.5])
-        kids = h["nb_enfants"].to_numpy()
-        al_type = np.where(h["tenure"].to_numpy() == "social", "APL", np.where(kids > 0, "ALF", "ALS"))
+        qf = np.digitize(h["revenu_par_uc"] / 1150, [0.8, 1.0, 1.6, 2.5])
+        kids = h["nb_enfants"]
+        al_type = np.where(h["tenure"] == "social", "APL", np.where(kids > 0, "ALF", "ALS"))
         caf = pd.DataFrame({
-            "numero_allocataire": h["numero_allocataire"].to_numpy(),
+            "numero_allocataire": h["numero_allocataire"],
             "mois_reference": first_day,
-            "type_al": np.where(h["allocation_logement"].to_numpy() > 0, al_type, None),
+            "type_al": np.where(h["allocation_logement"] > 0, al_type, None),
             "montant_al": np.round(allowance, 2),
             "montant_rsa": np.round(rsa, 2),
-            "aah": h["handicap"].to_numpy(),
+            "aah": h["handicap"],
             "nb_enfants": kids.astype(np.int64),
             "situation_familiale": situation,
             "tranche_qf": np.array(["QF1", "QF2", "QF3", "QF4", "QF5"])[qf],
@@ -380,7 +381,7 @@ class Observer:
         self._write("caf", month, caf)
 
         # social landlords: rent accounts of their tenancies
-        b = idx[(hh["tenure"].to_numpy()[idx] == "social") & self.delivers[idx]]
+        b = idx[(hh["tenure"][idx] == "social") & self.delivers[idx]]
         quittance = np.round(rent[b], 2)
         arrears = np.where(now_live[b], a1[b], self.last_arrears[b])
         solde = np.where(arrears > 0, np.round((arrears + self.frac[b]) * quittance, 2), 0.0)
@@ -388,8 +389,8 @@ class Observer:
         paid = np.round(np.maximum(0.0, quittance - (solde - prev)), 2)
         self.solde[b] = solde
         bail = pd.DataFrame({
-            "code_bailleur": hh["bailleur"].to_numpy()[b],
-            "ref_bail": hh["ref_bail"].to_numpy()[b],
+            "code_bailleur": hh["bailleur"][b],
+            "ref_bail": hh["ref_bail"][b],
             "mois": first_day,
             "quittance": quittance,
             "encaissement": paid,
@@ -525,46 +526,55 @@ def _days(month: pd.Period, r: np.random.Generator, k: int, first: int = 1, last
 
 
 def write_extract(src: Source, df: pd.DataFrame, path: Path) -> None:
-    """Write one extract exactly as the contract says the partner delivers it."""
+    """Write one extract exactly as the contract says the partner delivers it.
+
+    Cells holding a raw string in a typed column are injected defects: written as they are.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     if src.format == "parquet":
-        out = df.copy()
+        table = pa.Table.from_pandas(df, preserve_index=False)
         for c in src.columns:
             if c.dtype in ("date", "month"):
-                out[c.name] = pd.to_datetime(out[c.name], errors="coerce").dt.date
-        pq.write_table(pa.Table.from_pandas(out, preserve_index=False), path)
+                col = pa.array(pd.to_datetime(df[c.name], errors="coerce").astype("datetime64[s]"))
+                table = table.set_column(table.schema.get_field_index(c.name), c.name,
+                                         col.cast(pa.date32(), safe=False))
+        pq.write_table(table, path)
         return
     out = pd.DataFrame(index=df.index)
     for c in src.columns:
         v = df[c.name]
-        if v.dtype == object and c.dtype in ("float", "int", "date", "month", "bool") and \
-                v.map(lambda x: isinstance(x, str)).any():
-            out[c.name] = [_format_cell(src, c, x) for x in v]  # holds injected defects
-        elif c.dtype in ("date", "month"):
+        raw = None
+        if v.dtype == object and c.dtype != "string":
+            is_raw = v.map(lambda x: isinstance(x, str)).to_numpy(bool)
+            if is_raw.any():
+                raw, v = v[is_raw], v.mask(is_raw, None)
+        if c.dtype in ("date", "month"):
             fmt = src.month_format if c.dtype == "month" else src.date_format
-            out[c.name] = pd.to_datetime(v, errors="coerce").dt.strftime(fmt)
+            col = pd.to_datetime(v, errors="coerce").dt.strftime(fmt).to_numpy(dtype=object)
         elif c.dtype == "bool":
-            out[c.name] = np.where(v.isna(), None, np.where(v.astype(bool), "O", "N"))
+            col = np.where(v.isna(), None, np.where(v.fillna(False).astype(bool), "O", "N"))
         elif c.dtype == "float":
-            out[c.name] = pd.to_numeric(v, errors="coerce")
+            col = _format_floats(pd.to_numeric(v, errors="coerce").to_numpy(dtype=float), src.decimal)
         elif c.dtype == "int":
-            out[c.name] = pd.to_numeric(v, errors="coerce").astype("Int64")
+            col = pd.to_numeric(v, errors="coerce").astype("Int64").astype(str).replace("<NA>", None).to_numpy(dtype=object)
         else:
-            out[c.name] = v
+            col = v.to_numpy(dtype=object)
+        col = np.array(col, dtype=object)  # a writable copy
+        if raw is not None:
+            col[is_raw] = raw.to_numpy(dtype=object)
+        out[c.name] = col
     with open(path, "w", encoding=src.encoding, newline="") as f:
-        out.to_csv(f, sep=src.separator, decimal=src.decimal, float_format="%.2f", index=False,
-                   lineterminator="\n")
+        out.to_csv(f, sep=src.separator, index=False, lineterminator="\n")
 
 
-def _format_cell(src: Source, col, v) -> str:
-    if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    if isinstance(v, str):
-        return v
-    if col.dtype == "bool":
-        return "O" if bool(v) else "N"
-    if col.dtype in ("date", "month"):
-        return pd.Timestamp(v).strftime(src.month_format if col.dtype == "month" else src.date_format)
-    if col.dtype == "float":
-        return f"{float(v):.2f}".replace(".", src.decimal)
-    return str(int(v)) if col.dtype == "int" else str(v)
+def _format_floats(x: np.ndarray, decimal: str) -> np.ndarray:
+    """Two-decimal strings with the partner's decimal mark, vectorised; NaN -> None."""
+    if not len(x):
+        return np.empty(0, dtype=object)
+    cents = np.round(np.abs(np.nan_to_num(x)) * 100).astype(np.int64)
+    whole = (cents // 100).astype(str).astype(object)
+    frac = np.char.zfill((cents % 100).astype(str), 2).astype(object)
+    sign = np.where(x < 0, "-", "").astype(object)
+    out = sign + whole + decimal + frac
+    out[np.isnan(x)] = None
+    return out

@@ -18,7 +18,7 @@ import psutil
 from tqdm import tqdm
 
 from synthetic import dynamics as dyn
-from synthetic.city import NamePools, make_households
+from synthetic.city import Columns, NamePools, make_households
 from synthetic.extracts import Imperfections, Observer
 
 SCALES = {"demo": 20_000, "paris": 700_000}
@@ -98,7 +98,8 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
     contacted_ids = {m: set(ids) for m, ids in (outreach or {}).items()}
 
     pools = NamePools(seed)
-    hh = make_households(n, rng, first_number=1, entry_month=start, pools=pools, established=True)
+    hh = Columns.from_frame(make_households(n, rng, first_number=1, entry_month=start, pools=pools,
+                                            established=True))
     state = np.zeros(n, dtype=np.int16)
     judged_month = np.full(n, -1, dtype=np.int32)  # index into all_months
     leave_month = np.full(n, 10_000, dtype=np.int32)
@@ -106,7 +107,6 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
     observer = Observer(home, window=window, rng=np.random.default_rng(seed + 1),
                         imperfections=imperfections, progress=progress)
     truth_parts = []
-    hh_parts = [hh]
     population = []
 
     bar = tqdm(all_months, desc="Simulation", unit="mois", disable=not progress)
@@ -116,10 +116,10 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
         idx = np.nonzero(live)[0]
         contacted = None
         if str(month) in contacted_ids:
-            contacted = hh["id_menage"].to_numpy()[idx]
+            contacted = hh["id_menage"][idx]
             contacted = np.isin(contacted, list(contacted_ids[str(month)]))
         prev = state.copy()
-        new, why = dyn.step(state[idx], hh["profile"].to_numpy()[idx], month.month,
+        new, why = dyn.step(state[idx], hh["profile"][idx], month.month,
                             rng.random(len(idx)), tables, contacted)
         state[idx] = new
         reason = np.zeros(len(state), dtype=np.int8)
@@ -142,7 +142,7 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
                 "row": cohort,
                 "month": str(month),
                 "state": state[cohort],
-                "p_judgment_12m": R[month.month - 1, hh["profile"].to_numpy()[cohort], state[cohort]],
+                "p_judgment_12m": R[month.month - 1, hh["profile"][cohort], state[cohort]],
             }))
         active &= ~leaving
         # newcomers take the dwellings of those who left
@@ -150,8 +150,7 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
         if n_new:
             new_hh = make_households(n_new, rng, first_number=len(hh) + 1, entry_month=month + 1,
                                      pools=pools, established=False)
-            hh = pd.concat([hh, new_hh], ignore_index=True)
-            hh_parts.append(new_hh)
+            hh = hh.concat(Columns.from_frame(new_hh))
             state = np.concatenate([state, np.zeros(n_new, dtype=np.int16)])
             judged_month = np.concatenate([judged_month, np.full(n_new, -1, dtype=np.int32)])
             leave_month = np.concatenate([leave_month, np.full(n_new, 10_000, dtype=np.int32)])
@@ -161,7 +160,7 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
     observer.finish(hh)
 
     truth = _truth_table(truth_parts, hh, judged_month, all_months)
-    households_truth = hh.assign(
+    households_truth = hh.to_frame().assign(
         judgment_month=[str(all_months[j]) if j >= 0 else None for j in judged_month])
     truth_dir = home / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
@@ -173,7 +172,7 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
     years = months / 12
     window_judgments = int(sum(1 for j in judged_month if j >= 0 and window[0] <= all_months[j] <= window[-1]))
     mean_pop = float(np.mean([p for p, _ in population]))
-    social = hh["tenure"].to_numpy() == "social"
+    social = hh["tenure"] == "social"
     funnel = observer.funnel()
     summary = SimulationSummary(
         households=round(mean_pop),
@@ -198,8 +197,8 @@ def _truth_table(parts, hh, judged_month, all_months) -> pd.DataFrame:
     month_idx = {str(m): i for i, m in enumerate(all_months)}
     t = truth["month"].map(month_idx).to_numpy()
     jm = judged_month[truth["row"].to_numpy()]
-    truth["id_menage"] = hh["id_menage"].to_numpy()[truth["row"]]
-    truth["profile"] = hh["profile"].to_numpy()[truth["row"]]
+    truth["id_menage"] = hh["id_menage"][truth["row"]]
+    truth["profile"] = hh["profile"][truth["row"]]
     truth["economy_shock"] = e.astype(bool)
     truth["arrears_months"] = a.astype(np.int8)
     truth["stage"] = np.array(dyn.STAGE_NAMES)[p]
