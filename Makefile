@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOME_DIR ?= var
 
-.PHONY: demo test lint bench install contract-doc clean
+.PHONY: demo test lint bench install docs clean
 
 install: $(STAMP)
 
@@ -27,8 +27,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --home $(HOME_DIR)/bench
 
-contract-doc: $(STAMP)
+docs: $(STAMP)
 	$(BIN)/abri contract-doc --out docs/data-contract.md
+	$(BIN)/abri feature-doc --out docs/feature-dictionary.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

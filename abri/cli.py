@@ -67,6 +67,16 @@ def _contract_doc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feature_doc(args: argparse.Namespace) -> int:
+    from features.declare import render_dictionary
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_dictionary() + "\n", encoding="utf-8")
+    print(f"Dictionnaire des indicateurs écrit dans {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="abri", description="Abri : prévention des expulsions locatives.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -91,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("contract-doc", help="write docs/data-contract.md from the source contract")
     c.add_argument("--out", default="docs/data-contract.md")
     c.set_defaults(func=_contract_doc)
+
+    f = sub.add_parser("feature-doc", help="write docs/feature-dictionary.md from the feature declarations")
+    f.add_argument("--out", default="docs/feature-dictionary.md")
+    f.set_defaults(func=_feature_doc)
     return p
 
 

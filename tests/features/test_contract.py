@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_docs_data_contract_is_generated_from_the_code():
     doc = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
-    assert doc.strip() == render_markdown().strip(), "run `make contract-doc`"
+    assert doc.strip() == render_markdown().strip(), "run `make docs`"
 
 
 @pytest.mark.parametrize("name", list(SOURCES))
@@ -28,3 +28,10 @@ def test_protected_attributes_are_marked_for_audit_only():
 def test_unknown_source_names_the_known_ones():
     with pytest.raises(KeyError, match="known sources: menages"):
         source("cadastre")
+
+
+def test_docs_feature_dictionary_is_generated_from_the_code():
+    from features.declare import render_dictionary
+
+    doc = (ROOT / "docs" / "feature-dictionary.md").read_text(encoding="utf-8")
+    assert doc.strip() == render_dictionary().strip(), "run `abri feature-doc`"

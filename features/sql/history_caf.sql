@@ -1,0 +1,38 @@
+-- history_caf: one row per (household_key, month) of the CAF allocataire files, with
+-- backward-looking changes (a row never looks at a later month).
+-- reads: stg_caf
+CREATE OR REPLACE TABLE history_caf AS
+WITH m AS (
+    SELECT household_key,
+           extract_month AS month,
+           year(extract_month) * 12 + month(extract_month) AS mi,
+           max(montant_al) AS montant_al,
+           max(montant_rsa) AS montant_rsa,
+           max(ressources_mensuelles) AS ressources_mensuelles,
+           bool_or(impaye_signale) AS impaye_signale,
+           max(date_signalement) AS date_signalement,
+           bool_or(suspension_al) AS suspension_al,
+           max(CAST(substr(tranche_qf, 3) AS INTEGER)) AS qf_band,
+           bool_or(evenement = 'SEPARATION') AS separation,
+           bool_or(evenement = 'BAISSE_RESSOURCES') AS income_drop
+    FROM stg_caf
+    WHERE household_key IS NOT NULL
+    GROUP BY ALL
+)
+SELECT household_key, month,
+       impaye_signale::INTEGER AS unpaid_report,
+       CASE WHEN impaye_signale THEN date_diff('month', date_signalement, month) END AS months_since_report,
+       montant_al,
+       suspension_al::INTEGER AS allowance_suspended,
+       montant_al - first_value(montant_al) OVER (w RANGE BETWEEN 3 PRECEDING AND 3 PRECEDING) AS allowance_change_3m,
+       montant_rsa,
+       (montant_rsa > 0 AND min(montant_rsa) OVER (w RANGE BETWEEN 6 PRECEDING AND 1 PRECEDING) = 0)::INTEGER AS rsa_started_6m,
+       ressources_mensuelles,
+       ressources_mensuelles / nullif(first_value(ressources_mensuelles) OVER (w RANGE BETWEEN 3 PRECEDING AND 3 PRECEDING), 0) - 1 AS income_change_3m,
+       ressources_mensuelles / nullif(first_value(ressources_mensuelles) OVER (w RANGE BETWEEN 6 PRECEDING AND 6 PRECEDING), 0) - 1 AS income_change_6m,
+       qf_band,
+       max(separation::INTEGER) OVER (w RANGE BETWEEN 11 PRECEDING AND CURRENT ROW) AS separation_12m,
+       max(income_drop::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS income_drop_6m,
+       1 AS known
+FROM m
+WINDOW w AS (PARTITION BY household_key ORDER BY mi);

@@ -1,0 +1,23 @@
+-- labels: for each cohort snapshot, whether an eviction judgment is dated within the horizon
+-- after it. Only snapshots whose horizon, plus the courts' reporting delay, has passed by the
+-- last court file get a label. Households already judged by the snapshot are left out.
+-- reads: cohort, stg_justice
+-- parameters: $horizon (months), $court_delay (months)
+CREATE OR REPLACE TABLE labels AS
+WITH judgments AS (
+    SELECT household_key, min(date_evenement) AS judgment_date
+    FROM stg_justice
+    WHERE type_evenement = 'jugement' AND decision = 'expulsion' AND household_key IS NOT NULL
+    GROUP BY ALL
+), last_court AS (
+    SELECT max(extract_month) AS last_month FROM stg_justice
+)
+SELECT c.household_key,
+       c.snapshot_month,
+       coalesce(j.judgment_date < c.snapshot_month + to_months(1 + $horizon), false) AS judgment_within_horizon,
+       j.judgment_date
+FROM cohort c
+CROSS JOIN last_court
+LEFT JOIN judgments j ON j.household_key = c.household_key
+WHERE c.snapshot_month + to_months($horizon + $court_delay) <= last_court.last_month
+  AND (j.judgment_date IS NULL OR j.judgment_date >= c.snapshot_month + INTERVAL 1 MONTH);
