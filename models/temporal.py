@@ -1,0 +1,90 @@
+"""Forward-in-time validation: as-of dates, training windows, test months.
+
+Worked example used in the comments: snapshot months 2023-11 .. 2026-10 (36), horizon 12,
+court reporting delay 3, `train_months=12`, `test_months=3`.
+
+A model is trained *as of* a month A (it could have been trained at the end of A). A label of
+snapshot s is known at A only if s + horizon + delay <= A: the judgment window (s, s+12] has
+closed and the court files reporting it have arrived. So the last training snapshot is
+A - 15 months. Its test months are A, A+1, A+2 (scored at A, evaluated once their own labels
+mature). In the example the first as-of date with 12 training months is 2023-11 + 11 + 15 =
+2026-01, whose test months 2026-01 .. 2026-03 have no mature label yet (2026-01 + 15 > 2026-10):
+a 36-month history only supports backtests whose test months are mature, which
+`make_splits` enforces by picking as-of dates backwards from the last mature snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Split:
+    """One backtest fold. All bounds inclusive, months as pandas Periods."""
+
+    train_start: pd.Period
+    train_end: pd.Period  # = as_of - horizon - delay
+    as_of: pd.Period
+    test_months: tuple[pd.Period, ...]
+
+    def describe(self) -> str:
+        return (f"train {self.train_start}..{self.train_end} | as of {self.as_of} | "
+                f"test {self.test_months[0]}..{self.test_months[-1]}")
+
+
+def make_splits(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int = 12,
+                test_months: int = 1, n_splits: int = 3, mature_until: str | None = None) -> list[Split]:
+    """Backtest folds over snapshot `months` ('YYYY-MM'), newest last.
+
+    mature_until: the last snapshot month with a known label (default: the last month minus
+    horizon + delay). Test months are always mature; each fold's training window ends
+    `horizon + delay` months before its as-of date. Folds step back one test block at a time.
+    Raises ValueError when the history is too short for even one fold.
+    """
+    ps = sorted(pd.Period(m, freq="M") for m in months)
+    first, last = ps[0], ps[-1]
+    mature = pd.Period(mature_until, freq="M") if mature_until else last - (horizon + delay)
+    gap = horizon + delay
+    splits = []
+    for i in range(n_splits):
+        test_end = mature - i * test_months
+        as_of = test_end - (test_months - 1)
+        train_end = as_of - gap
+        train_start = train_end - (train_months - 1)
+        if train_start < first:
+            train_start = first
+        if train_end < first or (train_end - train_start).n + 1 < min(train_months, 3):
+            break
+        splits.append(Split(train_start, train_end, as_of, tuple(as_of + k for k in range(test_months))))
+    if not splits:
+        raise ValueError(
+            f"historique trop court : {len(ps)} mois de {first} à {last}, il en faut au moins "
+            f"{gap + test_months + 3} pour un horizon de {horizon} mois et un délai de {delay} mois")
+    validate(splits, horizon=horizon, delay=delay)
+    return list(reversed(splits))
+
+
+def validate(splits: list[Split], *, horizon: int, delay: int) -> None:
+    """Prove no fold trains on a label it could not have known: raises ValueError otherwise."""
+    for s in splits:
+        if s.train_end + horizon + delay > s.as_of:
+            raise ValueError(f"fuite temporelle : {s.describe()} (l'entraînement finit moins de "
+                             f"{horizon + delay} mois avant la date de calcul)")
+        if min(s.test_months) < s.as_of or s.train_start > s.train_end:
+            raise ValueError(f"découpage incohérent : {s.describe()}")
+
+
+def final_window(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int = 12,
+                 calibration_months: int = 3) -> tuple[list[str], list[str]]:
+    """Training and calibration months for the model that will score the latest month: the
+    most recent mature snapshots, calibration being the newest `calibration_months`."""
+    ps = sorted(pd.Period(m, freq="M") for m in months)
+    mature = ps[-1] - (horizon + delay)
+    calib = [mature - k for k in range(calibration_months - 1, -1, -1)]
+    train_end = calib[0] - 1
+    train = [train_end - k for k in range(train_months - 1, -1, -1) if train_end - k >= ps[0]]
+    if not train:
+        raise ValueError("historique trop court pour entraîner un modèle")
+    return [str(m) for m in train], [str(m) for m in calib]

@@ -1,0 +1,74 @@
+import hashlib
+
+import numpy as np
+import pytest
+
+from features.declare import FEATURE_NAMES
+from models import reasons
+from models.score import outreach, risk_band, score
+from models.train import TrainConfig, rule_score, train
+
+CONFIG = TrainConfig(train_months=6, calibration_months=2, n_splits=2, max_rounds=150,
+                     param_grid=({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 40, "feature_fraction": 1.0},))
+
+
+@pytest.fixture(scope="module")
+def trained(panel):
+    return train(panel, CONFIG)
+
+
+def test_model_beats_chance_and_sits_beside_both_baselines(trained):
+    ev = trained.evaluation.set_index(["scorer", "month"])
+    assert {"model", "logistic", "rule"} <= set(trained.evaluation["scorer"])
+    assert ev.loc[("model", "all"), "roc_auc"] > 0.75
+    assert ev.loc[("model", "all"), "lift_at_k"] > 3
+
+
+def test_backtest_scores_are_out_of_time(trained):
+    bt = trained.backtest_scores
+    assert {"household_key", "snapshot_month", "model", "rule", "logistic"} <= set(bt.columns)
+    assert bt["snapshot_month"].min() > __import__("pandas").Timestamp(trained.train_months[0])
+
+
+def test_same_data_and_seed_give_the_same_model_file(panel):
+    a = train(panel, CONFIG).booster.model_to_string()
+    b = train(panel, CONFIG).booster.model_to_string()
+    assert hashlib.sha256(a.encode()).digest() == hashlib.sha256(b.encode()).digest()
+
+
+def test_calibrated_probabilities_are_monotone_in_the_score(trained, panel):
+    raw = np.linspace(-8, 4, 50)
+    p = trained.calibrator(raw)
+    assert np.all(np.diff(p) >= 0) and p.min() >= 0 and p.max() <= 1
+
+
+def test_rule_baseline_ranks_procedures_first(panel):
+    s = rule_score(panel.head(200))
+    flagged = (panel.head(200)["commandements_24m"] > 0).to_numpy()
+    if flagged.any() and (~flagged).any():
+        assert s[flagged].min() > s[~flagged & (panel.head(200)["arrears_months"].fillna(0) < 2).to_numpy()].max()
+
+
+def test_shap_contributions_add_up_to_the_raw_score(trained, panel):
+    X = panel.head(300)
+    contrib = reasons.contributions(trained.booster, X)
+    raw = trained.booster.predict(X[list(FEATURE_NAMES)], raw_score=True)
+    np.testing.assert_allclose(contrib.sum(axis=1), raw, atol=1e-6)
+
+
+def test_reasons_are_grouped_sentences_with_the_households_values(trained, panel):
+    X = panel[panel["arrears_months"] > 3].head(20)
+    r = reasons.explain(trained.booster, X)
+    assert (r.groupby("household_key")["rank"].max() <= 4).all()
+    arrears = r[r["reason_group"] == "arrears"]
+    assert len(arrears) and arrears["text_fr"].str.contains("mois de loyer impayés").all()
+    assert not r["text_fr"].str.contains("sexe|nationalit|handicap").any()
+
+
+def test_scores_rank_within_sector_and_lists_respect_capacity(trained, panel):
+    month = panel[panel["snapshot_month"] == panel["snapshot_month"].max()]
+    s = score(month, trained.booster, trained.calibrator, version="test")
+    assert (s.groupby("sector")["rank_in_sector"].min() == 1).all()
+    lst = outreach(s, capacity=0.02)
+    assert lst.groupby("sector").size().to_dict() == {"19e": 15, "7e": 15}
+    assert set(risk_band(np.array([0.5, 0.1, 0.05, 0.01]))) == {"tres_eleve", "eleve", "modere", "faible"}
