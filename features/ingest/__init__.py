@@ -1,0 +1,34 @@
+"""Ingestion: read, validate, quarantine, pseudonymise and load the partners' monthly extracts.
+
+A plain library (no Dagster): `ingest_source` loads one file, `ingest_month` every source of a
+month; both raise `IngestError` (with a reason code, naming the file) when a file cannot be
+ingested, and leave the previous state of the month intact.
+"""
+
+from features.ingest.errors import IngestError
+from features.ingest.load import (
+    ORDER,
+    IngestResult,
+    complete_months,
+    connect_warehouse,
+    ingest_month,
+    ingest_source,
+    landing_months,
+)
+from features.ingest.pseudonym import Pseudonymiser, load_key, normalise
+from features.ingest.settings import IngestPaths
+
+__all__ = [
+    "ORDER",
+    "IngestError",
+    "IngestPaths",
+    "IngestResult",
+    "Pseudonymiser",
+    "complete_months",
+    "connect_warehouse",
+    "ingest_month",
+    "ingest_source",
+    "landing_months",
+    "load_key",
+    "normalise",
+]

@@ -1,0 +1,355 @@
+"""Ingest one partner file (or one month of all partners) into the warehouse.
+
+`ingest_source(paths, source=..., month=...)` reads, validates, pseudonymises and loads one file
+in one DuckDB transaction: the month's previous staging rows, quarantine rows, log row and
+linkage row are deleted and replaced, or, if anything fails, nothing changes. It needs no
+Dagster, so a benchmark can call it directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from features.contract import SOURCES, Source, source
+from features.ingest import errors as E
+from features.ingest.pseudonym import (
+    ADRESSE,
+    ALLOCATAIRE,
+    BAIL,
+    MENAGE,
+    PERSONNE,
+    Pseudonymiser,
+    load_key,
+)
+from features.ingest.read import ROW, read_extract
+from features.ingest.settings import IngestPaths
+from features.ingest.store import (
+    IDENTITY_COLUMNS,
+    IDENTITY_DDL,
+    hash_prefix,
+    staging_columns,
+    warehouse_ddl,
+)
+from features.ingest.validate import (
+    duplicates_sql,
+    lit,
+    q,
+    quarantine_cells_sql,
+    typed_sql,
+)
+
+# menages first: the other sources link through the crosswalk it builds
+ORDER = ("menages", "caf", "bailleurs", "justice", "fsl", "energie", "services_sociaux", "france_travail")
+
+_PERSONNE = (f"'{PERSONNE}' || abri_norm(nom) || '|' || abri_norm(prenom) || '|' "
+             "|| strftime(date_naissance, '%Y-%m-%d')")
+_ADRESSE = f"'{ADRESSE}' || abri_norm(nom) || '|' || abri_norm(adresse) || '|' || code_postal"
+
+# link_type -> message hashed, as SQL over valid rows; for each source, the links tried in order
+LINKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "menages": (("menage", f"'{MENAGE}' || id_menage"),),
+    "caf": (("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"),),
+    "bailleurs": (("bail", f"'{BAIL}' || ref_bail"),),
+    "justice": (("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"), ("adresse", _ADRESSE)),
+    "fsl": (("menage", f"'{MENAGE}' || id_menage"),),
+    "energie": (("adresse", _ADRESSE),),
+    "services_sociaux": (("menage", f"'{MENAGE}' || id_menage"),),
+    "france_travail": (("personne", _PERSONNE),),
+}
+CROSSWALK = (("menage", f"'{MENAGE}' || id_menage"),
+             ("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"),
+             ("bail", f"'{BAIL}' || ref_bail"),
+             ("personne", _PERSONNE),
+             ("adresse", _ADRESSE))
+
+
+@dataclass
+class IngestResult:
+    """What one file gave: counts, linkage and a summary of the quarantine."""
+
+    source: str
+    month: str
+    file: str
+    file_hash: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_linked: int
+    quarantine_summary: list[tuple[str | None, str, int]] = field(default_factory=list)
+
+    @property
+    def linkage_rate(self) -> float:
+        return self.rows_linked / self.rows_loaded if self.rows_loaded else 0.0
+
+    def line(self) -> str:
+        n = _thousands
+        return (f"{self.source} {self.month} : {n(self.rows_in)} lignes, {n(self.rows_loaded)} chargées, "
+                f"{n(self.rows_quarantined)} en quarantaine, liaison {self.linkage_rate:.1%}")
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    p = pd.Period(month, freq="M")
+    return p.start_time.date(), p.end_time.date()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def connect_warehouse(paths: IngestPaths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    paths.home.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.warehouse), read_only=read_only)
+    if not read_only:
+        for stmt in warehouse_ddl():
+            con.execute(stmt)
+    return con
+
+
+def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
+    con.create_function("abri_hmac", pz.arrow_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
+                        type="arrow", null_handling="special", side_effects=False)
+    con.create_function("abri_norm", pz.normalise_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
+                        type="arrow", null_handling="special", side_effects=False)
+
+
+def ingest_source(paths: IngestPaths, *, source_name: str, month: str, file: Path | None = None,
+                  key: bytes | None = None) -> IngestResult:
+    """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
+
+    Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
+    (unknown source).
+    """
+    src = source(source_name)
+    start, end = month_bounds(month)
+    path = file or paths.landing / src.name / f"{month}.{src.extension}"
+    rel = f"{src.name}/{month}.{src.extension}"
+    table = read_extract(path, src, rel=rel)
+    pz = Pseudonymiser(key if key is not None else load_key(paths.key_file))
+    file_hash = file_sha256(path)
+    con = connect_warehouse(paths)
+    try:
+        _register_udfs(con, pz)
+        con.register("raw", table)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result, identity = _load(con, src, month=month, start=start, end=end, rel=rel,
+                                     file_hash=file_hash, rows_in=table.num_rows)
+            if identity is not None:
+                _write_identity(paths, identity, start=start, commit_warehouse=con)
+            else:
+                con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return result
+
+
+def _check_file_month(con, src: Source, *, rel: str, month: str, start: date, end: date) -> None:
+    col = src.month_column or src.event_date
+    if col is None:
+        return
+    n, other, seen = con.execute(
+        f"SELECT count({q(col)}), count(*) FILTER (WHERE {q(col)} {'<>' if src.month_column else '>'} ?), "
+        f"mode(strftime({q(col)}, '%Y-%m')) FROM typed", [start if src.month_column else end]).fetchone()
+    if n and other * 2 > n:
+        raise E.IngestError(
+            E.WRONG_MONTH, file=rel, column=col,
+            detail=f"la plupart des lignes ({other:,} sur {n:,}) portent le mois {seen} alors que le nom "
+                   f"du fichier indique {month} : vérifiez le mois du fichier déposé".replace(",", " "))
+
+
+def _check_column_types(con, src: Source, *, rel: str) -> None:
+    """A column where no value parses is a format problem of the whole file, not of its rows."""
+    typed_cols = [c for c in src.columns if c.dtype != "string"]
+    exprs = ", ".join(
+        f"count({q('txt__' + c.name)}), count(*) FILTER (WHERE {q('txt__' + c.name)} IS NOT NULL "
+        f"AND {q('r__' + c.name)} IN ('{E.NOT_A_NUMBER}', '{E.BAD_DATE}', '{E.UNKNOWN_VALUE}'))"
+        for c in typed_cols)
+    counts = con.execute(f"SELECT {exprs} FROM typed").fetchone()
+    for i, c in enumerate(typed_cols):
+        n, bad = counts[2 * i], counts[2 * i + 1]
+        if n >= 10 and bad == n:
+            expected = {"int": "un nombre entier", "float": "un nombre" + (
+                " avec une virgule décimale" if src.decimal == "," else ""),
+                "date": f"une date au format {src.date_format}", "month": f"un mois au format {src.month_format}",
+                "bool": "O ou N" if src.format == "csv" else "un booléen",
+                "category": "une des valeurs du contrat"}[c.dtype]
+            raise E.IngestError(E.WRONG_TYPE, file=rel, column=c.name,
+                                detail=f"aucune des {n:,} valeurs n'est {expected} : vérifiez le format "
+                                       "de l'export".replace(",", " "))
+
+
+def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, file_hash: str,
+          rows_in: int) -> tuple[IngestResult, pa.Table | None]:
+    params = {"month_start": start, "month_end": end}
+    sql = typed_sql(src)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {sql}", {k: v for k, v in params.items() if f"${k}" in sql})
+    _check_file_month(con, src, rel=rel, month=month, start=start, end=end)
+    _check_column_types(con, src, rel=rel)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE q_cells AS {quarantine_cells_sql(src)}")
+    con.execute(f"INSERT INTO q_cells {duplicates_sql(src)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT * FROM typed "
+                f"WHERE {q(ROW)} NOT IN (SELECT {q(ROW)} FROM q_cells)")
+    _link(con, src)
+
+    # staging: delete-then-insert of the month
+    cols = staging_columns(src)
+    select = []
+    for name, _ in cols:
+        if name == "extract_month":
+            select.append("$month_start")
+        elif name == "source_row":
+            select.append(f"g.{q(ROW)}")
+        elif name == "household_key":
+            select.append("l.household_key")
+        elif name.endswith("_hash"):
+            col = name[: -len("_hash")]
+            select.append(f"abri_hmac({lit(hash_prefix(src, col))} || g.{q(col)})")
+        else:
+            select.append(f"g.{q(name)}")
+    con.execute(f"DELETE FROM stg_{src.name} WHERE extract_month = ?", [start])
+    con.execute(f"INSERT INTO stg_{src.name} SELECT {', '.join(select)} FROM good g "
+                f"LEFT JOIN links l USING ({q(ROW)}) ORDER BY g.{q(ROW)}", {"month_start": start})
+
+    # quarantine: value-free description; raw value only for attribute/audit columns
+    desc = "CASE c.reason_code " + " ".join(
+        f"WHEN {lit(code)} THEN {lit(fr)}" for code, fr in E.ROW_REASONS_FR.items()) + " END"
+    shown = [c for c in src.columns if c.role in ("attribute", "audit")]
+    value = ("CASE c.column_name " + " ".join(
+        f"WHEN {lit(c.name)} THEN t.{q('txt__' + c.name)}" for c in shown) + " END") if shown else "NULL"
+    con.execute("DELETE FROM quarantine WHERE source = ? AND extract_month = ?", [src.name, start])
+    con.execute(
+        f"INSERT INTO quarantine SELECT {lit(src.name)}, $month_start, {lit(rel)}, c.{q(ROW)}, "
+        f"c.column_name, c.reason_code, "
+        f"CASE WHEN c.column_name IS NULL THEN {desc} "
+        f"ELSE 'colonne \"' || c.column_name || '\" : ' || {desc} END, "
+        f"{value} FROM q_cells c JOIN typed t USING ({q(ROW)}) ORDER BY c.{q(ROW)}, c.column_name",
+        {"month_start": start})
+
+    rows_q = con.execute(f"SELECT count(DISTINCT {q(ROW)}) FROM q_cells").fetchone()[0]
+    rows_loaded, rows_linked = con.execute(
+        f"SELECT count(*), count(household_key) FROM stg_{src.name} WHERE extract_month = ?", [start]).fetchone()
+    if rows_loaded + rows_q != rows_in:  # never lose a row silently
+        raise RuntimeError(f"{rel}: {rows_in} lignes lues, {rows_loaded} chargées + {rows_q} en quarantaine")
+    con.execute("DELETE FROM ingest_log WHERE source = ? AND extract_month = ?", [src.name, start])
+    con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [src.name, start, rel, file_hash, rows_in, rows_loaded, rows_q,
+                 datetime.now(UTC).replace(tzinfo=None)])
+    con.execute("DELETE FROM linkage WHERE source = ? AND extract_month = ?", [src.name, start])
+    con.execute("INSERT INTO linkage VALUES (?, ?, ?, ?, ?)",
+                [src.name, start, rows_loaded, rows_linked, rows_linked / rows_loaded if rows_loaded else None])
+    summary = [tuple(r) for r in con.execute(
+        "SELECT column_name, reason_code, count(*) FROM q_cells GROUP BY ALL ORDER BY 3 DESC, 1, 2").fetchall()]
+    result = IngestResult(source=src.name, month=month, file=rel, file_hash=file_hash, rows_in=rows_in,
+                          rows_loaded=rows_loaded, rows_quarantined=rows_q, rows_linked=rows_linked,
+                          quarantine_summary=summary)
+    identity = None
+    if src.name == "menages":
+        _write_crosswalk(con, start)
+        identity = con.sql(
+            "SELECT $month_start AS extract_month, l.household_key, "
+            + ", ".join(f"g.{q(c)}" for c in IDENTITY_COLUMNS[1:])
+            + f" FROM good g JOIN links l USING ({q(ROW)}) ORDER BY g.{q(ROW)}",
+            params={"month_start": start}).to_arrow_table()
+    return result, identity
+
+
+def _link(con, src: Source) -> None:
+    """links(source_row, household_key): the first link of the source that finds one household."""
+    if src.name == "menages":
+        con.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {q(ROW)}, "
+                    f"abri_hmac('{MENAGE}' || id_menage) AS household_key FROM good")
+        return
+    con.execute("""CREATE OR REPLACE TEMP TABLE xw AS
+        SELECT link_type, link_hash, any_value(household_key) AS household_key FROM crosswalk
+        GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1""")
+    tries = [f"SELECT {q(ROW)}, {i} AS priority, {lit(kind)} AS link_type, abri_hmac({msg}) AS link_hash "
+             f"FROM good" for i, (kind, msg) in enumerate(LINKS[src.name])]
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE links AS
+        SELECT {q(ROW)}, arg_min(x.household_key, t.priority) AS household_key
+        FROM ({' UNION ALL '.join(tries)}) t JOIN xw x USING (link_type, link_hash)
+        GROUP BY {q(ROW)}""")
+
+
+def _write_crosswalk(con, start: date) -> None:
+    con.execute("DELETE FROM crosswalk WHERE extract_month = ?", [start])
+    parts = [f"SELECT $month_start, {lit(kind)}, abri_hmac({msg}) AS h, l.household_key FROM good g "
+             f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
+    con.execute(f"INSERT INTO crosswalk SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE h IS NOT NULL",
+                {"month_start": start})
+
+
+def _write_identity(paths: IngestPaths, identity: pa.Table, *, start: date,
+                    commit_warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Names and contacts to the identity store; both stores commit, or neither."""
+    ident = duckdb.connect(str(paths.identity_store))
+    try:
+        ident.execute(IDENTITY_DDL)
+        ident.register("new_identity", identity)
+        ident.execute("BEGIN TRANSACTION")
+        try:
+            ident.execute("DELETE FROM identity WHERE extract_month = ?", [start])
+            ident.execute("INSERT INTO identity SELECT * FROM new_identity")
+            commit_warehouse.execute("COMMIT")
+        except BaseException:
+            ident.execute("ROLLBACK")
+            raise
+        ident.execute("COMMIT")
+    finally:
+        ident.close()
+
+
+def landing_months(paths: IngestPaths) -> list[str]:
+    """Months ("YYYY-MM") with at least one file in landing/, sorted."""
+    months = set()
+    for name, src in SOURCES.items():
+        folder = paths.landing / name
+        if folder.is_dir():
+            months.update(p.stem for p in folder.glob(f"*.{src.extension}"))
+    return sorted(m for m in months if _is_month(m))
+
+
+def complete_months(paths: IngestPaths) -> list[str]:
+    """Months for which every source's file is in landing/."""
+    return [m for m in landing_months(paths)
+            if all((paths.landing / s.name / f"{m}.{s.extension}").exists() for s in SOURCES.values())]
+
+
+def _is_month(text: str) -> bool:
+    try:
+        return len(text) == 7 and str(pd.Period(text, freq="M")) == text
+    except ValueError:
+        return False
+
+
+def ingest_month(paths: IngestPaths, month: str, *, sources: Iterable[str] | None = None,
+                 on_progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    """Every source of one month, household reference first. Stops at the first IngestError
+    (the sources already loaded keep their new state; the failing one keeps its previous one)."""
+    names = [n for n in ORDER if sources is None or n in set(sources)]
+    key = load_key(paths.key_file)
+    results = []
+    for name in names:
+        r = ingest_source(paths, source_name=name, month=month, key=key)
+        results.append(r)
+        if on_progress:
+            on_progress(r)
+    return results

@@ -1,0 +1,86 @@
+"""Keyed pseudonyms: HMAC-SHA256 of normalised identifiers.
+
+The same identifier gives the same pseudonym in every month and every source (one key per city),
+and a different one under another key. The key comes from $ABRI_PSEUDONYM_KEY, else from a key
+file created on first use with mode 0600. The key is never printed, logged or put in an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import unicodedata
+from pathlib import Path
+
+import pyarrow as pa
+
+KEY_ENV = "ABRI_PSEUDONYM_KEY"
+
+# prefixes keep the kinds of identifier apart: a CAF number never collides with a lease ref
+MENAGE = "menage:"
+ALLOCATAIRE = "allocataire:"
+BAIL = "bail:"
+PERSONNE = "personne:"
+ADRESSE = "adresse:"
+
+
+def load_key(key_file: Path) -> bytes:
+    """The pseudonymisation key: $ABRI_PSEUDONYM_KEY, else key_file (created 0600 if absent)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return env.encode("utf-8")
+    if key_file.exists():
+        key = key_file.read_bytes().strip()
+        if not key:
+            raise ValueError(f"le fichier de clé {key_file} est vide")
+        return key
+    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_hex(32).encode("ascii")
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+    return key
+
+
+def normalise(text: str | None) -> str | None:
+    """Upper case, accents stripped, every run of non-alphanumerics as one space."""
+    if text is None:
+        return None
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch)).upper()
+    out, space = [], False
+    for ch in t:
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+            space = False
+        elif not space and out:
+            out.append(" ")
+            space = True
+    return "".join(out).strip() or None
+
+
+class Pseudonymiser:
+    """hash(prefix, value) -> 64 hex characters; None stays None."""
+
+    def __init__(self, key: bytes):
+        self._key = key
+
+    def __repr__(self) -> str:  # never show the key
+        return "Pseudonymiser(<clé masquée>)"
+
+    def hash(self, message: str | None) -> str | None:
+        if message is None:
+            return None
+        return hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def household_key(self, id_menage: str | None) -> str | None:
+        return self.hash(MENAGE + id_menage) if id_menage else None
+
+    def arrow_udf(self, messages: pa.Array) -> pa.Array:
+        """Vectorised form for DuckDB (`create_function(..., type="arrow")`)."""
+        return pa.array([self.hash(m) for m in messages.to_pylist()], type=pa.string())
+
+    def normalise_udf(self, texts: pa.Array) -> pa.Array:
+        return pa.array([normalise(t) for t in texts.to_pylist()], type=pa.string())
