@@ -86,8 +86,7 @@ def explain(booster: lgb.Booster, X: pd.DataFrame, *, top: int = 4) -> pd.DataFr
     rows = []
     keys, months = X["household_key"].to_numpy(), X["snapshot_month"].to_numpy()
     for r in range(len(X)):
-        rank = 0
-        for gpos in order[r]:
+        for rank, gpos in enumerate(order[r], start=1):
             c = G[r, gpos]
             if c <= 0:
                 break
@@ -95,7 +94,6 @@ def explain(booster: lgb.Booster, X: pd.DataFrame, *, top: int = 4) -> pd.DataFr
             idx = gidx[g]
             # the one or two features of the group that weigh most for this household
             best = [idx[j] for j in np.argsort(-contrib[r, idx])[:2] if contrib[r, idx[j]] > 0]
-            rank += 1
             fr = "; ".join(phrase(FEATURE_NAMES[j], values[r, j], "fr") for j in best)
             en = "; ".join(phrase(FEATURE_NAMES[j], values[r, j], "en") for j in best)
             rows.append((keys[r], months[r], rank, g, "hausse", float(c),
