@@ -1,0 +1,5 @@
+"""Casework store (SQLite, WAL): committee decisions, case statuses, notes, overrides, access log."""
+
+from casework.store import CASE_STATUSES, DECISIONS, Casework, CaseworkError, ConflictError
+
+__all__ = ["CASE_STATUSES", "DECISIONS", "Casework", "CaseworkError", "ConflictError"]
