@@ -159,11 +159,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{spec}: {within} group(s) within tolerance, {outside} outside, {uncertain} "
               "uncertain, {not_estimable} not estimable, compared with \"{reference}\". "
               "{suppressed} group(s) suppressed as too small."},
-    "report.group_sentence": {
-        "fr": "« {group} » : la liste manque {fnr} des ménages finalement jugés, contre {ref_fnr} "
-              "pour « {reference} » (rapport {ratio}, intervalle {lo} à {hi}) : {verdict}.",
-        "en": "\"{group}\": the list misses {fnr} of the households later judged, against "
-              "{ref_fnr} for \"{reference}\" (ratio {ratio}, interval {lo} to {hi}): {verdict}."},
+    "report.sentence.false_negative_rate": {
+        "fr": "« {group} » : la liste manque {value} des ménages finalement jugés, contre "
+              "{ref_value} pour « {reference} » (rapport {ratio}, intervalle {lo} à {hi}) : "
+              "{verdict}.",
+        "en": "\"{group}\": the list misses {value} of the households later judged, against "
+              "{ref_value} for \"{reference}\" (ratio {ratio}, interval {lo} to {hi}): "
+              "{verdict}."},
+    "report.sentence.false_omission_rate": {
+        "fr": "« {group} » : parmi les ménages que la liste ne retient pas, {value} sont "
+              "ensuite jugés, contre {ref_value} pour « {reference} » (rapport {ratio}, "
+              "intervalle {lo} à {hi}) : {verdict}.",
+        "en": "\"{group}\": among the households the list leaves out, {value} are later "
+              "judged, against {ref_value} for \"{reference}\" (ratio {ratio}, interval {lo} "
+              "to {hi}): {verdict}."},
     "report.no_reference": {
         "fr": "{spec} : tous les groupes sont masqués car trop petits ; aucun verdict possible.",
         "en": "{spec}: every group is suppressed as too small; no verdict is possible."},

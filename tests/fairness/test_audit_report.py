@@ -1,0 +1,92 @@
+"""The HTML report and audit.json: sections, language, suppression, no external resource."""
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairness import audit
+from fairness.i18n import CATALOGUE, t
+from fairness.report import render_html, write_report
+
+
+def scored_table(n=1500, seed=5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({
+        "statut": rng.choice(["social", "prive"], n),
+        "quartier": np.repeat(["nord", "sud", "est", "ouest", "ilot"], [600, 500, 300, 95, 5]),
+        "p": rng.beta(1, 8, n)})
+    df["y"] = (rng.random(n) < df.p).astype(int)
+    return df
+
+
+@pytest.fixture(scope="module")
+def record():
+    a = audit(scored_table(), label="y", score="p", groups=["statut", "quartier"], top_k=75,
+              n_boot=100, seed=2)
+    return a.to_dict()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_report_has_verdict_details_sweep_and_glossary_sections(record, lang):
+    page = render_html(record, lang=lang)
+    for section in ("verdict", "details", "sweep", "method", "glossary"):
+        assert f'<section id="{section}"' in page
+    for key in ("report.section.verdict", "report.section.details", "report.section.sweep",
+                "report.section.glossary", "glossary.false_negative_rate"):
+        assert t(key, lang, min_cell=11).split(":")[0] in page
+    assert page.index('id="verdict"') < page.index('id="details"') < page.index('id="glossary"')
+    assert f'<html lang="{lang}">' in page
+
+
+def test_report_is_french_by_default(record):
+    page = render_html(record)
+    assert "Taux de manqués" in page and "Miss rate" not in page
+
+
+def test_report_loads_nothing_from_outside(record):
+    page = render_html(record)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page, re.I)
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    assert page.count('src="data:image/png;base64,') >= 2  # forest plot and sweep chart
+
+
+def test_a_group_of_five_never_appears_in_the_json_or_the_html(record):
+    assert "ilot" not in json.dumps(record, ensure_ascii=False)
+    assert "ilot" not in render_html(record)
+    quartier = next(s for s in record["group_specs"] if s["name"] == "quartier")
+    assert quartier["suppressed_groups"] >= 1
+
+
+def test_json_holds_counts_intervals_ratios_verdicts_config_and_hash(record):
+    group = record["group_specs"][0]["groups"][0]
+    assert {"n", "tp", "fp", "tn", "fn", "metrics", "verdict"} <= set(group)
+    fnr = group["metrics"]["false_negative_rate"]
+    assert {"value", "ci", "ratio", "ratio_ci", "difference", "verdict"} <= set(fnr)
+    cfg = record["config"]
+    assert cfg["tolerance"] == [0.8, 1.25] and cfg["min_cell"] == 11 and cfg["seed"] == 2
+    assert cfg["top_k"] == 75 and record["group_specs"][0]["reference"]
+    assert re.fullmatch(r"[0-9a-f]{64}", record["content_sha256"])
+    assert len(record["sweep"]) == 4
+
+
+def test_group_values_are_escaped_in_the_html():
+    df = scored_table()
+    df["statut"] = np.where(df.statut == "social", "<b>social</b>", "prive")
+    a = audit(df, label="y", score="p", groups="statut", top_k=75, n_boot=50)
+    page = render_html(a.to_dict())
+    assert "<b>social</b>" not in page and "&lt;b&gt;social&lt;/b&gt;" in page
+
+
+def test_write_report_writes_both_files(tmp_path, record):
+    a = audit(scored_table(), label="y", score="p", groups="statut", top_k=75, n_boot=50)
+    json_path, html_path = write_report(a, tmp_path / "out", lang="en", source="x.csv")
+    assert json.loads(json_path.read_text())["source"] == "x.csv"
+    assert "Glossary" in html_path.read_text()
+
+
+def test_every_catalogue_entry_has_french_and_english():
+    missing = [k for k, v in CATALOGUE.items() if not (v.get("fr") and v.get("en"))]
+    assert missing == []
