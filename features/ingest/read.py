@@ -95,6 +95,8 @@ def _decode(raw: bytes, src: Source, rel: str) -> str:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            end = raw.find(b"\n")
+            _detect_other_source(raw[: end if end >= 0 else len(raw)].decode("latin-1").rstrip("\r"), src, rel)
             line = raw[: exc.start].count(b"\n")  # data row (header is line 0)
             raise E.IngestError(E.WRONG_ENCODING, file=rel, row=line or None,
                                 detail="le fichier n'est pas encodé en UTF-8 comme le prévoit le contrat "
@@ -111,6 +113,15 @@ def _decode(raw: bytes, src: Source, rel: str) -> str:
     return raw.decode(src.encoding)
 
 
+def _detect_other_source(header_line: str, src: Source, rel: str) -> None:
+    """Raise WRONG_SOURCE when the header is another source's, whatever its separator."""
+    for other in SOURCES.values():
+        for sep in _SEPARATORS:
+            if other.name != src.name and \
+                    set(next(csv.reader([header_line], delimiter=sep))) == set(other.column_names):
+                _check_columns(list(other.column_names), src, rel)
+
+
 def _read_csv(path: Path, src: Source, rel: str) -> pa.Table:
     text = _decode(path.read_bytes(), src, rel)
     end = text.find("\n")
@@ -119,10 +130,7 @@ def _read_csv(path: Path, src: Source, rel: str) -> pa.Table:
         raise E.IngestError(E.EMPTY_FILE, file=rel, detail="fichier vide (pas de ligne d'en-tête)")
     found = next(csv.reader([header_line], delimiter=src.separator))
     if set(found) != set(src.column_names):
-        for other in SOURCES.values():
-            for sep in _SEPARATORS:
-                if other.name != src.name and set(next(csv.reader([header_line], delimiter=sep))) == set(other.column_names):
-                    _check_columns(list(other.column_names), src, rel)
+        _detect_other_source(header_line, src, rel)
         for sep in _SEPARATORS:
             if sep != src.separator and set(next(csv.reader([header_line], delimiter=sep))) == set(src.column_names):
                 raise E.IngestError(

@@ -1,0 +1,59 @@
+"""The ingestion job, the landing-folder sensor and the monthly fallback schedule."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    ScheduleEvaluationContext,
+    SensorEvaluationContext,
+    SkipReason,
+    define_asset_job,
+    schedule,
+    sensor,
+)
+
+from features.contract import SOURCES
+from features.ingest import IngestPaths, complete_months
+from pipelines.partitions import monthly
+from pipelines.resources import IngestResource
+
+ingest_job = define_asset_job("ingest_job", selection=AssetSelection.groups("ingest"))
+
+
+def month_fingerprint(paths: IngestPaths, month: str) -> str:
+    """Changes when any of the month's files is replaced (a partner resends a month)."""
+    h = hashlib.sha256()
+    for s in SOURCES.values():
+        st = (paths.landing / s.name / f"{month}.{s.extension}").stat()
+        h.update(f"{s.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+def landing_run_requests(paths: IngestPaths, partition_keys: set[str]) -> list[RunRequest]:
+    """One run per month whose 8 files are all present; run_key dedupes unchanged months."""
+    return [RunRequest(run_key=f"{m}:{month_fingerprint(paths, m)}", partition_key=m)
+            for m in complete_months(paths) if m in partition_keys]
+
+
+@sensor(job=ingest_job, minimum_interval_seconds=60,
+        default_status=DefaultSensorStatus.STOPPED,
+        description="Starts a month's ingestion when the files of all 8 sources are in landing/.")
+def landing_sensor(context: SensorEvaluationContext, ingest: IngestResource):
+    requests = landing_run_requests(ingest.paths, set(monthly.get_partition_keys()))
+    return requests or SkipReason("aucun mois complet (8 sources) dans landing/")
+
+
+@schedule(job=ingest_job, cron_schedule="0 6 5 * *", execution_timezone="Europe/Paris",
+          default_status=DefaultScheduleStatus.STOPPED,
+          description="Fallback: on the 5th, ingest the previous month if its files are complete.")
+def monthly_ingest_schedule(context: ScheduleEvaluationContext, ingest: IngestResource):
+    month = str(pd.Period(context.scheduled_execution_time.strftime("%Y-%m"), freq="M") - 1)
+    if month not in complete_months(ingest.paths):
+        return SkipReason(f"{month} : les fichiers des 8 sources ne sont pas tous arrivés")
+    return RunRequest(run_key=f"schedule:{month}", partition_key=month)

@@ -1,0 +1,205 @@
+"""Ingestion library on a small simulated city: accounting, defects, pseudonyms, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import shutil
+import stat
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from features.ingest import IngestPaths, ingest_month, ingest_source, landing_months, quality
+from features.ingest.store import IDENTITY_COLUMNS
+from synthetic.simulate import simulate
+
+IDENTITY = {"nom", "prenom", "adresse", "telephone", "date_naissance"}
+
+
+@pytest.fixture(scope="session")
+def city(tmp_path_factory):
+    home = tmp_path_factory.mktemp("ingest_city")
+    simulate(home, households=1500, months=3, seed=1, progress=False)
+    return home
+
+
+def fresh(city, tmp_path) -> IngestPaths:
+    home = tmp_path / "home"
+    shutil.copytree(city / "landing", home / "landing")
+    shutil.copytree(city / "resend", home / "resend")
+    return IngestPaths(home)
+
+
+@pytest.fixture(scope="session")
+def loaded(city, tmp_path_factory):
+    paths = fresh(city, tmp_path_factory.mktemp("loaded"))
+    for m in landing_months(paths):
+        ingest_month(paths, m)
+    return paths
+
+
+def tables(paths: IngestPaths) -> dict[str, list]:
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        out = {}
+        for (name,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall():
+            cols = [c for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [name]).fetchall() if c != "loaded_at"]
+            out[name] = sorted(con.execute(f"SELECT {', '.join(cols)} FROM {name}").fetchall(), key=repr)
+        return out
+    finally:
+        con.close()
+
+
+def sql(paths: IngestPaths, query: str, params=None):
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_injected_defect_is_quarantined_in_its_column(city, loaded):
+    defects = pd.read_parquet(city / "truth" / "defects.parquet")
+    defects = defects[defects["file"].str.startswith("landing/")]
+    assert len(defects) > 0
+    found = set(sql(loaded, "SELECT source, strftime(extract_month, '%Y-%m'), source_row, column_name FROM quarantine"))
+    missing = [d for d in defects.itertuples() if (d.source, d.month, d.row, d.column) not in found]
+    assert missing == []
+
+
+def test_rows_in_equals_loaded_plus_quarantined_and_matches_the_file(loaded):
+    log = sql(loaded, "SELECT source, strftime(extract_month, '%Y-%m'), file, rows_in, rows_loaded, rows_quarantined FROM ingest_log")
+    assert len(log) == 8 * 3
+    for source, _month, file, rows_in, rows_loaded, rows_q in log:
+        assert rows_in == rows_loaded + rows_q
+        path = loaded.landing / file
+        n = pq.read_metadata(path).num_rows if file.endswith(".parquet") else \
+            len(path.read_bytes().rstrip(b"\n").split(b"\n")) - 1
+        assert rows_in == n, file
+        assert quality.row_accounting(duckdb.connect(str(loaded.warehouse), read_only=True), source)[0]
+
+
+def test_exact_duplicate_rows_keep_one_copy(loaded):
+    dups = sql(loaded, "SELECT count(*) FROM quarantine WHERE reason_code = 'duplicate'")[0][0]
+    assert dups > 0
+    for source in ("menages", "caf", "bailleurs"):
+        assert quality.duplicate_keys(duckdb.connect(str(loaded.warehouse), read_only=True), source)[0]
+
+
+def test_ingesting_a_month_twice_gives_identical_tables(city, tmp_path):
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    ingest_month(paths, month)
+    first = tables(paths)
+    ingest_month(paths, month)
+    assert tables(paths) == first
+
+
+def test_household_key_is_a_stable_keyed_hash_across_months_and_sources(loaded):
+    key = loaded.key_file.read_bytes().strip()
+    months = landing_months(loaded)
+    ids = pd.read_parquet(loaded.landing / "menages" / f"{months[0]}.parquet")["id_menage"].dropna()
+    expected = {hmac.new(key, f"menage:{i}".encode(), hashlib.sha256).hexdigest() for i in ids}
+    got = {k for (k,) in sql(loaded, "SELECT household_key FROM stg_menages WHERE extract_month = ?",
+                             [pd.Timestamp(months[0]).date()])}
+    assert got and got <= expected
+    by_month = [{k for (k,) in sql(loaded, "SELECT household_key FROM stg_menages WHERE extract_month = ?",
+                                    [pd.Timestamp(m).date()])} for m in months]
+    assert len(by_month[0] & by_month[1]) > 0.9 * len(by_month[0])
+    # other sources point at the same keys
+    fsl = {k for (k,) in sql(loaded, "SELECT household_key FROM stg_fsl WHERE household_key IS NOT NULL")}
+    caf = {k for (k,) in sql(loaded, "SELECT household_key FROM stg_caf WHERE household_key IS NOT NULL")}
+    allk = set().union(*by_month)
+    assert fsl and fsl <= allk and caf and caf <= allk
+    rates = sql(loaded, "SELECT source, linkage_rate FROM linkage WHERE source IN ('caf', 'bailleurs', 'menages')")
+    assert all(r > 0.9 for _, r in rates)
+
+
+def test_another_key_gives_other_pseudonyms(city, tmp_path, monkeypatch):
+    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle")
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    ingest_source(paths, source_name="menages", month=month)
+    other = {k for (k,) in sql(paths, "SELECT household_key FROM stg_menages")}
+    assert not paths.key_file.exists()
+    ids = pd.read_parquet(paths.landing / "menages" / f"{month}.parquet")["id_menage"].dropna()
+    with_env = {hmac.new(b"une-autre-cle", f"menage:{i}".encode(), hashlib.sha256).hexdigest() for i in ids}
+    assert other <= with_env
+
+
+def test_key_file_is_created_private_and_never_in_the_warehouse(loaded):
+    mode = stat.S_IMODE(loaded.key_file.stat().st_mode)
+    assert mode == 0o600
+    key = loaded.key_file.read_bytes().strip().decode()
+    raw = loaded.warehouse.read_bytes()
+    assert key.encode() not in raw
+
+
+def test_no_identity_column_or_value_in_the_warehouse(loaded):
+    cols = {c for (c,) in sql(loaded, "SELECT DISTINCT column_name FROM information_schema.columns")}
+    assert not cols & IDENTITY
+    assert not cols & {"id_menage", "numero_allocataire", "ref_bail"}
+    df = pd.read_parquet(loaded.landing / "menages" / f"{landing_months(loaded)[0]}.parquet")
+    raw = loaded.warehouse.read_bytes()
+    for value in list(df["nom"].head(20)) + list(df["id_menage"].dropna().head(20)):
+        assert value.encode() not in raw
+
+
+def test_identity_store_holds_names_by_household_key(loaded):
+    con = duckdb.connect(str(loaded.identity_store), read_only=True)
+    cols = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'identity' "
+                                      "ORDER BY ordinal_position").fetchall()]
+    assert cols == ["extract_month", *IDENTITY_COLUMNS]
+    n, named = con.execute("SELECT count(*), count(nom) FROM identity").fetchone()
+    staged = sql(loaded, "SELECT count(*) FROM stg_menages")[0][0]
+    assert n == staged and named == n
+
+
+def test_a_resend_replaces_the_month_cleanly(city, tmp_path):
+    """A partner first delivers an incomplete CAF file, then resends the complete one."""
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    target = paths.landing / "caf" / f"{month}.csv"
+    complete = target.read_bytes()
+    lines = complete.rstrip(b"\n").split(b"\n")
+    target.write_bytes(b"\n".join(lines[:-100]) + b"\n")
+    ingest_source(paths, source_name="menages", month=month)  # the household reference
+    ingest_source(paths, source_name="caf", month=month)
+    before = sql(paths, "SELECT rows_in FROM ingest_log WHERE source = 'caf'")[0][0]
+    assert before == len(lines) - 101
+    target.write_bytes(complete)
+    ingest_source(paths, source_name="caf", month=month)
+    (rows_in, rows_loaded, file_hash), = sql(
+        paths, "SELECT rows_in, rows_loaded, file_hash FROM ingest_log WHERE source = 'caf'")
+    assert rows_in == len(lines) - 1
+    assert file_hash == hashlib.sha256(complete).hexdigest()
+    assert sql(paths, "SELECT count(*) FROM stg_caf")[0][0] == rows_loaded
+    assert sql(paths, "SELECT count(DISTINCT source_row) FROM quarantine WHERE source = 'caf'")[0][0] \
+        == rows_in - rows_loaded
+
+
+def test_volume_change_check_fails_on_a_collapse(loaded, tmp_path):
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(loaded.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    assert quality.volume_change(con, "menages")[0]
+    con.execute("UPDATE ingest_log SET rows_in = 10 WHERE source = 'menages' "
+                "AND extract_month = (SELECT max(extract_month) FROM ingest_log)")
+    assert not quality.volume_change(con, "menages")[0]
+    assert not quality.row_accounting(con, "menages")[0]
+
+
+def test_duplicate_key_and_range_checks_fail_on_a_corrupted_staging_table(loaded, tmp_path):
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(loaded.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    assert quality.values_in_range(con, "caf")[0] and quality.null_rates(con, "caf")[0]
+    con.execute("INSERT INTO stg_caf SELECT * FROM stg_caf LIMIT 1")
+    con.execute("UPDATE stg_caf SET montant_al = -5 WHERE source_row = 3")
+    assert not quality.duplicate_keys(con, "caf")[0]
+    assert not quality.values_in_range(con, "caf")[0]
