@@ -202,11 +202,14 @@ def _suppress(sizes: pd.Series, values: pd.DataFrame, spec, specs, min_cell: int
     (e.g. F (n=500) = F x 0 (n=495) + F x 1 (n=5): hiding F x 1 alone is useless, F x 0 goes too).
     """
     hidden = set(sizes.index[sizes < min_cell])
-    margins = [()] + [m for m in specs if set(m) < set(spec)]
+    # finest margins first: a sibling hidden there also protects every coarser margin
+    margins = sorted([m for m in specs if set(m) < set(spec)], key=len, reverse=True) + [()]
     changed = True
     while changed:
         changed = False
         for margin in margins:
+            if changed:
+                break
             keys = (values[list(margin)].apply(tuple, axis=1) if margin
                     else pd.Series([()] * len(values), index=values.index))
             for _, members in keys.groupby(keys).groups.items():
@@ -249,7 +252,8 @@ class AuditResult:
     fn and every rate; suppressed groups are absent, rates over fewer than min_cell people are
     NaN), `by_group_ci` / `overall_ci` ([lower, upper] like MetricFrame), `ratio()`,
     `difference()`, `ratio_ci()`, `verdicts()`. `frame` is the underlying MetricFrame, built on
-    every group; only this object's public views apply suppression.
+    every group (None for sweep points, counted with np.bincount); only this object's public
+    views apply suppression.
     """
 
     spec: tuple[str, ...]
@@ -264,7 +268,7 @@ class AuditResult:
     values: pd.DataFrame  # shown group -> value of each spec column
     suppressed_groups: int
     suppressed_rows: int
-    frame: MetricFrame = field(repr=False)
+    frame: MetricFrame | None = field(repr=False)
 
     @property
     def name(self) -> str:
@@ -540,11 +544,12 @@ def audit(
         sizes = pd.Series(np.bincount(codes, minlength=len(uniques)), index=uniques)
         values = pd.DataFrame({c: labels[c] for c in spec}).groupby(joined.to_numpy()).first()
         hidden = _suppress(sizes, values, spec, specs, min_cell)
-        shown = [g for g in uniques if g not in hidden]
+        shown = sorted((g for g in uniques if g not in hidden), key=_natural)
         ref = _reference(spec, reference, sizes, hidden, shown)
         for j, (sel, _) in enumerate(points):
             per_point[j][spec_name(spec)] = _result(
-                spec=spec, joined=joined, y=y, sel=sel, s=s, shown=shown, uniques=uniques,
+                spec=spec, joined=joined, codes=codes, y=y, sel=sel, s=s, shown=shown,
+                uniques=uniques, use_frame=(j == 0),
                 values=values, ref=ref, tolerance=(lo_tol, hi_tol), min_cell=min_cell,
                 ci_level=ci_level, boot=(boot_counts[i][j], boot_scores[i]),
                 boot_overall=(boot_counts[overall_j][j], boot_scores[overall_j]),
@@ -553,6 +558,12 @@ def audit(
                  results=per_point[0], sweep=[(p, r) for (_, p), r in zip(points[1:],
                                                                           per_point[1:],
                                                                           strict=True)])
+
+
+def _natural(label: str) -> tuple:
+    """Arrondissements "2" before "10"; text after numbers; "NA" last."""
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in label.split(JOIN))
+    return (label == MISSING, parts)
 
 
 def _versions() -> dict:
@@ -627,12 +638,31 @@ def _boot_rates(counts: np.ndarray, sums: np.ndarray) -> dict[str, np.ndarray]:
                              sums)[0]
 
 
-def _result(*, spec, joined, y, sel, s, shown, uniques, values, ref, tolerance, min_cell,
-            ci_level, boot, boot_overall, suppressed) -> AuditResult:
-    frame = MetricFrame(
-        metrics=_MF_METRICS, y_true=2 * y.astype(np.int8) + sel, y_pred=s,
-        sensitive_features=pd.Series(joined.to_numpy(), name=spec_name(spec)))
-    by_group, den = _with_rates(frame.by_group.loc[shown].astype(float))
+def _counts(codes: np.ndarray, n_groups: int, cell: np.ndarray, s: np.ndarray,
+            index: list[str]) -> pd.DataFrame:
+    """Confusion counts and score sums per group with np.bincount (cells as in `_bootstrap`)."""
+    c = np.bincount(codes * 4 + cell, minlength=n_groups * 4).reshape(n_groups, 4)
+    return pd.DataFrame({"tn": c[:, 0], "fp": c[:, 1], "fn": c[:, 2], "tp": c[:, 3],
+                         "score_sum": np.bincount(codes, weights=s, minlength=n_groups)},
+                        index=index, dtype=float)
+
+
+def _result(*, spec, joined, codes, y, sel, s, shown, uniques, use_frame, values, ref,
+            tolerance, min_cell, ci_level, boot, boot_overall, suppressed) -> AuditResult:
+    cell = 2 * y.astype(np.int64) + sel
+    if use_frame:
+        # The outreach point: MetricFrame disaggregates (AuditResult.frame); a test checks it
+        # agrees with the bincount path that the sweep points use, as MetricFrame copies each
+        # column once per metric and group (seconds per point on a city-sized table).
+        frame = MetricFrame(metrics=_MF_METRICS, y_true=cell, y_pred=s,
+                            sensitive_features=pd.Series(joined.to_numpy(), name=spec_name(spec)))
+        per_group, total = frame.by_group.astype(float), frame.overall.astype(float)
+    else:
+        frame = None
+        per_group = _counts(codes, len(uniques), cell, s, uniques)
+        per_group.index.name = spec_name(spec)
+        total = per_group.sum()
+    by_group, den = _with_rates(per_group.loc[shown])
     masked = pd.DataFrame({m: np.asarray(den[_DENOMINATOR[m]]) < min_cell for m in RATES},
                           index=by_group.index)
     for m in RATES:
@@ -647,7 +677,7 @@ def _result(*, spec, joined, y, sel, s, shown, uniques, values, ref, tolerance, 
         hi[m] = np.where(masked[m].to_numpy(), np.nan, pct[1])
     orates = _boot_rates(boot_overall[0], boot_overall[1])
     opct = {m: _percentile(orates[m][:, 0], q) for m in RATES}
-    overall = _with_rates(frame.overall.astype(float))[0]
+    overall = _with_rates(total)[0]
     return AuditResult(
         spec=tuple(spec), reference=ref, tolerance=tolerance, overall=overall,
         overall_ci=[pd.Series({m: opct[m][0] for m in RATES}),

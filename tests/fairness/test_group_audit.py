@@ -81,6 +81,21 @@ def test_reference_group_ratio_is_one_and_its_verdict_is_reference():
     assert (r.verdicts(0.95).loc["B", ["false_negative_rate", "headline"]] == "reference").all()
 
 
+def test_ratio_and_difference_between_groups_read_like_metricframe():
+    r = audit(hand_table(), label="y", score="p", groups="groupe", threshold=0.5, min_cell=1,
+              n_boot=50).results["groupe"]
+    assert r.ratio("between_groups")["false_negative_rate"] == pytest.approx((2 / 4) / (2 / 3))
+    assert r.difference("between_groups")["false_negative_rate"] == pytest.approx(2 / 3 - 2 / 4)
+    assert r.difference().loc["B", "precision"] == pytest.approx(1 / 3 - 2 / 3)
+
+
+def test_groups_are_listed_in_natural_order_with_missing_last():
+    df = simulated(n=600)
+    df["arrondissement"] = np.tile(["10", "2", None, "1"], 150)
+    r = audit(df, label="y", score="p", groups="arrondissement", threshold=0.5, n_boot=50)
+    assert list(r.results["arrondissement"].by_group.index) == ["1", "2", "10", "NA"]
+
+
 def test_default_reference_is_the_largest_group():
     df = simulated(n=600)
     df.loc[:99, "groupe"] = "A"  # A now larger than B
@@ -89,10 +104,10 @@ def test_default_reference_is_the_largest_group():
 
 
 def test_equal_miss_rates_are_within_tolerance_and_a_much_worse_group_is_outside():
-    same = audit(simulated(n=20000), label="y", score="p", groups="groupe", threshold=0.5,
-                 reference={"groupe": "A"}, tolerance=(0.8, 1.25), n_boot=200)
-    worse = audit(simulated(n=20000, b_miss=0.9), label="y", score="p", groups="groupe",
-                  threshold=0.5, reference={"groupe": "A"}, n_boot=200)
+    same = audit(simulated(n=8000), label="y", score="p", groups="groupe", threshold=0.5,
+                 reference={"groupe": "A"}, tolerance=(0.8, 1.25), n_boot=200, capacities=())
+    worse = audit(simulated(n=8000, b_miss=0.9), label="y", score="p", groups="groupe",
+                  threshold=0.5, reference={"groupe": "A"}, n_boot=200, capacities=())
     assert same.results["groupe"].verdicts(0.95).loc["B", "false_negative_rate"] == "within"
     assert worse.results["groupe"].verdicts(0.95).loc["B", "false_negative_rate"] == "outside"
     assert worse.results["groupe"].verdicts(0.95).loc["B", "headline"] == "outside"
@@ -130,6 +145,18 @@ def test_a_lone_small_group_takes_its_smallest_sibling_with_it_so_subtraction_re
     assert (r.suppressed_groups, r.suppressed_rows) == (2, 100)
 
 
+def test_a_small_intersection_cell_cannot_be_recovered_from_its_published_margin():
+    df = simulated(n=2000)
+    df["monoparental"] = 0
+    df.loc[df.index[df.groupe == "A"][:5], "monoparental"] = 1  # A x 1: five households
+    df.loc[df.index[df.groupe == "B"][:300], "monoparental"] = 1
+    a = audit(df, label="y", score="p", groups=["groupe", ("groupe", "monoparental")],
+              threshold=0.5, n_boot=50)
+    # "A" is published, so A x 0 = A - (A x 1) would reveal the cell: A x 0 is hidden too
+    assert set(a.results["groupe × monoparental"].by_group.index) == {"B × 0", "B × 1"}
+    assert set(a.results["groupe"].by_group.index) == {"A", "B"}
+
+
 def test_a_rate_over_fewer_than_min_cell_people_is_suppressed():
     df = simulated(n=400)
     r = audit(df, label="y", score="p", groups="groupe", threshold=0.5, min_cell=11,
@@ -151,6 +178,18 @@ def test_intersections_are_audited_as_one_group_spec():
     assert set(r.by_group.index) == {"A × 0", "A × 1", "B × 0", "B × 1"}
     assert r.values.loc["B × 1"].to_dict() == {"groupe": "B", "monoparental": "1"}
     assert r.by_group["count"].sum() == 2000
+
+
+def test_sweep_counts_equal_metricframe_counts_at_the_same_capacity():
+    df = simulated(n=2000)
+    df["quartier"] = np.tile(list("abcde"), 400)
+    a = audit(df, label="y", score="p", groups=["groupe", "quartier"], top_k=100,
+              capacities=(0.05,), n_boot=50)
+    point, sweep = a.results, a.sweep[0][1]
+    assert point["quartier"].frame is not None and sweep["quartier"].frame is None
+    for name in ("groupe", "quartier"):
+        pd.testing.assert_frame_equal(point[name].by_group, sweep[name].by_group)
+        pd.testing.assert_series_equal(point[name].overall, sweep[name].overall)
 
 
 def test_the_sweep_reports_each_capacity_and_whether_the_conclusion_changes():
