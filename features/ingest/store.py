@@ -8,7 +8,8 @@ Warehouse (warehouse.duckdb), keyed by (source, extract_month):
   French description; `value` holds the raw text only for attribute/audit columns.
 - ingest_log: one row per loaded file; rows_in = rows_loaded + rows_quarantined.
 - linkage: rows loaded and rows linked to a household, per source and month.
-- crosswalk: link hashes of the household reference (menages) -> household_key.
+- crosswalk: link hashes of the household reference (menages) -> household_key, one row per
+  pair (first month seen); crosswalk_unique: the links that point to exactly one household.
 Identity store (identity.duckdb): `identity`, names and contacts per household and month.
 """
 
@@ -55,6 +56,8 @@ def warehouse_ddl() -> list[str]:
            rows_loaded BIGINT, rows_linked BIGINT, linkage_rate DOUBLE)""",
         """CREATE TABLE IF NOT EXISTS crosswalk (extract_month DATE, link_type VARCHAR,
            link_hash VARCHAR, household_key VARCHAR)""",
+        """CREATE TABLE IF NOT EXISTS crosswalk_unique (link_type VARCHAR, link_hash VARCHAR,
+           household_key VARCHAR)""",
     ]
     for name, src in SOURCES.items():
         cols = ", ".join(f'"{n}" {t}' for n, t in staging_columns(src))

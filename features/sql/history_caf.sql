@@ -13,8 +13,8 @@ WITH m AS (
            max(date_signalement) AS date_signalement,
            bool_or(suspension_al) AS suspension_al,
            max(CAST(substr(tranche_qf, 3) AS INTEGER)) AS qf_band,
-           bool_or(evenement = 'SEPARATION') AS separation,
-           bool_or(evenement = 'BAISSE_RESSOURCES') AS income_drop
+           bool_or(coalesce(evenement = 'SEPARATION', false)) AS separation,
+           bool_or(coalesce(evenement = 'BAISSE_RESSOURCES', false)) AS income_drop
     FROM stg_caf
     WHERE household_key IS NOT NULL
     GROUP BY ALL

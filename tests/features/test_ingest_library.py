@@ -203,3 +203,15 @@ def test_duplicate_key_and_range_checks_fail_on_a_corrupted_staging_table(loaded
     con.execute("UPDATE stg_caf SET montant_al = -5 WHERE source_row = 3")
     assert not quality.duplicate_keys(con, "caf")[0]
     assert not quality.values_in_range(con, "caf")[0]
+
+
+def test_names_are_normalised_the_same_in_sql_and_in_python():
+    import duckdb
+
+    from features.ingest.load import _register_udfs
+    from features.ingest.pseudonym import Pseudonymiser, normalise
+
+    con = duckdb.connect()
+    _register_udfs(con, Pseudonymiser(b"k"))
+    for text in ["Élodie  Le-Gall", "d'Aubigné", "12 rue de l'Église", "Straße", "  ", "Zoé Müller", "Œuvre"]:
+        assert con.execute("SELECT abri_norm(?)", [text]).fetchone()[0] == normalise(text), text
