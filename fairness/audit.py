@@ -151,7 +151,8 @@ def _check_label(col: pd.Series, name: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(s):
         return s.to_numpy(dtype=bool)
     if not pd.api.types.is_numeric_dtype(s):
-        s = pd.to_numeric(s.astype("string").str.strip(), errors="coerce").fillna(-1)
+        text = s.astype("string").str.strip().str.lower()
+        s = pd.to_numeric(text.replace({"true": "1", "false": "0"}), errors="coerce").fillna(-1)
     bad = ~s.isin([0, 1])
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -310,6 +311,9 @@ class AuditResult:
             r[~np.isfinite(r)] = np.nan
             ok = np.mean(np.isfinite(r), axis=0) >= 0.5  # too few defined replicates: no interval
             pct = _percentile(np.where(ok, r, 0.0), q)
+            # a zero-width interval (no event, or only events, in every resample) is not
+            # evidence of equality or of a gap: percentile bootstraps fail on zero counts
+            ok &= (pct[1] > pct[0]) | (np.arange(b.shape[1]) == ref)
             lo[m] = np.where(ok & ~self.masked[m].to_numpy(), pct[0], np.nan)
             hi[m] = np.where(ok & ~self.masked[m].to_numpy(), pct[1], np.nan)
         idx = self.by_group.index
@@ -663,21 +667,30 @@ def _result(*, spec, joined, codes, y, sel, s, shown, uniques, use_frame, values
         per_group.index.name = spec_name(spec)
         total = per_group.sum()
     by_group, den = _with_rates(per_group.loc[shown])
+    probability = bool(s.min() >= 0 and s.max() <= 1)
     masked = pd.DataFrame({m: np.asarray(den[_DENOMINATOR[m]]) < min_cell for m in RATES},
                           index=by_group.index)
+    if not probability:  # observed / expected needs a score on the probability scale
+        by_group["calibration"] = np.nan
     for m in RATES:
         by_group.loc[masked[m], m] = np.nan
     q = [(1 - ci_level) / 2 * 100, (1 + ci_level) / 2 * 100]
     pos = [uniques.index(g) for g in shown]
     rates = _boot_rates(boot[0][:, pos], boot[1][:, pos])
+    if not probability:
+        rates["calibration"] = np.full_like(rates["calibration"], np.nan)
     lo, hi = {}, {}
     for m in RATES:
         pct = _percentile(rates[m], q) if pos else np.empty((2, 0))
         lo[m] = np.where(masked[m].to_numpy(), np.nan, pct[0])
         hi[m] = np.where(masked[m].to_numpy(), np.nan, pct[1])
     orates = _boot_rates(boot_overall[0], boot_overall[1])
+    if not probability:
+        orates["calibration"] = np.full_like(orates["calibration"], np.nan)
     opct = {m: _percentile(orates[m][:, 0], q) for m in RATES}
     overall = _with_rates(total)[0]
+    if not probability:
+        overall["calibration"] = np.nan
     return AuditResult(
         spec=tuple(spec), reference=ref, tolerance=tolerance, overall=overall,
         overall_ci=[pd.Series({m: opct[m][0] for m in RATES}),

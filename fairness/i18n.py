@@ -113,7 +113,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                      "en": "Fairness audit of the outreach list"},
     "report.source": {"fr": "Table auditée : {source}", "en": "Audited table: {source}"},
     "report.lang_other": {"fr": "English version: audit.en.html", "en": "Version française : audit.html"},
-    "report.toc": {"fr": "Sommaire", "en": "Contents"},
+    "report.toc": {"fr": "Sommaire :", "en": "Contents:"},
     "report.section.verdict": {"fr": "1. Verdict", "en": "1. Verdict"},
     "report.section.details": {"fr": "2. Détails par groupe", "en": "2. Details by group"},
     "report.section.sweep": {"fr": "3. Et avec une autre capacité ?",

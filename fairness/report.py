@@ -24,6 +24,7 @@ from fairness.i18n import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _RATE_AS_NUMBER = {"mean_score", "calibration"}  # shown as numbers, not percentages
+_FLOOR = 0.05  # ratio axes are logarithmic: a bound of 0 is drawn at this floor
 
 
 def write_report(audit: Audit, out_dir: str | Path, *, lang: str = "fr",
@@ -211,7 +212,7 @@ def _band(ax, tolerance, *, vertical: bool):
 
 def _ratio_ticks(ax, values, tolerance, lang: str, *, axis: str) -> None:
     """Readable ticks on a log ratio axis: 0.5, 0.8, 1, 1.25, 2... in the data's range."""
-    lo = min([*values, tolerance[0]]) * 0.9
+    lo = max(min([*values, tolerance[0]]), _FLOOR) * 0.9
     hi = max([*values, tolerance[1]]) * 1.1
     ticks = [x for x in (0.1, 0.25, 0.5, tolerance[0], 1.0, tolerance[1], 2, 4, 10) if lo <= x <= hi]
     labels = [fmt_number(x, lang) for x in ticks]
@@ -235,11 +236,12 @@ def _forest_png(spec: dict, tolerance, lang: str) -> str | None:
     _band(ax, tolerance, vertical=True)
     for y, (_, m) in enumerate(rows):
         lo, hi = m["ratio_ci"]
-        ax.plot([lo, hi], [y, y], color="#1f4e79", lw=2)
-        ax.plot(m["ratio"], y, "o", color="#1f4e79")
+        ax.plot([max(lo, _FLOOR), max(hi, _FLOOR)], [y, y], color="#1f4e79", lw=2)
+        ax.plot(max(m["ratio"], _FLOOR), y, "o", color="#1f4e79")
     ax.set_yticks(range(len(rows)), [name for name, _ in rows])
     ax.set_xscale("log")
-    _ratio_ticks(ax, [v for _, m in rows for v in m["ratio_ci"]], tolerance, lang, axis="x")
+    _ratio_ticks(ax, [v for _, m in rows for v in (*m["ratio_ci"], m["ratio"])], tolerance, lang,
+                 axis="x")
     ax.invert_yaxis()
     ax.set_xlabel(t("report.forest_axis", lang))
     ax.set_title(f"{spec['name']} / {spec['reference']}", fontsize=10)
@@ -262,7 +264,7 @@ def _sweep_png(name: str, capacities, specs, tolerance, lang: str) -> str | None
     _band(ax, tolerance, vertical=False)
     xs = [100 * c for c in capacities]
     for group, ys in series.items():
-        pts = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+        pts = [(x, max(y, _FLOOR)) for x, y in zip(xs, ys, strict=True) if y is not None]
         ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", lw=1.2, label=group)
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -90,3 +90,18 @@ def test_write_report_writes_both_files(tmp_path, record):
 def test_every_catalogue_entry_has_french_and_english():
     missing = [k for k, v in CATALOGUE.items() if not (v.get("fr") and v.get("en"))]
     assert missing == []
+
+
+def test_a_group_outside_tolerance_gets_a_plain_sentence_on_the_verdict_page():
+    rng = np.random.default_rng(0)
+    n = 6000
+    df = pd.DataFrame({"statut": np.tile(["social", "prive"], n // 2), "p": rng.random(n)})
+    df["y"] = (rng.random(n) < 0.2).astype(int)
+    # the list sees private tenants' risk badly: their judged households are mostly missed
+    df.loc[(df.statut == "prive") & (df.y == 1), "p"] *= 0.3
+    df.loc[(df.statut == "social") & (df.y == 1), "p"] = 0.5 + df.p / 2
+    a = audit(df, label="y", score="p", groups="statut", top_k=1200,
+              reference={"statut": "social"}, n_boot=100, capacities=())
+    page = render_html(a.to_dict())
+    verdict = page[page.index('id="verdict"'):page.index('id="details"')]
+    assert "« prive » : la liste manque" in verdict and "hors tolérance" in verdict

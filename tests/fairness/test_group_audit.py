@@ -46,6 +46,24 @@ def test_counts_and_rates_equal_the_hand_computed_confusion_counts():
     assert result.overall["tp"] == 3 and result.overall["count"] == 24
 
 
+def test_calibration_is_observed_over_mean_score_and_absent_for_scores_beyond_zero_one():
+    r = audit(hand_table(), label="y", score="p", groups="groupe", threshold=0.5, min_cell=1,
+              n_boot=50).results["groupe"]
+    a = r.by_group.loc["A"]
+    assert a.calibration == pytest.approx(a.prevalence / a.mean_score)
+    points = hand_table().assign(p=lambda d: d.p * 100)
+    r = audit(points, label="y", score="p", groups="groupe", threshold=50, min_cell=1,
+              n_boot=50).results["groupe"]
+    assert r.by_group["calibration"].isna().all() and np.isnan(r.overall["calibration"])
+    assert r.verdicts(0.95).loc["B", "calibration"] == "not_estimable"
+
+
+def test_text_labels_true_and_false_are_read_as_one_and_zero():
+    df = hand_table().assign(y=lambda d: d.y.map({1: "True", 0: "false"}))
+    r = audit(df, label="y", score="p", groups="groupe", threshold=0.5, min_cell=1, n_boot=50)
+    assert r.results["groupe"].by_group.loc["A", "tp"] == 2
+
+
 def test_top_k_selects_the_k_highest_scores_with_row_order_breaking_ties():
     result = audit(hand_table(), label="y", score="p", groups="groupe", top_k=3,
                    min_cell=1, n_boot=50).results["groupe"]
@@ -143,6 +161,15 @@ def test_a_lone_small_group_takes_its_smallest_sibling_with_it_so_subtraction_re
     # overall minus the shown groups would give "minuscule" exactly: "petit" is hidden too
     assert list(r.by_group.index) == ["grand", "moyen"]
     assert (r.suppressed_groups, r.suppressed_rows) == (2, 100)
+
+
+def test_a_group_with_no_event_gets_no_verdict_rather_than_a_zero_width_interval():
+    df = simulated(n=2000)
+    df.loc[df.groupe == "B", "y"] = 0  # B: nobody judged, so its false omission rate is 0
+    r = audit(df, label="y", score="p", groups="groupe", threshold=0.5, reference={"groupe": "A"},
+              n_boot=100).results["groupe"]
+    assert r.by_group.loc["B", "false_omission_rate"] == 0
+    assert r.verdicts(0.95).loc["B", "false_omission_rate"] == "not_estimable"
 
 
 def test_a_small_intersection_cell_cannot_be_recovered_from_its_published_margin():
