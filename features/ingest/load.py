@@ -221,6 +221,8 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
             select.append(f"g.{q(ROW)}")
         elif name == "household_key":
             select.append("l.household_key")
+        elif name == "age":
+            select.append("date_diff('year', g.date_naissance, $month_start)")
         elif name.endswith("_hash"):
             col = name[: -len("_hash")]
             select.append(f"abri_hmac({lit(hash_prefix(src, col))} || g.{q(col)})")

@@ -41,6 +41,9 @@ def staging_columns(src: Source) -> list[tuple[str, str]]:
                 cols.append((f"{c.name}_hash", "VARCHAR"))
         else:
             cols.append((c.name, SQL_TYPES[c.dtype]))
+    if src.name == "menages":
+        # the age the audit needs, so the birth date itself stays in the identity store
+        cols.append(("age", "INTEGER"))
     return cols
 
 

@@ -6,11 +6,11 @@ import pytest
 from features.build import build_panel, features_sql
 from features.contract import SOURCES
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES
-from features.staging import staging_columns, staging_ddl
+from features.ingest.store import staging_columns, warehouse_ddl
 
 
 def _insert(con, source, **row):
-    cols = dict(staging_columns(source))
+    cols = dict(staging_columns(SOURCES[source]))
     names = [c for c in cols if c in row]
     con.execute(f"INSERT INTO stg_{source} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                 [row[c] for c in names])
@@ -28,8 +28,8 @@ def _household(con, key, month, arr=19, tenure="social", **kw):
 @pytest.fixture
 def con():
     con = duckdb.connect()
-    for name in SOURCES:
-        con.execute(staging_ddl(name))
+    for stmt in warehouse_ddl():
+        con.execute(stmt)
     months = ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01"]
     for m in months:
         _household(con, "A", m)                      # social tenant with rising arrears
