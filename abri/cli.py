@@ -57,6 +57,92 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from pipelines.cli import ingest_command
+
+    return ingest_command(args.home, args.month)
+
+
+def _features(args: argparse.Namespace) -> int:
+    from pipelines.cli import features_command
+
+    return features_command(args.home, args.month)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from pipelines.cli import train_command
+
+    return train_command(args.home)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from pipelines.cli import score_command
+
+    return score_command(args.home)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Everything that exists, end to end: ingest, features, labels, training, audit, scoring,
+    publication (scoring needs a champion: see abri review / abri promote)."""
+    from pipelines.cli import features_command, ingest_command, score_command, train_command
+
+    for step in (lambda: ingest_command(args.home, None), lambda: features_command(args.home),
+                 lambda: train_command(args.home), lambda: score_command(args.home, demonstration=args.demo)):
+        code = step()
+        if code:
+            return code
+    return 0
+
+
+def _registry_and_casework(home: str | None):
+    from casework import Casework
+    from models.registry import ModelRegistry
+
+    paths = Paths.from_env(home)
+    return ModelRegistry(paths.home / "models"), Casework(paths.home / "casework.sqlite"), paths
+
+
+def _report_sha256(paths: Paths, version: str) -> str:
+    import hashlib
+
+    report = paths.home / "reports" / version / "audit.html"
+    if not report.exists():
+        raise ValueError(f"pas de rapport d'audit pour {version} ({report}) : lancez `abri train` qui le produit")
+    return hashlib.sha256(report.read_bytes()).hexdigest()
+
+
+def _review(args: argparse.Namespace) -> int:
+    """The ethics committee's decision on one model version and its report."""
+    registry, casework, paths = _registry_and_casework(args.home)
+    registry.metadata(args.version)
+    digest = _report_sha256(paths, args.version)
+    casework.record_decision(args.version, decision=args.decision, by=args.by, comment=args.comment,
+                             report_sha256=digest, demonstration=args.demonstration)
+    if args.decision in ("approve", "conditions") and registry.status(args.version) == "candidate":
+        registry.set_status(args.version, "approved")
+    print(f"Décision « {args.decision} » enregistrée pour {args.version} (rapport {digest[:12]}…).")
+    return 0
+
+
+def _promote(args: argparse.Namespace) -> int:
+    """Make an approved version the champion, if it is not worse than the current one."""
+    from models.registry import not_worse
+
+    registry, casework, paths = _registry_and_casework(args.home)
+    meta = registry.metadata(args.version)
+    approved = casework.is_approved(args.version, _report_sha256(paths, args.version))
+    champion = registry.champion()
+    ok, why = not_worse(meta, registry.metadata(champion) if champion and champion != args.version else None,
+                        tolerance=args.tolerance)
+    print(why)
+    if not ok:
+        print(f"abri promote : {args.version} reste candidat.", file=sys.stderr)
+        return 1
+    registry.promote(args.version, approved=approved)
+    print(f"{args.version} est désormais le modèle champion.")
+    return 0
+
+
 def _contract_doc(args: argparse.Namespace) -> int:
     from features.contract import render_markdown
 
@@ -93,6 +179,50 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="no progress bars")
     s.set_defaults(func=_simulate)
 
+    def home_arg(parser):
+        parser.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
+
+    i = sub.add_parser("ingest", help="validate, quarantine, pseudonymise and load the partners' extracts (Dagster)")
+    home_arg(i)
+    i.add_argument("--month", default=None, help="YYYY-MM; default: every month found in landing/")
+    i.set_defaults(func=_ingest)
+
+    f = sub.add_parser("features", help="build point-in-time features and labels for the ingested months (Dagster)")
+    home_arg(f)
+    f.add_argument("--month", default=None, help="YYYY-MM; default: every ingested month")
+    f.set_defaults(func=_features)
+
+    t = sub.add_parser("train", help="train a candidate model and write its committee report (Dagster)")
+    home_arg(t)
+    t.set_defaults(func=_train)
+
+    sc = sub.add_parser("score", help="score the latest month with the champion and publish serving.duckdb")
+    home_arg(sc)
+    sc.set_defaults(func=_score)
+
+    r = sub.add_parser("run", help="ingest, features, train, audit, score and publish, end to end")
+    home_arg(r)
+    r.add_argument("--demo", action="store_true", help="mark the publication as a demonstration")
+    r.set_defaults(func=_run)
+
+    rv = sub.add_parser("review", help="record the ethics committee's decision on a model version")
+    rv.add_argument("version")
+    rv.add_argument("--decision", required=True, choices=("approve", "reject", "conditions"))
+    rv.add_argument("--by", required=True, help="who decides (name of the committee or its chair)")
+    rv.add_argument("--comment", required=True, help="the reasons, and the conditions if any")
+    rv.add_argument("--demonstration", action="store_true", help=argparse.SUPPRESS)
+    home_arg(rv)
+    rv.set_defaults(func=_review)
+
+    pr = sub.add_parser("promote", help="make an approved model version the champion")
+    pr.add_argument("version")
+    pr.add_argument("--tolerance", type=float, default=0.05,
+                    help="how much worse than the champion (precision@k, absolute) is still accepted")
+    home_arg(pr)
+    pr.set_defaults(func=_promote)
+
+    sub.add_parser("audit", add_help=False, help="fairness audit of any scored table (CSV/Parquet) -> audit.json + audit.html")
+
     d = sub.add_parser("demo", help="run every stage that exists on the demo city (make demo)")
     d.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
     d.add_argument("--seed", type=int, default=42)
@@ -109,11 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["audit"]:  # its own parser: options may come before the file
+        from fairness.cli import audit_command
+
+        return audit_command(argv[1:])
     args = build_parser().parse_args(argv)
+    from casework import CaseworkError
+    from models.registry import RegistryError
+
     try:
         return args.func(args)
-    except (ValueError, KeyError) as exc:
-        print(f"abri {args.command}: {exc}", file=sys.stderr)
+    except (ValueError, KeyError, RegistryError, CaseworkError) as exc:
+        print(f"abri {args.command} : {exc}", file=sys.stderr)
         return 2
 
 

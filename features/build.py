@@ -88,16 +88,21 @@ class PanelSummary:
     months: list[str]
 
 
-def build_panel(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
-                horizon: int = DEFAULT_HORIZON) -> PanelSummary:
-    """(Re)build history tables, cohort, features, labels and audit attributes.
-
-    months: snapshot months to (re)build as 'YYYY-MM' (delete-then-insert); None = all.
-    Raises duckdb.Error when a staging table is missing; the transaction is rolled back and
-    the previous panel stays as it was.
-    """
+def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
+        work()
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None) -> None:
+    """(Re)build the history tables, the cohort, `features` for `months` ('YYYY-MM';
+    delete-then-insert; None = every month) and `audit_attributes`, in one transaction: on
+    any error (e.g. a staging table is missing) the previous tables stay as they were."""
+    def work():
         for name in HISTORY_SOURCES:
             con.execute(sql(f"history_{name}"))
         con.execute(sql("cohort"))
@@ -109,12 +114,20 @@ def build_panel(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = No
         con.execute("DELETE FROM features WHERE snapshot_month IN (SELECT DISTINCT snapshot_month FROM c)")
         con.execute(f"INSERT INTO features BY NAME {features_sql()}")
         con.execute(sql("audit_attributes"))
-        con.execute(sql("labels"), {"horizon": horizon, "court_delay": COURT_REPORTING_DELAY})
         con.execute("DROP TABLE c")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    _in_transaction(con, work)
+
+
+def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> None:
+    """(Re)build `labels` from the cohort and the court events."""
+    _in_transaction(con, lambda: con.execute(sql("labels"), {"horizon": horizon, "court_delay": COURT_REPORTING_DELAY}))
+
+
+def build_panel(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
+                horizon: int = DEFAULT_HORIZON) -> PanelSummary:
+    """Features then labels; returns their counts."""
+    build_features(con, months=months)
+    build_labels(con, horizon=horizon)
     return summarize(con)
 
 
@@ -137,5 +150,5 @@ def training_frame(con: duckdb.DuckDBPyConnection):
         "ORDER BY f.snapshot_month, f.household_key").df()
 
 
-__all__ = ["AUDIT_ATTRIBUTES", "FEATURE_NAMES", "PanelSummary", "build_panel", "features_sql", "sql",
-           "summarize", "training_frame"]
+__all__ = ["AUDIT_ATTRIBUTES", "FEATURE_NAMES", "PanelSummary", "build_features", "build_labels", "build_panel",
+           "features_sql", "sql", "summarize", "training_frame"]

@@ -154,3 +154,20 @@ class ModelRegistry:
         if current == "retired":
             raise RegistryError(f"promotion refusée : la version {version} est retirée")
         self.set_status(version, "champion")
+
+
+def not_worse(challenger: dict, champion: dict | None, *, tolerance: float = 0.05,
+              metric: str = "precision_at_k") -> tuple[bool, str]:
+    """Is the challenger's backtest `metric` at least the champion's minus `tolerance` (absolute)?
+    Both are metadata dicts; no champion means nothing to compare with."""
+    def value(meta):
+        for m in meta.get("metrics", []):
+            if m.get("scorer") == "model":
+                return float(m.get(metric, float("nan")))
+        return float("nan")
+    if champion is None:
+        return True, "aucun champion en place"
+    c, ch = value(challenger), value(champion)
+    ok = c >= ch - tolerance
+    return ok, (f"{metric} du challenger {c:.3f} contre {ch:.3f} pour le champion (tolérance {tolerance:.2f}) : "
+                + ("accepté" if ok else "refusé"))

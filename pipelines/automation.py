@@ -57,3 +57,16 @@ def monthly_ingest_schedule(context: ScheduleEvaluationContext, ingest: IngestRe
     if month not in complete_months(ingest.paths):
         return SkipReason(f"{month} : les fichiers des 8 sources ne sont pas tous arrivés")
     return RunRequest(run_key=f"schedule:{month}", partition_key=month)
+
+
+# Monthly retraining: rebuild labels, train a challenger, audit it. It never promotes: the
+# committee approves a version (abri review) and a person promotes it (abri promote).
+retrain_job = define_asset_job("retrain_job", selection=AssetSelection.assets(
+    "labels", "candidate_model", "audit_report"))
+
+
+@schedule(job=retrain_job, cron_schedule="0 6 10 * *", execution_timezone="Europe/Paris",
+          default_status=DefaultScheduleStatus.STOPPED,
+          description="On the 10th: train and audit a challenger on the latest mature months.")
+def retrain_schedule(context: ScheduleEvaluationContext):
+    return RunRequest(run_key=f"retrain:{context.scheduled_execution_time:%Y-%m}")

@@ -28,5 +28,44 @@ class IngestResource(ConfigurableResource):
         return connect_warehouse(self.paths)
 
 
-def build_resources(home: str | None = None, *, echo: bool = False) -> dict:
-    return {"ingest": IngestResource(home=str(IngestPaths.from_env(home).home), echo=echo)}
+class AbriResource(ConfigurableResource):
+    """Everything downstream of ingestion finds its files here: warehouse, model registry,
+    reports, serving file and casework store, all under one home."""
+
+    home: str
+    seed: int = 42
+    capacity: float = 0.01
+    demonstration: bool = False
+
+    @property
+    def paths(self) -> IngestPaths:
+        return IngestPaths.from_env(self.home)
+
+    def warehouse(self) -> duckdb.DuckDBPyConnection:
+        return connect_warehouse(self.paths)
+
+    @property
+    def registry(self):
+        from models.registry import ModelRegistry
+
+        return ModelRegistry(self.paths.home / "models")
+
+    @property
+    def reports(self):
+        return self.paths.home / "reports"
+
+    @property
+    def serving_path(self):
+        return self.paths.home / "serving.duckdb"
+
+    @property
+    def casework(self):
+        from casework import Casework
+
+        return Casework(self.paths.home / "casework.sqlite")
+
+
+def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False) -> dict:
+    root = str(IngestPaths.from_env(home).home)
+    return {"ingest": IngestResource(home=root, echo=echo),
+            "abri": AbriResource(home=root, demonstration=demonstration)}

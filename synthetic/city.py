@@ -124,7 +124,8 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
     shift = (np.where(tenure == dyn.SOCIAL, -0.35, -0.05) + np.where(comp == 3, -0.30, 0.0)
              + np.where(disabled, -0.25, 0.0) + np.where(age < 25, -0.25, 0.0)
              + np.where(nationality == "HORS_UE", -0.15, 0.0))
-    income_cu = median * np.exp(shift + INCOME_SIGMA * rng.standard_normal(n))
+    # capped at EUR 15,000 a month per consumption unit: the lognormal tail is not Paris
+    income_cu = np.minimum(median * np.exp(shift + INCOME_SIGMA * rng.standard_normal(n)), 15_000)
     income = np.round(income_cu * cu, 0)
 
     surface = np.clip(20 + 14 * (size - 1) + rng.normal(0, 6, n), 9, 250).round(0)

@@ -19,6 +19,16 @@ from synthetic.simulate import simulate
 
 SOURCES = ["bailleurs", "caf", "energie", "france_travail", "fsl", "justice", "menages", "services_sociaux"]
 EXPECTED_ASSETS = [f"stg_{s}" for s in SOURCES]
+DOWNSTREAM = {  # asset -> its parents: a change to the graph shows here in review
+    "features": set(EXPECTED_ASSETS),
+    "labels": {"features"},
+    "candidate_model": {"labels"},
+    "audit_report": {"candidate_model"},
+    "outreach_lists": {"features"},
+    "serving_database": {"outreach_lists", "audit_report"},
+}
+FEATURE_CHECKS = {"features.features_no_leakage": True, "features.features_null_rates": False,
+                  "features.features_shift": False}
 CHECKS = ["duplicate_keys", "null_rates", "row_accounting", "values_in_range", "volume_change"]
 BLOCKING = {"row_accounting", "duplicate_keys", "values_in_range"}
 
@@ -38,9 +48,12 @@ def home(city, tmp_path):
 
 def test_definitions_load_and_the_asset_graph_is_as_expected():
     graph = defs.resolve_asset_graph()
-    assert sorted(k.to_user_string() for k in graph.get_all_asset_keys()) == EXPECTED_ASSETS
+    assert sorted(k.to_user_string() for k in graph.get_all_asset_keys()) == sorted(EXPECTED_ASSETS + list(DOWNSTREAM))
+    for name, parents in DOWNSTREAM.items():
+        key = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == name)
+        assert {p.to_user_string() for p in graph.get(key).parent_keys} == parents, name
     checks = sorted(f"{k.asset_key.to_user_string()}.{k.name}" for k in graph.asset_check_keys)
-    assert checks == sorted(f"{a}.{c}" for a in EXPECTED_ASSETS for c in CHECKS)
+    assert checks == sorted([f"{a}.{c}" for a in EXPECTED_ASSETS for c in CHECKS] + list(FEATURE_CHECKS))
     for a in ingest_assets:
         assert a.group_names_by_key[a.key] == "ingest"
         assert a.backfill_policy is not None and a.backfill_policy.max_partitions_per_run is None
@@ -50,8 +63,9 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
         for spec in c.check_specs:
             assert spec.blocking == (spec.name in BLOCKING)
     assert defs.resolve_job_def("ingest_job") is not None
+    assert defs.resolve_job_def("retrain_job") is not None
     assert {s.name for s in defs.sensors} == {"landing_sensor"}
-    assert {s.name for s in defs.schedules} == {"monthly_ingest_schedule"}
+    assert {s.name for s in defs.schedules} == {"monthly_ingest_schedule", "retrain_schedule"}
     assert monthly.get_first_partition_key() == "2023-01"
 
 

@@ -1,0 +1,48 @@
+"""The committee's audit of one model version: its out-of-time backtest scores, by group.
+
+Reads `backtest_scores` (the candidate's scores on months it never saw) joined with
+`audit_attributes`, and audits the outreach operating point (the top `capacity` share of the
+pooled backtest months) by every protected attribute, tenure, arrondissement and the
+intersections the committee asked for. Misses (false negative and false omission rates) are
+the headline: the intervention is assistive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from fairness.audit import Audit, audit
+from fairness.report import write_report
+
+GROUPS = ("sexe", "age_band", "nationalite", "famille_monoparentale", "handicap", "qpv", "tenure", "arrondissement",
+          ("sexe", "famille_monoparentale"), ("nationalite", "tenure"))
+REFERENCE = {"tenure": "social", "sexe": "M", "nationalite": "FR", "famille_monoparentale": "non",
+             "handicap": "non", "qpv": "non"}
+
+
+def scored_with_attributes(con: duckdb.DuckDBPyConnection, version: str) -> pd.DataFrame:
+    df = con.execute(
+        "SELECT b.household_key, b.snapshot_month, b.score, b.judgment_within_horizon::INTEGER AS label, "
+        "a.sexe, a.age_band, a.nationalite, " + ", ".join(
+            f"CASE WHEN a.{c} THEN 'oui' WHEN NOT a.{c} THEN 'non' END AS {c}"
+            for c in ("famille_monoparentale", "handicap", "qpv"))
+        + ", a.tenure, a.arrondissement::VARCHAR AS arrondissement "
+        "FROM backtest_scores b JOIN audit_attributes a USING (household_key, snapshot_month) "
+        "WHERE b.model_version = ?", [version]).df()
+    if df.empty:
+        raise ValueError(f"aucun score de validation pour la version {version} : entraînez-la d'abord")
+    return df
+
+
+def audit_version(con: duckdb.DuckDBPyConnection, version: str, *, out_dir: Path, capacity: float = 0.01,
+                  tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11, n_boot: int = 500,
+                  seed: int = 0, lang: str = "fr") -> tuple[Audit, Path, Path]:
+    """Audit `version`, write out_dir/audit.json and audit.html; returns (audit, json, html)."""
+    scored = scored_with_attributes(con, version)
+    result = audit(scored, label="label", score="score", groups=list(GROUPS), top_k=max(1, round(capacity * len(scored))),
+                   reference=REFERENCE, tolerance=tolerance, min_cell=min_cell, n_boot=n_boot, seed=seed)
+    json_path, html_path = write_report(result, out_dir, lang=lang, source=f"modèle {version} (scores hors échantillon)")
+    return result, json_path, html_path
