@@ -145,7 +145,7 @@ def training_frame(con: duckdb.DuckDBPyConnection):
     """Features joined with labels (mature snapshots only), as a pandas DataFrame."""
     cols = ", ".join(f"f.{n}" for n in FEATURE_NAMES)
     return con.execute(
-        f"SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon "
+        f"SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon, l.judgment_date "
         "FROM features f JOIN labels l USING (household_key, snapshot_month) "
         "ORDER BY f.snapshot_month, f.household_key").df()
 

@@ -90,3 +90,23 @@ def lead_time(listed: pd.DataFrame, judgments: pd.DataFrame, *, key: str = "hous
     gap = (merged["jm"] - merged["lm"]).map(lambda d: d.n if pd.notna(d) else np.nan)
     merged["lead"] = gap.where((gap >= 1) & (gap <= max_months))
     return merged.groupby(key)["lead"].max().reindex(j[key].unique())
+
+
+def lead_time_summary(frame: pd.DataFrame, *, scores: dict[str, str], capacity: float = 0.01,
+                      label: str = "judgment_within_horizon", judgment_date: str = "judgment_date") -> pd.DataFrame:
+    """For households judged after the scored months: how early each scorer's monthly lists
+    (top `capacity` share) reached them. One row per scorer: judged households, share ever
+    listed, median lead in months, share listed 3+ months before the judgment."""
+    judged = frame.loc[frame[label].astype(bool), ["household_key", judgment_date]].drop_duplicates("household_key")
+    rows = []
+    for name, col in scores.items():
+        listed = []
+        for _, g in frame.groupby("snapshot_month"):
+            k = max(1, round(capacity * len(g)))
+            sel = top_k_mask(g[col].to_numpy(dtype=float), k, g["household_key"].to_numpy())
+            listed.append(g.loc[sel, ["household_key", "snapshot_month"]])
+        lead = lead_time(pd.concat(listed), judged, judgment_date=judgment_date)
+        rows.append({"scorer": name, "judged": int(len(lead)), "reached": float(lead.notna().mean()) if len(lead) else 0.0,
+                     "median_lead_months": float(lead.median()) if lead.notna().any() else float("nan"),
+                     "reached_3m_before": float((lead >= 3).mean()) if len(lead) else 0.0})
+    return pd.DataFrame(rows)

@@ -81,19 +81,25 @@ def explain(booster: lgb.Booster, X: pd.DataFrame, *, top: int = 4) -> pd.DataFr
     groups = sorted(REASON_GROUPS)
     gidx = {g: [j for j, n in enumerate(FEATURE_NAMES) if BY_NAME[n].reason_group == g] for g in groups}
     G = np.stack([contrib[:, idx].sum(axis=1) for idx in gidx.values()], axis=1)  # [n, groups]
-    order = np.argsort(-G, axis=1, kind="stable")[:, :top]
+    order = np.argsort(-G, axis=1, kind="stable")[:, :top + 2]  # spare groups if one has no known value
     values = X[list(FEATURE_NAMES)].to_numpy(dtype=float)
     rows = []
     keys, months = X["household_key"].to_numpy(), X["snapshot_month"].to_numpy()
     for r in range(len(X)):
-        for rank, gpos in enumerate(order[r], start=1):
+        rank = 0
+        for gpos in order[r]:
             c = G[r, gpos]
             if c <= 0:
                 break
             g = groups[gpos]
             idx = gidx[g]
-            # the one or two features of the group that weigh most for this household
-            best = [idx[j] for j in np.argsort(-contrib[r, idx])[:2] if contrib[r, idx[j]] > 0]
+            # the one or two known features of the group that weigh most for this household;
+            # a missing value can raise the risk, but "unknown" is no reason to read out
+            best = [idx[j] for j in np.argsort(-contrib[r, idx])[:3]
+                    if contrib[r, idx[j]] > 0 and not np.isnan(values[r, idx[j]])][:2]
+            if not best or rank == top:
+                continue
+            rank += 1
             fr = "; ".join(phrase(FEATURE_NAMES[j], values[r, j], "fr") for j in best)
             en = "; ".join(phrase(FEATURE_NAMES[j], values[r, j], "en") for j in best)
             rows.append((keys[r], months[r], rank, g, "hausse", float(c),

@@ -124,6 +124,7 @@ class TrainResult:
     train_months: list[str]
     calibration_months: list[str]
     evaluation: pd.DataFrame  # per scorer x month (and 'all'), on the backtest folds
+    lead_time: pd.DataFrame  # per scorer: how early the lists reach households later judged
     backtest_scores: pd.DataFrame  # household_key, snapshot_month, model, rule, logistic
     tuning: list[dict] = field(default_factory=list)
     seconds: float = 0.0
@@ -149,6 +150,7 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
             "household_key": test["household_key"].to_numpy(),
             "snapshot_month": test["snapshot_month"].to_numpy(),
             LABEL: test[LABEL].to_numpy(),
+            "judgment_date": test["judgment_date"].to_numpy() if "judgment_date" in test else pd.NaT,
             "model": booster.predict(test[list(FEATURE_NAMES)], num_iteration=booster.best_iteration or None),
             "logistic": logistic.predict_proba(test[list(FEATURE_NAMES)].astype(float))[:, 1],
             "rule": rule_score(test),
@@ -183,6 +185,8 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
     evaluation = metrics.evaluate(scores, label=LABEL, scores={"model": "model", "logistic": "logistic", "rule": "rule"},
                                   capacity=config.capacity)
 
+    lead = metrics.lead_time_summary(scores, scores={"model": "model", "logistic": "logistic", "rule": "rule"},
+                                     capacity=config.capacity)
     train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
                                     calibration_months=config.calibration_months)
     booster = fit_lgbm(_months(frame, train_m), None, params, config, rounds=max(rounds, 20))
@@ -190,5 +194,5 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
     calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)]), calib[LABEL].to_numpy())
     return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed), **params},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
-                       evaluation=evaluation, backtest_scores=scores, tuning=tuning,
+                       evaluation=evaluation, lead_time=lead, backtest_scores=scores, tuning=tuning,
                        seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0)

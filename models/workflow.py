@@ -64,6 +64,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         "best_rounds": result.best_rounds,
         "tuning": result.tuning,
         "metrics": result.evaluation[result.evaluation["month"] == "all"].to_dict(orient="records"),
+        "lead_time": result.lead_time.to_dict(orient="records"),
         "calibration": result.calibrator.to_dict(),
         "config": asdict(config),
         "seed": config.seed,

@@ -30,5 +30,6 @@ def panel():
         X["snapshot_month"] = m.to_timestamp()
         X["sector"] = np.where(np.arange(n) % 2 == 0, "19e", "7e")
         X["judgment_within_horizon"] = y
+        X["judgment_date"] = pd.to_datetime(np.where(y, (m + int(rng.integers(1, 12))).to_timestamp(), pd.NaT))
         rows.append(X)
     return pd.concat(rows, ignore_index=True)

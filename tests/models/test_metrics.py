@@ -38,3 +38,15 @@ def test_lead_time_counts_months_from_first_listing_to_judgment():
     assert lead["a"] == 5  # first listed in January, judged in June
     assert np.isnan(lead["b"])  # listed only in the month of the judgment: too late
     assert np.isnan(lead["c"])  # never listed: a miss
+
+
+def test_lead_time_summary_compares_how_early_each_scorer_reaches_the_judged():
+    frame = pd.DataFrame({
+        "household_key": ["a", "b", "a", "b"],
+        "snapshot_month": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-02-01", "2025-02-01"]),
+        "judgment_within_horizon": [True, False, True, False],
+        "judgment_date": pd.to_datetime(["2025-06-15", None, "2025-06-15", None]),
+        "early": [0.9, 0.1, 0.9, 0.1], "late": [0.1, 0.9, 0.1, 0.9]})
+    s = metrics.lead_time_summary(frame, scores={"early": "early", "late": "late"}, capacity=0.5).set_index("scorer")
+    assert s.loc["early", "median_lead_months"] == 5 and s.loc["early", "reached"] == 1.0
+    assert s.loc["late", "reached"] == 0.0

@@ -72,3 +72,9 @@ def test_scores_rank_within_sector_and_lists_respect_capacity(trained, panel):
     lst = outreach(s, capacity=0.02)
     assert lst.groupby("sector").size().to_dict() == {"19e": 15, "7e": 15}
     assert set(risk_band(np.array([0.5, 0.1, 0.05, 0.01]))) == {"tres_eleve", "eleve", "modere", "faible"}
+
+
+def test_an_unknown_value_is_never_read_out_as_a_reason(trained, panel):
+    X = panel[panel["arrears_months"].isna()].head(50)
+    r = reasons.explain(trained.booster, X)
+    assert not r["text_fr"].str.contains("inconnu").any()

@@ -18,10 +18,10 @@ CONFIG = TrainConfig(train_months=6, calibration_months=2, n_splits=2, max_round
 def home(panel, tmp_path_factory):
     home = tmp_path_factory.mktemp("serving")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
-    con.register("f", panel.drop(columns=["judgment_within_horizon"]))
+    con.register("f", panel.drop(columns=["judgment_within_horizon", "judgment_date"]))
     con.execute("CREATE TABLE features AS SELECT * FROM f")
     con.register("l", panel[panel["snapshot_month"] < "2025-01-01"][
-        ["household_key", "snapshot_month", "judgment_within_horizon"]])
+        ["household_key", "snapshot_month", "judgment_within_horizon", "judgment_date"]])
     con.execute("CREATE TABLE labels AS SELECT * FROM l")
     registry = ModelRegistry(home / "models")
     version = train_candidate(con, registry, CONFIG)
