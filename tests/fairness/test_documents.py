@@ -1,0 +1,164 @@
+"""The governance documents and the household notice: every file written, every Etalab field,
+the three scorers and the energy in the model card, missing evidence marked missing, and a
+notice that carries the household's reasons, says a human decides and shows no attribute."""
+
+import json
+import re
+
+import pytest
+from markupsafe import escape
+
+from fairness import audit
+from fairness.documents import ETALAB_FIELDS, annex_iv_items, crpa_notice, write_documents
+from fairness.i18n_docs import t
+
+FILES = ("model_card.html", "model_card.md", "datasheet.html", "etalab.json", "etalab.html", "annex_iv.html")
+
+META = {
+    "version": "2025-03-abcdef12", "as_of": "2025-03", "created_at": "2025-04-01T10:00:00+00:00",
+    "training_window": {"train": ["2023-10", "2023-11", "2023-12"], "calibration": ["2024-01"],
+                        "labelled_months": ["2023-01", "2024-03"]},
+    "data_snapshot_sha256": "ab" * 32, "model_sha256": "cd" * 32, "features": ["f"] * 53,
+    "metrics": [
+        {"scorer": "model", "month": "all", "n": 20000, "k": 200, "precision_at_k": 0.313,
+         "recall_at_k": 0.22, "lift_at_k": 14.2, "roc_auc": 0.913, "pr_auc": 0.251},
+        {"scorer": "logistic", "month": "all", "n": 20000, "k": 200, "precision_at_k": 0.208,
+         "recall_at_k": 0.15, "lift_at_k": 9.5, "roc_auc": 0.852, "pr_auc": 0.151},
+        {"scorer": "rule", "month": "all", "n": 20000, "k": 200, "precision_at_k": 0.118,
+         "recall_at_k": 0.08, "lift_at_k": 5.5, "roc_auc": 0.704, "pr_auc": 0.052}],
+    "seed": 0, "library_versions": {"python": "3.11.9", "lightgbm": "4.7.0"}, "code_version": "1b57876",
+    "training_seconds": 42.5,
+    "energy": {"cpu_seconds": 80.1, "kwh": 0.000267, "kg_co2e": 0.0000139,
+               "method": "CPU time x 12 W per core; 52 gCO2e/kWh (French mix, ADEME)"},
+    "rows": {"train": 150000, "positives": 900},
+}
+
+
+@pytest.fixture(scope="module")
+def audit_record():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    n = 800
+    df = pd.DataFrame({"tenure": rng.choice(["social", "prive"], n), "p": rng.beta(1, 6, n)})
+    df["y"] = (rng.random(n) < df.p).astype(int)
+    return audit(df, label="y", score="p", groups=["tenure"], top_k=80, n_boot=50, seed=0).to_dict()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_document_is_written_and_self_contained(tmp_path, audit_record, lang):
+    paths = write_documents(metadata=META, audit_record=audit_record, out_dir=tmp_path, lang=lang)
+    assert sorted(paths) == sorted(FILES)
+    for name in FILES:
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert paths[name] == tmp_path / name and len(text) > 200
+        if name.endswith(".html"):
+            assert f'<html lang="{lang}">' in text
+            assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", text, re.I)
+            assert "<script" not in text and "url(" not in text
+
+
+def test_etalab_entry_has_every_field_filled(tmp_path):
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path)
+    entry = json.loads((tmp_path / "etalab.json").read_text(encoding="utf-8"))
+    assert len(ETALAB_FIELDS) == 12
+    for field in ETALAB_FIELDS:
+        assert entry[field], field
+    assert "2400" in entry["decisions_par_an"]  # 200 a month at capacity
+    assert any("Caisse d'allocations familiales" in s for s in entry["donnees_et_sources"])
+    assert "Aide à la décision" in entry["niveau_automatisation"]
+    page = (tmp_path / "etalab.html").read_text(encoding="utf-8")
+    for field in ETALAB_FIELDS:
+        assert str(escape(t(f"doc.et.{field}", "fr"))) in page
+
+
+def test_model_card_has_the_three_scorers_metrics_and_the_energy(tmp_path, audit_record):
+    write_documents(metadata=META, audit_record=audit_record, out_dir=tmp_path)
+    for name in ("model_card.html", "model_card.md"):
+        card = (tmp_path / name).read_text(encoding="utf-8")
+        for scorer in ("model", "logistic", "rule"):
+            assert str(escape(t(f"doc.scorer.{scorer}", "fr"))) in card or t(f"doc.scorer.{scorer}", "fr") in card
+        for value in ("31,3", "20,8", "11,8", "0,913", "0,852", "0,704"):
+            assert value in card, value
+        assert "0,000267 kWh" in card and "0,014 g de CO2e" in card and "ADEME" in card
+        assert "tenure" in card and "social" in card  # the fairness summary from audit.json
+        assert "Jamais une décision automatique" in card
+
+
+def test_model_card_says_when_the_audit_is_missing(tmp_path):
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path, lang="en")
+    card = (tmp_path / "model_card.md").read_text(encoding="utf-8")
+    assert t("doc.card.fairness_missing", "en") in card
+
+
+def test_datasheet_names_who_is_invisible_and_the_sources(tmp_path):
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path)
+    sheet = (tmp_path / "datasheet.html").read_text(encoding="utf-8")
+    assert "Locataires du parc privé" in sheet and "sans dossier CAF" in sheet
+    assert "France Travail" in sheet and "quarantaine" in sheet and "ab" * 32 in sheet
+
+
+def test_annex_iv_marks_a_missing_evidence_file_as_missing(tmp_path, audit_record):
+    write_documents(metadata=META, audit_record=audit_record, out_dir=tmp_path)
+    items = {i["key"]: i for i in annex_iv_items(META, audit_record, tmp_path)}
+    # audit.html and explanations.html were not written in tmp_path
+    assert items["doc.ax.3"]["status"] == "missing"
+    ev = {e["label"]: e["present"] for e in items["doc.ax.3"]["evidence"]}
+    assert ev["audit.html"] is False and ev["explanations.html"] is False and ev["model_card.html"] is True
+    assert items["doc.ax.8"]["status"] == "missing"  # no declaration of conformity yet
+    assert items["doc.ax.logs"]["status"] == "present"  # casework keeps its access log >= 183 days
+    page = (tmp_path / "annex_iv.html").read_text(encoding="utf-8")
+    assert "audit.html (manquant)" in page and 'class="v v-missing"' in page
+
+    (tmp_path / "audit.html").write_text("<html></html>")
+    (tmp_path / "explanations.html").write_text("<html></html>")
+    write_documents(metadata=META, audit_record=audit_record, out_dir=tmp_path)
+    items = {i["key"]: i for i in annex_iv_items(META, audit_record, tmp_path)}
+    assert items["doc.ax.3"]["status"] == "present"
+    assert items["doc.ax.1"]["status"] == "present"
+
+
+def test_annex_iv_without_audit_record_marks_the_audit_missing(tmp_path):
+    (tmp_path / "audit.html").write_text("<html></html>")
+    items = {i["key"]: i for i in annex_iv_items(META, None, tmp_path)}
+    assert {e["label"]: e["present"] for e in items["doc.ax.3"]["evidence"]}["audit.html"] is False
+
+
+REASONS = ["Impayés de loyer : 3,2 mois de loyer impayés; en impayé depuis 5 mois",
+           "Procédure d'expulsion engagée : commandement de payer reçu",
+           "Impayés d'énergie : 2 impayé(s) d'énergie en 12 mois"]
+
+
+def test_notice_contains_the_reasons_in_order_and_says_a_human_decides():
+    page = crpa_notice(household_key="9f3a0c1d2e4b5a6c", reasons=REASONS, snapshot_month="2025-03-01",
+                       metadata=META)
+    positions = [page.index(str(escape(r))) for r in REASONS]
+    assert positions == sorted(positions)
+    assert "C&#39;est un travailleur social qui a lu votre situation" in page
+    assert "Aucune décision n&#39;est prise automatiquement" in page and "article 22" in page
+    assert "L311-3-1" in page and "R311-3-1-2" in page and "2025-03" in page and "9f3a0c1d2e4b5a6c" in page
+    assert "Caisse d&#39;allocations familiales" in page and "CNIL" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page) and "<script" not in page
+
+
+def test_notice_contains_no_audit_attribute_value():
+    page = crpa_notice(household_key="9f3a0c1d", reasons=REASONS, snapshot_month="2025-03", metadata=META)
+    text = re.sub(r"<[^>]+>", " ", page)
+    for value in ("HORS_UE", "hors UE", " UE ", "QPV", "famille_monoparentale", "40-59", "75+", "prive",
+                  "Arrondissement :", "75019", "19e", "AAH", " F ", " M "):
+        assert value not in text, value
+    # it names what is not used, without any value of it
+    assert "Ne sont jamais utilisés pour vous classer" in text
+
+
+def test_notice_in_english():
+    page = crpa_notice(household_key="9f3a0c1d", reasons=["Rent arrears: 3.2 months of rent owed"],
+                       snapshot_month="2025-03", metadata=META, lang="en")
+    assert '<html lang="en">' in page and "Rent arrears: 3.2 months of rent owed" in page
+    assert "A social worker read your situation and decided to contact you" in page
+
+
+def test_unknown_language_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        write_documents(metadata=META, audit_record=None, out_dir=tmp_path, lang="de")
