@@ -33,28 +33,68 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """`make demo`: every stage that exists, on the embedded demo city."""
+    """`make demo`: the whole flow on the embedded demo city, then the dashboard."""
+    from pipelines.cli import features_command, ingest_command, score_command, train_command
     from synthetic.simulate import simulate
 
     paths = Paths.from_env(args.home)
-    print("Abri — démonstration de bout en bout sur la ville fictive")
-    print("Étape 1/1 : ville de démonstration (~20 000 ménages locataires, 36 mois d'extraits)")
+    home = str(paths.home)
+    print("Abri — démonstration de bout en bout sur la ville fictive\n")
+    print("1/6 Ville de démonstration (~20 000 ménages locataires, 36 mois d'extraits de 8 partenaires)")
     if paths.landing.exists() and any(paths.landing.iterdir()):
-        print(f"  Extraits déjà présents dans {paths.landing} : réutilisés "
-              "(supprimez ce dossier pour les reconstruire).")
+        print(f"  Extraits déjà présents dans {paths.landing} : réutilisés (supprimez {paths.home} pour tout refaire).")
     else:
-        summary = simulate(paths.home, scale="demo", months=36, seed=args.seed, progress=True)
-        for line in summary.lines():
+        for line in simulate(paths.home, scale="demo", months=36, seed=args.seed, progress=True).lines():
             print("  " + line)
-    print()
-    print("Ce que vous avez :")
-    print(f"  - {paths.landing}/<source>/<AAAA-MM>.<csv|parquet> : les extraits mensuels des 8 partenaires")
-    print(f"  - {paths.resend} : deux livraisons corrigées, renvoyées plus tard par un partenaire")
-    print(f"  - {paths.truth} : la vérité terrain (risque exact à 12 mois), réservée aux tests et benchmarks")
-    print("  - docs/data-contract.md : le contrat des données, docs/demo-city.md : comment la ville est simulée")
-    print("Prochaines étapes du projet (pas encore livrées) : ingestion (Dagster, DuckDB), indicateurs,")
-    print("modèle LightGBM, audit d'équité, tableau de bord Streamlit.")
-    return 0
+    steps = (("2/6 Ingestion : validation, quarantaine, pseudonymisation", lambda: ingest_command(home, None)),
+             ("3/6 Indicateurs à date et étiquettes", lambda: features_command(home)),
+             ("4/6 Modèle candidat, comparaison aux règles actuelles, rapport d'audit", lambda: train_command(home)))
+    for title, step in steps:
+        print("\n" + title)
+        if step():
+            return 1
+    registry, casework, _ = _registry_and_casework(home)
+    version = registry.entries()[-1]["version"]
+    print(f"\n5/6 Décision du comité d'éthique sur {version} (DÉMONSTRATION)")
+    digest = _report_sha256(paths, version)
+    casework.record_decision(
+        version, decision="approve", by="make demo (démonstration, pas un comité réel)",
+        comment="Approbation de démonstration enregistrée automatiquement par make demo : elle n'a aucune "
+                "valeur de décision. En production, seul le comité d'éthique approuve, après lecture du rapport.",
+        report_sha256=digest, demonstration=True)
+    registry.set_status(version, "approved")
+    registry.promote(version, approved=casework.is_approved(version, digest))
+    print(f"  Approbation de démonstration enregistrée ; {version} devient le modèle champion.")
+    print("\n6/6 Listes de contact du mois et publication pour le tableau de bord")
+    if score_command(home, demonstration=True):
+        return 1
+    meta = registry.metadata(version)
+    best = {m["scorer"]: m for m in meta["metrics"]}
+    print("\nRésultats (validation hors échantillon, capacité 1 % des ménages par mois) :")
+    for name, label in (("model", "modèle LightGBM"), ("rule", "règle actuelle"), ("logistic", "régression logistique")):
+        m = best[name]
+        print(f"  {label:<22} précision@k {m['precision_at_k']:.2f}  rappel@k {m['recall_at_k']:.2f}  "
+              f"ROC-AUC {m['roc_auc']:.2f}")
+    print(f"  Énergie de l'entraînement : {meta['energy']['kwh'] * 1000:.2f} Wh, "
+          f"{meta['energy']['kg_co2e'] * 1000:.3f} g CO2e")
+    print(f"\nRapport du comité : {paths.home / 'reports' / version / 'audit.html'}")
+    print(f"Interface Dagster : DAGSTER_HOME={paths.home / 'dagster_home'} .venv/bin/dagster dev -m pipelines.definitions")
+    return _demo_dashboard(paths, args)
+
+
+def _demo_dashboard(paths: Paths, args: argparse.Namespace) -> int:
+    try:
+        from dashboard.cli import dashboard_command, demo_accounts
+    except ImportError:
+        print("\nLe tableau de bord n'est pas encore livré.")
+        return 0
+    accounts = demo_accounts(str(paths.home))
+    print("\nComptes de démonstration (mot de passe identique pour tous : voir ci-dessous) :")
+    for username, role, sectors, password in accounts:
+        print(f"  {username:<14} {role:<20} {', '.join(sectors) or '—':<14} mot de passe : {password}")
+    if args.no_dashboard:
+        return 0
+    return dashboard_command(str(paths.home), args.port)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -226,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="run every stage that exists on the demo city (make demo)")
     d.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
     d.add_argument("--seed", type=int, default=42)
+    d.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
+    d.add_argument("--no-dashboard", action="store_true", help="stop after publishing, without starting the dashboard")
     d.set_defaults(func=_demo)
 
     c = sub.add_parser("contract-doc", help="write docs/data-contract.md from the source contract")
