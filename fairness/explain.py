@@ -552,7 +552,7 @@ def _png(fig) -> str:
 
 
 def _importance_png(record: dict, lang: str) -> str:
-    feats = record["global"]["features"][:15][::-1]
+    feats = [f for f in record["global"]["features"][:15] if f["mean_abs_shap"] > 0][::-1]
     grps = record["global"]["reason_groups"][::-1]
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 0.3 * max(len(feats), len(grps)) + 1.5))
     a.barh([_flabel(f["feature"], lang) for f in feats], [f["mean_abs_shap"] for f in feats], color="#1f4e79")
@@ -599,6 +599,7 @@ def _gap_png(spec: dict, lang: str) -> str | None:
         vals = [next(r["gap"] for r in o["reason_gaps"] if r["reason_group"] == g) for g in groups]
         ax.barh(np.arange(len(groups)) + k * h, vals, height=h, label=_vlabel(o["group"], lang))
     ax.axvline(0, color="0.3", lw=0.8)
+    ax.set_xlabel(t("x.gap_axis", lang), fontsize=8)
     ax.set_yticks(np.arange(len(groups)) + h * (len(others) - 1) / 2, [_glabel(g, lang) for g in groups],
                   fontsize=8)
     ax.set_title(f"{t('attr.' + spec['attribute'], lang)} / {_vlabel(spec['reference'], lang)}", fontsize=9)
@@ -607,7 +608,8 @@ def _gap_png(spec: dict, lang: str) -> str | None:
 
 
 def _beeswarm_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str, rng) -> str:
-    order = np.argsort(-np.abs(S).mean(axis=0), kind="stable")[:TOP_BEESWARM][::-1]
+    mean_abs = np.abs(S).mean(axis=0)
+    order = [j for j in np.argsort(-mean_abs, kind="stable")[:TOP_BEESWARM] if mean_abs[j] > 0][::-1]
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(order) + 1.2))
     for y, j in enumerate(order):
         x = X.iloc[:, j].to_numpy(dtype=float)
@@ -626,7 +628,8 @@ def _beeswarm_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str, r
 
 
 def _dependence_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str) -> str:
-    order = np.argsort(-np.abs(S).mean(axis=0), kind="stable")[:TOP_DEPENDENCE]
+    mean_abs = np.abs(S).mean(axis=0)
+    order = [j for j in np.argsort(-mean_abs, kind="stable")[:TOP_DEPENDENCE] if mean_abs[j] > 0]
     fig, axes = plt.subplots(2, 2, figsize=(10, 7))
     for ax, j in zip(axes.ravel(), order, strict=False):
         x = X.iloc[:, j].to_numpy(dtype=float)

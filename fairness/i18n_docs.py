@@ -169,6 +169,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "(score brut). Une barre à droite : le motif augmente le score du groupe.",
         "en": "Mean score gap with the reference group, split by reason (raw score). A bar "
               "to the right: the reason raises the group's score."},
+    "x.gap_axis": {"fr": "Écart avec le groupe de référence (score brut)",
+                   "en": "Gap with the reference group (raw score)"},
     "x.group": {"fr": "Groupe", "en": "Group"},
     "x.count": {"fr": "Ménages", "en": "Households"},
     "x.mean_score": {"fr": "Score brut moyen", "en": "Mean raw score"},
