@@ -1,0 +1,196 @@
+"""One benchmark stage per process, so each reports its own wall time and peak memory.
+
+`python -m benchmarks.stages STAGE --home DIR` prints one JSON object. Stages read what the
+previous ones wrote under DIR (the Paris-scale city, its warehouse, its models).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def stage_simulate(home: Path, households: int | None) -> dict:
+    from synthetic.simulate import simulate
+
+    s = simulate(home, scale="paris", households=households, progress=True)
+    files = [p for p in (home / "landing").rglob("*") if p.is_file()]
+    return {
+        "households": s.households, "households_ever": s.households_ever, "months": len(s.months),
+        "judgments_per_year": round(s.judgments_per_year), "judgment_rate": round(s.judgment_rate, 5),
+        "funnel_per_year": {k: round(v / (len(s.months) / 12)) for k, v in s.funnel.items()},
+        "social_in_arrears": round(s.social_in_arrears, 4), "private_in_arrears": round(s.private_in_arrears, 4),
+        "files": s.files_written, "rows": s.rows_written,
+        "landing_mb": round(sum(p.stat().st_size for p in files) / 2**20, 1), "wall_s": round(s.seconds, 1),
+    }
+
+
+def _plain_scan_seconds(home: Path) -> float:
+    """The floor: one DuckDB pass over every landing file (CSV parsed with the contract's
+    dialect, Parquet read), counting rows."""
+    from features.contract import SOURCES
+
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    for name, src in SOURCES.items():
+        pattern = str(home / "landing" / name / f"*.{src.extension}")
+        if src.format == "parquet":
+            con.execute(f"SELECT count(*) FROM read_parquet('{pattern}', union_by_name=true)").fetchall()
+        else:
+            con.execute(f"SELECT count(*) FROM read_csv('{pattern}', delim='{src.separator}', header=true, "
+                        f"all_varchar=true, encoding='{'latin-1' if src.encoding == 'latin-1' else 'utf-8'}')").fetchall()
+    return time.perf_counter() - t0
+
+
+def stage_ingest(home: Path) -> dict:
+    from features.ingest import IngestPaths, complete_months, ingest_month
+
+    paths = IngestPaths.from_env(home)
+    for f in (paths.warehouse, paths.home / "identity.duckdb"):
+        f.unlink(missing_ok=True)
+    months = complete_months(paths)
+    t0 = time.perf_counter()
+    rows = 0
+    for i, m in enumerate(months, 1):
+        rows += sum(r.rows_in for r in ingest_month(paths, m))
+        print(f"  ingestion {m} ({i}/{len(months)})", file=sys.stderr, flush=True)
+    wall = time.perf_counter() - t0
+    floor = _plain_scan_seconds(home)
+    return {"months": len(months), "rows": rows, "wall_s": round(wall, 1), "rows_per_s": round(rows / wall),
+            "plain_scan_s": round(floor, 1), "ratio_to_plain_scan": round(wall / floor, 1)}
+
+
+def stage_features(home: Path) -> dict:
+    from features.build import build_features, build_labels, summarize
+    from features.contract import SOURCES
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    t0 = time.perf_counter()
+    for name in SOURCES:
+        con.execute(f"SELECT count(*), max(extract_month) FROM stg_{name}").fetchall()
+    scan = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    build_features(con)
+    build_labels(con)
+    wall = time.perf_counter() - t0
+    s = summarize(con)
+    return {"feature_rows": s.feature_rows, "label_rows": s.label_rows, "positives": s.positives,
+            "wall_s": round(wall, 1), "staging_scan_s": round(scan, 2), "ratio_to_staging_scan": round(wall / scan, 1)}
+
+
+def stage_train(home: Path) -> dict:
+    from models.registry import ModelRegistry
+    from models.train import TrainConfig
+    from models.workflow import train_candidate
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    registry = ModelRegistry(home / "models")
+    # one configuration at Paris scale: the grid search is a demo-size luxury on 2 cores
+    config = TrainConfig(param_grid=({"num_leaves": 63, "learning_rate": 0.05, "min_data_in_leaf": 200,
+                                      "feature_fraction": 0.8},), max_rounds=400)
+    t0 = time.perf_counter()
+    version = train_candidate(con, registry, config)
+    wall = time.perf_counter() - t0
+    meta = registry.metadata(version)
+    return {"version": version, "wall_s": round(wall, 1), "training_rows": meta["rows"]["train"],
+            "energy_kwh": meta["energy"]["kwh"], "kg_co2e": meta["energy"]["kg_co2e"],
+            "metrics": {m["scorer"]: {k: round(m[k], 4) for k in ("precision_at_k", "recall_at_k", "roc_auc")}
+                        for m in meta["metrics"]},
+            "lead_time": meta.get("lead_time")}
+
+
+def stage_score(home: Path) -> dict:
+    import shap
+
+    from features.declare import FEATURE_NAMES
+    from models import reasons
+    from models.registry import ModelRegistry
+    from models.workflow import score_month
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    registry = ModelRegistry(home / "models")
+    version = registry.entries()[-1]["version"]
+    t0 = time.perf_counter()
+    out = score_month(con, registry, version)
+    wall = time.perf_counter() - t0
+    booster = registry.load(version)
+    X = con.execute(f"SELECT household_key, snapshot_month, {', '.join(FEATURE_NAMES)} FROM features "
+                    "USING SAMPLE 2000 ROWS (reservoir, 1)").df()
+    t0 = time.perf_counter()
+    ours = reasons.contributions(booster, X)
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    theirs = shap.TreeExplainer(booster).shap_values(X[list(FEATURE_NAMES)])
+    t_shap = time.perf_counter() - t0
+    theirs = theirs[1] if isinstance(theirs, list) else theirs
+    return {"scored": out["scored"], "listed": out["listed"], "wall_s": round(wall, 1),
+            "households_scored_per_s": round(out["scored"] / wall),
+            "explanations_per_s": round(len(X) / t_ours), "shap_treeexplainer_per_s": round(len(X) / t_shap),
+            "explanation_speed_ratio": round(t_shap / t_ours, 2),
+            "max_abs_diff_vs_shap": float(np.abs(ours[:, :-1] - theirs).max())}
+
+
+def stage_ceiling(home: Path) -> dict:
+    """precision@k of the model, the rule and the logistic regression against the ceiling:
+    the top-k households by the demo city's true probability, on the same backtest months."""
+    import pandas as pd
+
+    from features.ingest import IngestPaths, load_key
+    from features.ingest.pseudonym import Pseudonymiser
+    from models import metrics
+
+    paths = IngestPaths.from_env(home)
+    pz = Pseudonymiser(load_key(paths.key_file))
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    version = con.execute("SELECT max(model_version) FROM backtest_scores").fetchall()[0][0]
+    bt = con.execute("SELECT household_key, strftime(snapshot_month, '%Y-%m') AS month, score, rule, logistic, "
+                     "judgment_within_horizon AS y FROM backtest_scores WHERE model_version = ?", [version]).df()
+    truth = pd.read_parquet(home / "truth" / "household_months.parquet",
+                            columns=["id_menage", "month", "p_judgment_12m"])
+    truth = truth[truth["month"].isin(bt["month"].unique())]
+    truth["household_key"] = [pz.household_key(i) for i in truth["id_menage"]]
+    df = bt.merge(truth[["household_key", "month", "p_judgment_12m"]], on=["household_key", "month"], how="left")
+    df["p_judgment_12m"] = df["p_judgment_12m"].fillna(0.0)
+    ev = metrics.evaluate(df.rename(columns={"month": "snapshot_month"}), label="y",
+                          scores={"model": "score", "rule": "rule", "logistic": "logistic", "ceiling": "p_judgment_12m"})
+    p = ev[ev["month"] == "all"].set_index("scorer")["precision_at_k"]
+    return {"precision_at_k": {k: round(float(v), 4) for k, v in p.items()},
+            "model_over_rule": round(float(p["model"] / p["rule"]), 3),
+            "model_over_logistic": round(float(p["model"] / p["logistic"]), 3),
+            "model_over_ceiling": round(float(p["model"] / p["ceiling"]), 3),
+            "rule_over_ceiling": round(float(p["rule"] / p["ceiling"]), 3)}
+
+
+STAGES = {"simulate": stage_simulate, "ingest": stage_ingest, "features": stage_features, "train": stage_train,
+          "score": stage_score, "ceiling": stage_ceiling}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("stage", choices=list(STAGES))
+    p.add_argument("--home", required=True)
+    p.add_argument("--households", type=int, default=None)
+    args = p.parse_args(argv)
+    home = Path(args.home)
+    t0 = time.perf_counter()
+    fn = STAGES[args.stage]
+    out = fn(home, args.households) if args.stage == "simulate" else fn(home)
+    out.setdefault("wall_s", round(time.perf_counter() - t0, 1))
+    out["peak_memory_mb"] = _peak_mb()
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""The command line: the committee's gate, clear errors, and simulate's guard."""
+
+import duckdb
+import pytest
+
+from abri.cli import main
+from models.registry import ModelRegistry
+from models.train import TrainConfig
+from models.workflow import train_candidate
+
+CONFIG = TrainConfig(train_months=6, calibration_months=2, n_splits=2, max_rounds=40,
+                     param_grid=({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 40, "feature_fraction": 1.0},))
+
+
+@pytest.fixture
+def home(panel, tmp_path):
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.register("f", panel.drop(columns=["judgment_within_horizon", "judgment_date"]))
+    con.execute("CREATE TABLE features AS SELECT * FROM f")
+    con.register("l", panel[panel["snapshot_month"] < "2025-01-01"][
+        ["household_key", "snapshot_month", "judgment_within_horizon", "judgment_date"]])
+    con.execute("CREATE TABLE labels AS SELECT * FROM l")
+    version = train_candidate(con, ModelRegistry(tmp_path / "models"), CONFIG)
+    con.close()
+    (tmp_path / "reports" / version).mkdir(parents=True)
+    (tmp_path / "reports" / version / "audit.html").write_text("<html>rapport</html>", encoding="utf-8")
+    return tmp_path, version
+
+
+def test_promotion_is_refused_without_the_committees_approval(home, capsys):
+    path, version = home
+    assert main(["promote", version, "--home", str(path)]) == 2
+    assert "n'a pas été approuvée" in capsys.readouterr().err
+    assert ModelRegistry(path / "models").champion() is None
+
+
+def test_an_approved_version_becomes_champion(home):
+    path, version = home
+    assert main(["review", version, "--decision", "approve", "--by", "Comité", "--comment", "vu",
+                 "--home", str(path)]) == 0
+    assert main(["promote", version, "--home", str(path)]) == 0
+    assert ModelRegistry(path / "models").champion() == version
+
+
+def test_an_approval_of_another_report_does_not_count(home):
+    path, version = home
+    main(["review", version, "--decision", "approve", "--by", "Comité", "--comment", "vu", "--home", str(path)])
+    (path / "reports" / version / "audit.html").write_text("<html>rapport modifié</html>", encoding="utf-8")
+    assert main(["promote", version, "--home", str(path)]) == 2
+
+
+def test_a_rejected_version_stays_candidate(home):
+    path, version = home
+    main(["review", version, "--decision", "reject", "--by", "Comité", "--comment", "écart", "--home", str(path)])
+    assert main(["promote", version, "--home", str(path)]) == 2
+    assert ModelRegistry(path / "models").status(version) == "candidate"
+
+
+def test_review_of_an_unknown_version_says_so(home, capsys):
+    path, _ = home
+    assert main(["review", "v-inconnue", "--decision", "approve", "--by", "x", "--comment", "y",
+                 "--home", str(path)]) == 2
+    assert "version de modèle inconnue" in capsys.readouterr().err
+
+
+def test_simulate_refuses_to_overwrite_extracts_without_force(tmp_path, capsys):
+    (tmp_path / "landing" / "caf").mkdir(parents=True)
+    (tmp_path / "landing" / "caf" / "2025-01.csv").write_text("x", encoding="utf-8")
+    assert main(["simulate", "--home", str(tmp_path), "--households", "300", "--months", "2", "--quiet"]) == 2
+    assert "--force" in capsys.readouterr().err
