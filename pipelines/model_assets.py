@@ -130,10 +130,27 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
         con.close()
     meta = abri.registry.metadata(version)
     path = explanation_report(booster=abri.registry.load(version), frame=frame, attributes=attrs, metadata=meta,
-                              out_dir=out, seed=abri.seed)
+                              out_dir=out, seed=abri.seed, seed_boosters=_seed_boosters(abri, meta))
     record = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     docs = write_documents(metadata=meta, audit_record=record, out_dir=out)
     return {"explanations": str(path), "documents": ", ".join(sorted(p.name for p in docs.values()))}
+
+
+def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2) -> list:
+    """The final model refitted with other seeds, to show whether its top reasons are stable."""
+    from features.build import training_frame
+    from models.train import TrainConfig, fit_lgbm
+
+    con = abri.warehouse()
+    try:
+        frame = training_frame(con)
+    finally:
+        con.close()
+    train = frame[frame["snapshot_month"].astype(str).str[:7].isin(meta["training_window"]["train"])]
+    keys = ("num_leaves", "learning_rate", "min_data_in_leaf", "feature_fraction")
+    params = {k: meta["parameters"][k] for k in keys}
+    return [fit_lgbm(train, None, params, TrainConfig(seed=meta["seed"] + i), rounds=meta["best_rounds"])
+            for i in range(1, seeds + 1)]
 
 
 @asset(group_name="serving", deps=[features], kinds={"duckdb"},
