@@ -1,0 +1,41 @@
+"""Data scientist: drift, evaluation (model vs rule vs logistic), energy per training run."""
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import t
+from dashboard.ui import page
+
+scope, meta = page("page.model", data.DATA_ROLES)
+
+st.markdown(f"#### {t('mdl.evaluation')}")
+ev = data.evaluation(scope)
+if ev.empty:
+    st.info(t("mdl.empty"))
+else:
+    ev = ev.assign(scorer=[t(f"scorer.{s}") for s in ev["scorer"]])
+    metric = st.selectbox(t("mdl.metric"), ["precision_at_k", "recall_at_k", "lift_at_k", "roc_auc", "pr_auc"])
+    monthly = ev[ev["month"] != "all"]
+    st.altair_chart(charts.lines(monthly, x="month", y=metric, color="scorer", x_title=None, y_title=metric),
+                    width="stretch")
+    st.caption(t("mdl.mean"))
+    st.dataframe(ev[ev["month"] == "all"].drop(columns=["month"]), hide_index=True, width="stretch")
+
+st.markdown(f"#### {t('mdl.drift')}")
+dr = data.drift(scope)
+if dr.empty:
+    st.info(t("mdl.empty"))
+else:
+    st.caption(t("mdl.drift_alerts", n=int((dr["status"] == "alerte").sum())))
+    st.dataframe(dr, hide_index=True, width="stretch")
+
+st.markdown(f"#### {t('mdl.energy')}")
+versions = data.model_versions(scope)
+if versions.empty:
+    st.info(t("mdl.empty"))
+else:
+    energy = versions[["version", "status", "created_at", "training_seconds", "energy_kwh", "kg_co2e"]]
+    st.dataframe(energy, hide_index=True, width="stretch",
+                 column_config={"energy_kwh": st.column_config.NumberColumn(format="%.6f"),
+                                "kg_co2e": st.column_config.NumberColumn(format="%.6f")})
+    st.caption(t("mdl.energy_total", kwh=f"{energy['energy_kwh'].sum():.4f}", co2=f"{energy['kg_co2e'].sum():.5f}"))

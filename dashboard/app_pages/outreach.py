@@ -1,0 +1,59 @@
+"""Social worker: this month's outreach list for their sectors, filters, sort, export."""
+
+import streamlit as st
+
+from dashboard import data, documents
+from dashboard.i18n import current_lang, t
+from dashboard.ui import page
+
+scope, meta = page("page.outreach", data.CASE_ROLES)
+lang = current_lang()
+st.write(t("list.intro"))
+df = data.outreach_list(scope)
+if not st.session_state.get("abri_list_logged"):
+    data.log_list_view(scope, rows=len(df))
+    st.session_state["abri_list_logged"] = True
+
+sort_options = {"rank": ["sector", "rank_in_sector"], "probability": ["probability"],
+                "stage": ["procedure_stage"], "updated": ["updated_at"]}
+c1, c2, c3, c4 = st.columns(4)
+sectors = c1.multiselect(t("list.filter_sector"), list(scope.sectors), default=list(scope.sectors))
+bands = c2.multiselect(t("list.filter_band"), ["tres_eleve", "eleve", "modere", "faible"],
+                       format_func=lambda b: t(f"band.{b}", lang=lang))
+statuses = c3.multiselect(t("list.filter_status"), ["none", *data.casework_statuses()],
+                          format_func=lambda s: t(f"status.{s}", lang=lang))
+sort = c4.selectbox(t("list.sort", lang=lang), list(sort_options), format_func=lambda s: t(f"list.sort_{s}", lang=lang))
+private_only = st.checkbox(t("list.filter_private"))
+
+shown = df[df["sector"].isin(sectors)]
+if bands:
+    shown = shown[shown["risk_band"].isin(bands)]
+if statuses:
+    shown = shown[shown["status"].fillna("none").isin(statuses)]
+if private_only:
+    shown = shown[shown["no_landlord_data"].astype(bool)]
+descending = sort in ("probability", "stage")
+shown = shown.sort_values(sort_options[sort], ascending=not descending, na_position="first").reset_index(drop=True)
+
+st.caption(t("list.count", n=len(shown), total=len(df)))
+if shown.empty:
+    st.info(t("list.empty"))
+    st.stop()
+st.dataframe(documents.list_table(shown, lang=lang), hide_index=True, width="stretch")
+
+labels = {k: f"{r} · {s} · {k[:8]}" for k, r, s in zip(shown["household_key"], shown["rank_in_sector"],
+                                                         shown["sector"], strict=True)}
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+chosen = c1.selectbox(t("list.choose"), list(labels), format_func=labels.get)
+if c2.button(t("list.open"), type="primary", icon=":material/folder_open:"):
+    st.switch_page("app_pages/household.py", query_params={"menage": chosen})
+
+month, sector_text = meta.get("snapshot_month") or "", ", ".join(sectors)
+c1, c2 = st.columns(2)
+c1.download_button(t("list.export_csv"), documents.list_csv(shown, lang=lang), file_name=f"liste-{month}.csv",
+                   mime="text/csv", on_click=data.log_export, args=(scope,), kwargs={"kind": "csv", "rows": len(shown)},
+                   icon=":material/download:")
+c2.download_button(t("list.export_html"), documents.list_html(shown, lang=lang, sectors=sector_text, month=month),
+                   file_name=f"liste-{month}.html", mime="text/html", on_click=data.log_export, args=(scope,),
+                   kwargs={"kind": "html", "rows": len(shown)}, icon=":material/print:")
+st.caption(t("list.export_note"))

@@ -1,0 +1,28 @@
+"""Small pieces every page shares: the page header and the signed-in scope."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, data
+from dashboard.i18n import t
+
+
+def page(title_key: str, roles: tuple[str, ...]) -> tuple[data.Scope, dict]:
+    """Title, publication line and demo banner; returns (scope, published meta). Stops the page
+    when nobody is signed in, when the role may not open it, or when nothing is published."""
+    scope = auth.current_scope()
+    if scope is None or scope.role not in roles:
+        st.error(t("app.denied_role"))
+        st.stop()
+    st.title(t(title_key))
+    try:
+        meta = data.published(scope)
+    except data.NotPublished:
+        st.info(t("app.not_published", home=str(data.home())))
+        st.stop()
+    if meta.get("demonstration"):
+        st.warning(t("app.demo_banner"), icon=":material/science:")
+    st.caption(t("app.published", month=meta.get("snapshot_month") or "—", version=meta.get("model_version") or "—",
+                 published=str(meta.get("published_at") or "—")[:10]))
+    return scope, meta
