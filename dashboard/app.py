@@ -43,8 +43,13 @@ scope = auth.current_scope()
 if scope is None:
     if "menage" in st.query_params:  # a household link opened before signing in: go there afterwards
         st.session_state["abri_pending_menage"] = st.query_params["menage"]
-    pg = st.navigation([st.Page("app_pages/signin.py", title=t("page.signin"), icon=":material/login:",
-                                url_path="connexion", default=True)])
+    # every page's address leads to the sign-in form (instead of "page not found"), so a link to a
+    # household opens it once signed in
+    signin = [st.Page("app_pages/signin.py", title=t("page.signin"), icon=":material/login:",
+                      url_path="connexion", default=True)]
+    signin += [st.Page("app_pages/signin.py", title=t("page.signin"), url_path=path, visibility="hidden")
+               for path in ("liste", "menage", "capacite", "comite", "qualite", "modele", "comptes")]
+    pg = st.navigation(signin)
 else:
     sections = ROLE_PAGES.get(scope.role, {})
     pg = st.navigation({t(section): [PAGES[name] for name in names] for section, names in sections.items()})

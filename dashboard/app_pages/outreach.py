@@ -17,15 +17,16 @@ if not st.session_state.get("abri_list_logged"):
 sort_options = {"rank": ["sector", "rank_in_sector"], "probability": ["probability"],
                 "stage": ["procedure_stage"], "updated": ["updated_at"]}
 c1, c2, c3, c4 = st.columns(4)
-sectors = c1.multiselect(t("list.filter_sector"), list(scope.sectors), default=list(scope.sectors))
+sectors = c1.multiselect(t("list.filter_sector"), list(scope.sectors), default=list(scope.sectors),
+                         placeholder=t("app.all"))
 bands = c2.multiselect(t("list.filter_band"), ["tres_eleve", "eleve", "modere", "faible"],
-                       format_func=lambda b: t(f"band.{b}", lang=lang))
+                       format_func=lambda b: t(f"band.{b}", lang=lang), placeholder=t("app.all"))
 statuses = c3.multiselect(t("list.filter_status"), ["none", *data.casework_statuses()],
-                          format_func=lambda s: t(f"status.{s}", lang=lang))
+                          format_func=lambda s: t(f"status.{s}", lang=lang), placeholder=t("app.all"))
 sort = c4.selectbox(t("list.sort", lang=lang), list(sort_options), format_func=lambda s: t(f"list.sort_{s}", lang=lang))
 private_only = st.checkbox(t("list.filter_private"))
 
-shown = df[df["sector"].isin(sectors)]
+shown = df[df["sector"].isin(sectors or scope.sectors)]
 if bands:
     shown = shown[shown["risk_band"].isin(bands)]
 if statuses:
@@ -48,7 +49,7 @@ chosen = c1.selectbox(t("list.choose"), list(labels), format_func=labels.get)
 if c2.button(t("list.open"), type="primary", icon=":material/folder_open:"):
     st.switch_page("app_pages/household.py", query_params={"menage": chosen})
 
-month, sector_text = meta.get("snapshot_month") or "", ", ".join(sectors)
+month, sector_text = meta.get("snapshot_month") or "", ", ".join(sectors or scope.sectors)
 c1, c2 = st.columns(2)
 c1.download_button(t("list.export_csv"), documents.list_csv(shown, lang=lang), file_name=f"liste-{month}.csv",
                    mime="text/csv", on_click=data.log_export, args=(scope,), kwargs={"kind": "csv", "rows": len(shown)},

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from abri_fixture import NAMES, key_of
-from conftest import scope_of
+from apptest_helpers import scope_of
 
 from casework import ConflictError
 from dashboard import data

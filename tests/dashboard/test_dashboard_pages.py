@@ -6,7 +6,7 @@ import time
 
 import pytest
 from abri_fixture import NAMES, PASSWORD, key_of
-from conftest import app_as, rendered_text
+from apptest_helpers import app_as, rendered_text
 
 from casework.users import disable_user
 from dashboard.i18n import t

@@ -1,0 +1,73 @@
+"""The dashboard in a real browser: sign in, list, household, status kept across a reload, another
+sector denied, no personal data for the committee."""
+
+from __future__ import annotations
+
+import pytest
+from abri_fixture import NAMES, key_of
+from browser_helpers import sign_in, wait_for_app_run
+
+pytestmark = pytest.mark.e2e
+expect = pytest.importorskip("playwright.sync_api", reason="playwright n'est pas installé").expect
+
+
+def test_a_social_worker_sets_a_status_that_survives_a_reload(page, app_url, screens):
+    sign_in(page, app_url, "ts19")
+    expect(page.get_by_role("heading", name="Liste du mois")).to_be_visible()
+    expect(page.get_by_text("3 ménage(s) affiché(s) sur 3")).to_be_visible()
+    page.screenshot(path=str(screens / "liste.png"), full_page=True)
+
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    expect(page.get_by_role("heading", name="Dossier du ménage")).to_be_visible()
+    expect(page.get_by_text("Pourquoi ce ménage est sur la liste")).to_be_visible()
+    wait_for_app_run(page)
+    assert "Ouvrard" not in page.locator("body").inner_text()  # identity hidden until asked for
+    page.get_by_text("Afficher (consultation journalisée)").click()
+    expect(page.get_by_text("Zéphirine Ouvrard")).to_be_visible()
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
+                           state="attached")  # the timeline drew, from the bundled Vega only
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    wait_for_app_run(page)
+    page.screenshot(path=str(screens / "menage.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+    status = page.get_by_role("combobox", name="Nouveau statut")
+    status.click()
+    if status.get_attribute("aria-expanded") != "true":
+        page.keyboard.press("ArrowDown")  # the list opens from the keyboard too
+    page.get_by_role("option", name="contacté", exact=True).click()
+    page.get_by_role("button", name="Enregistrer le statut").click()
+    expect(page.get_by_text("Statut enregistré.")).to_be_visible()
+
+    url = page.url
+    assert f"menage={key_of('a19')}" in url
+    page.reload()  # a new session: sign in again, the household link is kept
+    wait_for_app_run(page)
+    page.get_by_label("Identifiant").fill("ts19")
+    page.get_by_label("Mot de passe").fill("correct-horse-battery")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Dossier du ménage")).to_be_visible()
+    expect(page.get_by_text("Statut actuel : contacté")).to_be_visible()
+
+
+def test_a_social_worker_is_denied_another_sectors_household(page, app_url):
+    page.goto(f"{app_url}/menage?menage={key_of('a20')}")
+    wait_for_app_run(page)
+    page.get_by_label("Identifiant").fill("ts19")
+    page.get_by_label("Mot de passe").fill("correct-horse-battery")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("n'est pas sur la liste de votre secteur")).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert not any(name in body for name in NAMES)
+
+
+def test_the_committee_page_shows_no_personal_data(page, app_url):
+    sign_in(page, app_url, "comite")
+    expect(page.get_by_role("heading", name="Versions du modèle")).to_be_visible()
+    expect(page.get_by_text("Synthèse d'équité")).to_be_visible()
+    wait_for_app_run(page)
+    page.get_by_text("Afficher le rapport ici").click()
+    expect(page.frame_locator("iframe").first.get_by_text("Rapport d'audit")).to_be_visible()
+    html = page.content() + "".join(f.content() for f in page.frames)
+    assert not any(name in html for name in NAMES)
+    assert key_of("a19")[:8] not in html
