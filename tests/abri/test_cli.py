@@ -1,27 +1,15 @@
 """The command line: the committee's gate, clear errors, and simulate's guard."""
 
-import duckdb
 import pytest
 
 from abri.cli import main
 from models.registry import ModelRegistry
-from models.train import TrainConfig
-from models.workflow import train_candidate
-
-CONFIG = TrainConfig(train_months=6, calibration_months=2, n_splits=2, max_rounds=40,
-                     param_grid=({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 40, "feature_fraction": 1.0},))
+from tests.support import trained_warehouse
 
 
 @pytest.fixture
 def home(panel, tmp_path):
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    con.register("f", panel.drop(columns=["judgment_within_horizon", "judgment_date"]))
-    con.execute("CREATE TABLE features AS SELECT * FROM f")
-    con.register("l", panel[panel["snapshot_month"] < "2025-01-01"][
-        ["household_key", "snapshot_month", "judgment_within_horizon", "judgment_date"]])
-    con.execute("CREATE TABLE labels AS SELECT * FROM l")
-    version = train_candidate(con, ModelRegistry(tmp_path / "models"), CONFIG)
-    con.close()
+    version = trained_warehouse(panel, tmp_path, max_rounds=40)
     (tmp_path / "reports" / version).mkdir(parents=True)
     (tmp_path / "reports" / version / "audit.html").write_text("<html>rapport</html>", encoding="utf-8")
     return tmp_path, version

@@ -2,25 +2,16 @@ import duckdb
 import pytest
 
 from models.registry import ModelRegistry, RegistryError
-from models.train import TrainConfig
-from models.workflow import score_month, train_candidate
-
-CONFIG = TrainConfig(train_months=6, calibration_months=2, n_splits=2, max_rounds=100,
-                     param_grid=({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 40, "feature_fraction": 1.0},))
+from models.workflow import score_month
+from tests.support import trained_warehouse
 
 
 @pytest.fixture(scope="module")
 def warehouse(panel, tmp_path_factory):
     home = tmp_path_factory.mktemp("wh")
+    version = trained_warehouse(panel, home, max_rounds=100)
     con = duckdb.connect(str(home / "warehouse.duckdb"))
-    con.register("f", panel.drop(columns=["judgment_within_horizon", "judgment_date"]))
-    con.execute("CREATE TABLE features AS SELECT * FROM f")
-    mature = panel[panel["snapshot_month"] < "2025-01-01"]
-    con.register("l", mature[["household_key", "snapshot_month", "judgment_within_horizon", "judgment_date"]])
-    con.execute("CREATE TABLE labels AS SELECT * FROM l")
-    registry = ModelRegistry(home / "models")
-    version = train_candidate(con, registry, CONFIG)
-    return con, registry, version
+    return con, ModelRegistry(home / "models"), version
 
 
 def test_a_candidate_carries_everything_needed_to_reproduce_and_judge_it(warehouse):

@@ -6,27 +6,18 @@ import duckdb
 import pytest
 
 from models.registry import ModelRegistry
-from models.train import TrainConfig
-from models.workflow import score_month, train_candidate
+from models.workflow import score_month
 from pipelines.serving import publish
-
-CONFIG = TrainConfig(train_months=6, calibration_months=2, n_splits=2, max_rounds=60,
-                     param_grid=({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 40, "feature_fraction": 1.0},))
+from tests.support import trained_warehouse
 
 
 @pytest.fixture(scope="module")
 def home(panel, tmp_path_factory):
     home = tmp_path_factory.mktemp("serving")
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    con.register("f", panel.drop(columns=["judgment_within_horizon", "judgment_date"]))
-    con.execute("CREATE TABLE features AS SELECT * FROM f")
-    con.register("l", panel[panel["snapshot_month"] < "2025-01-01"][
-        ["household_key", "snapshot_month", "judgment_within_horizon", "judgment_date"]])
-    con.execute("CREATE TABLE labels AS SELECT * FROM l")
+    version = trained_warehouse(panel, home)
     registry = ModelRegistry(home / "models")
-    version = train_candidate(con, registry, CONFIG)
-    score_month(con, registry, version, capacity=0.02)
-    con.close()
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        score_month(con, registry, version, capacity=0.02)
     return home, registry
 
 
