@@ -68,8 +68,10 @@ def sign_in(username: str, password: str) -> data.Scope | None:
 
 
 def sign_out(*, timed_out: bool = False) -> None:
-    scope = st.session_state.pop(_USER, None)
-    st.session_state.pop(_SEEN, None)
+    scope = st.session_state.get(_USER)
+    for key in list(st.session_state.keys()):  # nothing of one user's session survives for the next
+        if key != "lang":
+            del st.session_state[key]
     if scope is not None:
         data.casework().log_access(scope.username, "sign_out", None, {"idle": timed_out})
     if timed_out:

@@ -23,7 +23,7 @@ def timeline(df: pd.DataFrame, *, lang: str) -> alt.FacetChart:
     long["indicator"] = [t(f"tl.{c}", lang=lang) for c in long["code"]]
     base = alt.Chart(long).mark_line(point=True, interpolate="step-after").encode(
         x=alt.X("snapshot_month:T", title=t("tl.month", lang=lang), axis=alt.Axis(format="%m/%Y")),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format="~g", tickCount=3)),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".4~r", tickCount=3)),
         tooltip=[alt.Tooltip("snapshot_month:T", title=t("tl.month", lang=lang), format="%m/%Y"),
                  alt.Tooltip("indicator:N", title=t("tl.indicator", lang=lang)),
                  alt.Tooltip("value:Q", title=t("tl.value", lang=lang), format=".2~f")],

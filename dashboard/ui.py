@@ -26,3 +26,12 @@ def page(title_key: str, roles: tuple[str, ...]) -> tuple[data.Scope, dict]:
     st.caption(t("app.published", month=meta.get("snapshot_month") or "—", version=meta.get("model_version") or "—",
                  published=str(meta.get("published_at") or "—")[:10]))
     return scope, meta
+
+
+def column_labels(columns, **overrides) -> dict:
+    """st.dataframe column_config: each column's catalogue label ("colname.<column>") when it has
+    one, else its name; `overrides` (column -> column config) win."""
+    from dashboard.i18n import CATALOGUE
+
+    labels = {c: t(f"colname.{c}") for c in columns if f"colname.{c}" in CATALOGUE}
+    return {**labels, **overrides}

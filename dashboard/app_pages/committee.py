@@ -7,7 +7,7 @@ import streamlit.components.v1 as components
 from casework import CaseworkError
 from dashboard import data
 from dashboard.i18n import current_lang, t
-from dashboard.ui import page
+from dashboard.ui import column_labels, page
 
 scope, meta = page("page.committee", data.MODEL_READ_ROLES)
 lang = current_lang()
@@ -34,7 +34,7 @@ fairness = data.fairness_summary(scope, version)
 if fairness is None:
     st.info(t("com.no_audit"))
 else:
-    st.dataframe(fairness, hide_index=True, width="stretch")
+    st.dataframe(fairness, hide_index=True, width="stretch", column_config=column_labels(fairness.columns))
     if "suppressed" in fairness and fairness["suppressed"].fillna(False).astype(bool).any():
         st.caption(t("com.suppressed"))
 

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import t
-from dashboard.ui import page
+from dashboard.i18n import current_lang, t
+from dashboard.ui import column_labels, page
 
 scope, meta = page("page.model", data.DATA_ROLES)
+lang = current_lang()
 
 st.markdown(f"#### {t('mdl.evaluation')}")
 ev = data.evaluation(scope)
@@ -14,12 +15,14 @@ if ev.empty:
     st.info(t("mdl.empty"))
 else:
     ev = ev.assign(scorer=[t(f"scorer.{s}") for s in ev["scorer"]])
-    metric = st.selectbox(t("mdl.metric"), ["precision_at_k", "recall_at_k", "lift_at_k", "roc_auc", "pr_auc"])
+    metric = st.selectbox(t("mdl.metric"), ["precision_at_k", "recall_at_k", "lift_at_k", "roc_auc", "pr_auc"],
+                          format_func=lambda m: t(f"colname.{m}", lang=lang))
     monthly = ev[ev["month"] != "all"]
-    st.altair_chart(charts.lines(monthly, x="month", y=metric, color="scorer", x_title=None, y_title=metric),
-                    width="stretch")
+    st.altair_chart(charts.lines(monthly, x="month", y=metric, color="scorer", x_title=None,
+                                 y_title=t(f"colname.{metric}")), width="stretch")
     st.caption(t("mdl.mean"))
-    st.dataframe(ev[ev["month"] == "all"].drop(columns=["month"]), hide_index=True, width="stretch")
+    mean = ev[ev["month"] == "all"].drop(columns=["month"])
+    st.dataframe(mean, hide_index=True, width="stretch", column_config=column_labels(mean.columns))
 
 st.markdown(f"#### {t('mdl.drift')}")
 dr = data.drift(scope)
@@ -27,7 +30,7 @@ if dr.empty:
     st.info(t("mdl.empty"))
 else:
     st.caption(t("mdl.drift_alerts", n=int((dr["status"] == "alerte").sum())))
-    st.dataframe(dr, hide_index=True, width="stretch")
+    st.dataframe(dr, hide_index=True, width="stretch", column_config=column_labels(dr.columns))
 
 st.markdown(f"#### {t('mdl.energy')}")
 versions = data.model_versions(scope)
@@ -36,6 +39,8 @@ if versions.empty:
 else:
     energy = versions[["version", "status", "created_at", "training_seconds", "energy_kwh", "kg_co2e"]]
     st.dataframe(energy, hide_index=True, width="stretch",
-                 column_config={"energy_kwh": st.column_config.NumberColumn(format="%.6f"),
-                                "kg_co2e": st.column_config.NumberColumn(format="%.6f")})
+                 column_config=column_labels(
+                     energy.columns, status=t("colname.status"),
+                     energy_kwh=st.column_config.NumberColumn(t("colname.energy_kwh"), format="%.6f"),
+                     kg_co2e=st.column_config.NumberColumn(t("colname.kg_co2e"), format="%.6f")))
     st.caption(t("mdl.energy_total", kwh=f"{energy['energy_kwh'].sum():.4f}", co2=f"{energy['kg_co2e'].sum():.5f}"))

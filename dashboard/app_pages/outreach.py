@@ -40,7 +40,8 @@ st.caption(t("list.count", n=len(shown), total=len(df)))
 if shown.empty:
     st.info(t("list.empty"))
     st.stop()
-st.dataframe(documents.list_table(shown, lang=lang), hide_index=True, width="stretch")
+st.dataframe(documents.list_table(shown, lang=lang), hide_index=True, width="stretch",
+             height=min(36 * (len(shown) + 1) + 3, 36 * 26))
 
 labels = {k: f"{r} · {s} · {k[:8]}" for k, r, s in zip(shown["household_key"], shown["rank_in_sector"],
                                                          shown["sector"], strict=True)}

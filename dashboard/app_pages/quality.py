@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import current_lang, t
-from dashboard.ui import page
+from dashboard.ui import column_labels, page
 
 scope, meta = page("page.quality", data.DATA_ROLES)
 lang = current_lang()
@@ -25,8 +25,8 @@ else:
 
 st.markdown(f"#### {t('dq.per_month')}")
 st.dataframe(shown, hide_index=True, width="stretch",
-             column_config={"linkage_rate": st.column_config.ProgressColumn(t("dq.linkage"), format="percent",
-                                                                            min_value=0, max_value=1)})
+             column_config=column_labels(shown.columns, linkage_rate=st.column_config.ProgressColumn(
+                 t("dq.linkage"), format="percent", min_value=0, max_value=1)))
 st.altair_chart(alt.Chart(shown).mark_line(point=True).encode(
     x=alt.X("extract_month:O", title=None), y=alt.Y("linkage_rate:Q", title=t("dq.linkage"),
                                                   scale=alt.Scale(zero=False), axis=alt.Axis(format="%")),
@@ -39,4 +39,5 @@ q = data.quarantine(scope)
 if not q.empty:
     q = q if source == "*" else q[q["source"] == source]
     by_reason = q.groupby(["source", "reason_code", "column_name"], dropna=False)["cells"].sum().reset_index()
-    st.dataframe(by_reason.sort_values("cells", ascending=False), hide_index=True, width="stretch")
+    st.dataframe(by_reason.sort_values("cells", ascending=False), hide_index=True, width="stretch",
+                 column_config=column_labels(by_reason.columns))

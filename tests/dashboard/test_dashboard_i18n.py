@@ -1,0 +1,64 @@
+"""The catalogue is the only home of user-facing text; charts and documents read it."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from abri_fixture import key_of
+from apptest_helpers import app_as, scope_of
+
+from dashboard import charts, data, documents
+from dashboard.i18n import CATALOGUE, t
+
+PAGES = sorted((Path(__file__).resolve().parents[2] / "dashboard" / "app_pages").glob("*.py"))
+
+
+def test_every_catalogue_entry_has_french_and_english_with_the_same_placeholders():
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for key, (fr, en) in CATALOGUE.items():
+        assert fr.strip() and en.strip(), key
+        assert fields(fr) == fields(en), key
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_pages_hard_code_no_french_text(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, ast.Module | ast.FunctionDef) and n.body and isinstance(n.body[0], ast.Expr)}
+    accented = set("éèêàâçôûîùÉÈ")
+    literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and id(n) not in docstrings and accented & set(n.value)]
+    assert literals == []
+
+
+def test_signing_out_forgets_everything_but_the_language(home):
+    at = app_as("ts19", lang="en")
+    assert at.session_state["abri_list_logged"]
+    next(b for b in at.button if b.label == t("app.sign_out", lang="en")).click().run()
+    assert "abri_user" not in at.session_state and "abri_list_logged" not in at.session_state
+    assert at.session_state["lang"] == "en"
+    assert [e["action"] for e in home.casework.access_log()][-1] == "sign_out"
+
+
+def test_the_timeline_leaves_out_what_was_never_observed(home):
+    hh = data.household(scope_of("ts19"), key_of("b19"))  # private tenant: no landlord data
+    spec = charts.timeline(hh.timeline, lang="fr").to_dict()
+    shown = {row["indicator"] for row in next(iter(spec["datasets"].values()))}
+    assert t("tl.arrears_months") not in shown
+    assert t("tl.procedure_stage") in shown and t("tl.probability") in shown
+
+
+def test_the_notice_gives_each_reason_a_relative_weight(home):
+    hh = data.household(scope_of("ts19"), key_of("b19"))
+    sections = documents.notice_sections(row=hh.row, reasons=hh.reasons, lang="fr")
+    params = dict(sections)[t("notice.params_h")]
+    assert params[1:] == ["Procédure d'expulsion engagée : commandement de payer il y a 3 mois (55 %)",
+                          "Impayés de loyer : 4 mois d'impayés (36 %)",
+                          "Situation du ménage et du logement : ancienneté 120 mois (9 %)"]
+    assert t("notice.src_no_landlord") in dict(sections)[t("notice.data_h")]
+    page = documents.notice_html(row=hh.row, reasons=pd.DataFrame(hh.reasons), lang="en").decode()
+    assert "<h2>5. Your rights</h2>" in page and "<script" not in page
