@@ -251,3 +251,31 @@ def test_without_a_published_file_pages_say_so(home):
     at = app_as("ds", page="app_pages/quality.py")
     assert not at.exception
     assert [i.value for i in at.info] == [t("app.not_published", home=str(home.home))]
+
+
+def _oidc_app(user: dict):
+    from apptest_helpers import APP
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32}
+    at.user = user
+    return at.run()
+
+
+def test_an_oidc_identity_maps_onto_the_local_account_of_the_same_name(home):
+    at = _oidc_app({"is_logged_in": True, "email": "ts19"})
+    assert [x.value for x in at.title] == [t("page.outreach")]
+    assert set(at.dataframe[0].value[t("col.sector")]) == {"19e"}
+
+
+def test_an_oidc_identity_without_an_active_account_is_refused(home):
+    at = _oidc_app({"is_logged_in": True, "email": "stranger@paris.fr"})
+    assert [x.value for x in at.title] == [t("app.title")]
+    assert [e.value for e in at.error] == [t("signin.oidc_unknown")]
+    assert not at.dataframe
+
+
+def test_without_an_auth_section_no_oidc_button_is_offered(home):
+    at = app_as(None)
+    assert [b.label for b in at.button] == [t("signin.submit")]
