@@ -8,6 +8,10 @@ from pathlib import Path
 
 from abri.config import Paths
 
+# The demo city's history: 48 months, so that after the 15 months a label needs to mature the
+# backtests still train on a full year (with 36 months they train on 4-6 months only).
+DEMO_MONTHS = 48
+
 
 def _simulate(args: argparse.Namespace) -> int:
     from synthetic.simulate import simulate
@@ -40,11 +44,11 @@ def _demo(args: argparse.Namespace) -> int:
     paths = Paths.from_env(args.home)
     home = str(paths.home)
     print("Abri — démonstration de bout en bout sur la ville fictive\n")
-    print("1/6 Ville de démonstration (~20 000 ménages locataires, 36 mois d'extraits de 8 partenaires)")
+    print(f"1/6 Ville de démonstration (~20 000 ménages locataires, {DEMO_MONTHS} mois d'extraits de 8 partenaires)")
     if paths.landing.exists() and any(paths.landing.iterdir()):
         print(f"  Extraits déjà présents dans {paths.landing} : réutilisés (supprimez {paths.home} pour tout refaire).")
     else:
-        for line in simulate(paths.home, scale="demo", months=36, seed=args.seed, progress=True).lines():
+        for line in simulate(paths.home, scale="demo", months=DEMO_MONTHS, seed=args.seed, progress=True).lines():
             print("  " + line)
     steps = (("2/6 Ingestion : validation, quarantaine, pseudonymisation", lambda: ingest_command(home, None)),
              ("3/6 Indicateurs à date et étiquettes", lambda: features_command(home)),
@@ -89,7 +93,7 @@ def _demo_dashboard(paths: Paths, args: argparse.Namespace) -> int:
         print("\nLe tableau de bord n'est pas encore livré.")
         return 0
     accounts = demo_accounts(str(paths.home))
-    print("\nComptes de démonstration (mot de passe identique pour tous : voir ci-dessous) :")
+    print("\nComptes de démonstration (à ne jamais utiliser en production) :")
     for username, role, sectors, password in accounts:
         print(f"  {username:<14} {role:<20} {', '.join(sectors) or '—':<14} mot de passe : {password}")
     if args.no_dashboard:
@@ -183,6 +187,18 @@ def _promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    from dashboard.cli import dashboard_command
+
+    return dashboard_command(args.home, args.port)
+
+
+def _users(args: argparse.Namespace) -> int:
+    from dashboard.cli import users_command
+
+    return users_command(args.rest)
+
+
 def _contract_doc(args: argparse.Namespace) -> int:
     from features.contract import render_markdown
 
@@ -260,6 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
                     help="how much worse than the champion (precision@k, absolute) is still accepted")
     home_arg(pr)
     pr.set_defaults(func=_promote)
+
+    db = sub.add_parser("dashboard", help="run the Streamlit dashboard (usage statistics off)")
+    home_arg(db)
+    db.add_argument("--port", type=int, default=8501)
+    db.set_defaults(func=_dashboard)
+
+    u = sub.add_parser("users", help="dashboard accounts: add | list | disable", add_help=False)
+    u.add_argument("rest", nargs=argparse.REMAINDER)
+    u.set_defaults(func=_users)
 
     sub.add_parser("audit", add_help=False, help="fairness audit of any scored table (CSV/Parquet) -> audit.json + audit.html")
 

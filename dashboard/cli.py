@@ -92,3 +92,21 @@ def users_command(argv: list[str]) -> int:
         print(f"abri users : {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+# Demo accounts (`make demo`): one per role; the 19th arrondissement's social worker first.
+DEMO_PASSWORD = "demo-abri-2026"
+DEMO_ACCOUNTS = (("ts19", "travailleur_social", ["19e"]), ("ts18", "travailleur_social", ["18e"]),
+                 ("encadrante", "encadrant", []), ("comite", "comite", []), ("datascience", "data_scientist", []),
+                 ("admin", "admin", []))
+
+
+def demo_accounts(home: str | None) -> list[tuple[str, str, list[str], str]]:
+    """Create the demo accounts that do not exist yet; returns (username, role, sectors, password)."""
+    from casework.users import get_user
+
+    store = Casework(Paths.from_env(home).home / "casework.sqlite")
+    for username, role, sectors in DEMO_ACCOUNTS:
+        if get_user(store, username) is None:
+            add_user(store, username, role=role, sectors=sectors, password=DEMO_PASSWORD)
+    return [(u, r, s, DEMO_PASSWORD) for u, r, s in DEMO_ACCOUNTS]

@@ -29,8 +29,8 @@ from models.temporal import Split, final_window, make_splits
 LABEL = "judgment_within_horizon"
 
 PARAM_GRID = (
+    {"num_leaves": 7, "learning_rate": 0.05, "min_data_in_leaf": 200, "feature_fraction": 0.8},
     {"num_leaves": 15, "learning_rate": 0.05, "min_data_in_leaf": 100, "feature_fraction": 0.8},
-    {"num_leaves": 31, "learning_rate": 0.05, "min_data_in_leaf": 50, "feature_fraction": 0.8},
     {"num_leaves": 63, "learning_rate": 0.03, "min_data_in_leaf": 100, "feature_fraction": 0.7},
 )
 

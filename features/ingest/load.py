@@ -115,6 +115,7 @@ def file_sha256(path: Path) -> str:
 def connect_warehouse(paths: IngestPaths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     paths.home.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(paths.warehouse), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")  # our own progress lines instead
     if not read_only:
         for stmt in warehouse_ddl():
             con.execute(stmt)

@@ -66,7 +66,7 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
     assert defs.resolve_job_def("retrain_job") is not None
     assert {s.name for s in defs.sensors} == {"landing_sensor"}
     assert {s.name for s in defs.schedules} == {"monthly_ingest_schedule", "retrain_schedule"}
-    assert monthly.get_first_partition_key() == "2023-01"
+    assert monthly.get_first_partition_key() == "2022-01"
 
 
 def test_materializing_one_partition_loads_every_source(home):
