@@ -125,6 +125,7 @@ class TrainResult:
     calibration_months: list[str]
     evaluation: pd.DataFrame  # per scorer x month (and 'all'), on the backtest folds
     lead_time: pd.DataFrame  # per scorer: how early the lists reach households later judged
+    calibration: pd.DataFrame  # predicted vs observed by decile, out of time
     backtest_scores: pd.DataFrame  # household_key, snapshot_month, model, rule, logistic
     tuning: list[dict] = field(default_factory=list)
     seconds: float = 0.0
@@ -146,12 +147,19 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
         booster = fit_lgbm(fit, stop, params, config)
         rounds.append(booster.best_iteration or booster.current_iteration())
         logistic = fit_logistic(train, config.seed)
+        # calibrated on the newest training month, so the test months stay unseen
+        calib_on = stop if stop is not None and stop[LABEL].any() else fit
+        calibrator = Calibrator.fit(booster.predict(calib_on[list(FEATURE_NAMES)],
+                                                    num_iteration=booster.best_iteration or None),
+                                    calib_on[LABEL].to_numpy())
+        raw = booster.predict(test[list(FEATURE_NAMES)], num_iteration=booster.best_iteration or None)
         parts.append(pd.DataFrame({
             "household_key": test["household_key"].to_numpy(),
             "snapshot_month": test["snapshot_month"].to_numpy(),
             LABEL: test[LABEL].to_numpy(),
             "judgment_date": test["judgment_date"].to_numpy() if "judgment_date" in test else pd.NaT,
-            "model": booster.predict(test[list(FEATURE_NAMES)], num_iteration=booster.best_iteration or None),
+            "model": raw,
+            "probability": calibrator(raw),
             "logistic": logistic.predict_proba(test[list(FEATURE_NAMES)].astype(float))[:, 1],
             "rule": rule_score(test),
             "fold_as_of": str(s.as_of),
@@ -183,7 +191,8 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
             progress(i + 1, len(config.param_grid))
     _, params, scores, rounds = best
     evaluation = metrics.evaluate(scores, label=LABEL, scores={"model": "model", "logistic": "logistic", "rule": "rule"},
-                                  capacity=config.capacity)
+                                  capacity=config.capacity, probability={"model": "probability", "logistic": "logistic"})
+    calibration = metrics.calibration_curve(scores[LABEL].to_numpy(), scores["probability"].to_numpy())
 
     lead = metrics.lead_time_summary(scores, scores={"model": "model", "logistic": "logistic", "rule": "rule"},
                                      capacity=config.capacity)
@@ -194,5 +203,5 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
     calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)]), calib[LABEL].to_numpy())
     return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed), **params},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
-                       evaluation=evaluation, lead_time=lead, backtest_scores=scores, tuning=tuning,
+                       evaluation=evaluation, lead_time=lead, calibration=calibration, backtest_scores=scores, tuning=tuning,
                        seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0)

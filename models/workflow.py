@@ -65,6 +65,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         "tuning": result.tuning,
         "metrics": result.evaluation[result.evaluation["month"] == "all"].to_dict(orient="records"),
         "lead_time": result.lead_time.to_dict(orient="records"),
+        "calibration_curve": result.calibration.round(5).to_dict(orient="records"),
         "calibration": result.calibrator.to_dict(),
         "config": asdict(config),
         "seed": config.seed,

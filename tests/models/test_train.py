@@ -78,3 +78,10 @@ def test_an_unknown_value_is_never_read_out_as_a_reason(trained, panel):
     X = panel[panel["arrears_months"].isna()].head(50)
     r = reasons.explain(trained.booster, X)
     assert not r["text_fr"].str.contains("inconnu").any()
+
+
+def test_out_of_time_probabilities_are_calibrated_and_scored_by_brier(trained):
+    ev = trained.evaluation.set_index(["scorer", "month"])
+    assert 0 < ev.loc[("model", "all"), "brier"] < 0.05
+    cal = trained.calibration
+    assert len(cal) == 10 and abs(cal["predicted"].mean() - cal["observed"].mean()) < 0.02
