@@ -86,6 +86,17 @@ def publish(warehouse: Path, serving: Path, *, registry: ModelRegistry, demonstr
                  "count(*) FILTER (WHERE risk_band = 'eleve') AS eleve, "
                  "(SELECT count(*) FROM outreach o WHERE o.sector = s.sector AND o.snapshot_month = ?) AS listed "
                  "FROM scores s WHERE snapshot_month = ? GROUP BY sector ORDER BY sector", [month, month])
+        if _has(con, "scores") and _has(con, "labels"):
+            # the champion's own lists, month by month, once their 12 months have passed
+            copy("performance_by_month",
+                 "SELECT s.snapshot_month, any_value(s.model_version) AS model_version, count(*) AS households, "
+                 "sum(l.judgment_within_horizon::INT) AS judged, count(o.household_key) AS listed, "
+                 "count(o.household_key) FILTER (WHERE l.judgment_within_horizon) AS listed_and_judged, "
+                 "count(o.household_key) FILTER (WHERE l.judgment_within_horizon) / nullif(count(o.household_key), 0) "
+                 "AS precision_of_list, count(o.household_key) FILTER (WHERE l.judgment_within_horizon) "
+                 "/ nullif(sum(l.judgment_within_horizon::INT), 0) AS recall_of_list "
+                 "FROM scores s JOIN labels l USING (household_key, snapshot_month) "
+                 "LEFT JOIN outreach o USING (household_key, snapshot_month) GROUP BY 1 ORDER BY 1")
         for name in ("drift", "model_evaluation"):
             if _has(con, name):
                 copy(name, f"SELECT * FROM {name}")

@@ -70,3 +70,15 @@ def test_a_failed_publish_leaves_the_previous_file_serving(home, tmp_path):
         publish(tmp_path / "missing" / "warehouse.duckdb", path / "serving.duckdb", registry=registry)
     assert (path / "serving.duckdb").read_bytes() == before
     assert not list(path.glob("serving.duckdb.tmp-*"))
+
+
+def test_the_champions_lists_are_measured_once_their_labels_mature(home):
+    path, registry = home
+    version = registry.entries()[-1]["version"]
+    with duckdb.connect(str(path / "warehouse.duckdb")) as con:
+        score_month(con, registry, version, month="2024-06", capacity=0.02)  # a month with labels
+    out = publish(path / "warehouse.duckdb", path / "serving.duckdb", registry=registry)
+    assert out.tables["performance_by_month"] == 1
+    with duckdb.connect(str(path / "serving.duckdb"), read_only=True) as con:
+        listed, precision = con.execute("SELECT listed, precision_of_list FROM performance_by_month").fetchall()[0]
+    assert listed == 30 and 0 <= precision <= 1
