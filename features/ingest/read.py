@@ -102,7 +102,7 @@ def _decode(raw: bytes, src: Source, rel: str) -> str:
                                 detail="le fichier n'est pas encodé en UTF-8 comme le prévoit le contrat "
                                        "(probablement latin-1 / Windows-1252)") from exc
     # a latin-1 file that decodes as UTF-8 with accented characters was exported in UTF-8
-    if any(b >= 0x80 for b in raw):
+    if not raw.isascii():  # C speed; a Python loop over every byte took seconds per CAF file
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
