@@ -172,8 +172,51 @@ def stage_ceiling(home: Path) -> dict:
             "rule_over_ceiling": round(float(p["rule"] / p["ceiling"]), 3)}
 
 
+def stage_dashboard(home: Path) -> dict:
+    """Publish serving.duckdb from the Paris warehouse, then time the server side of the two
+    pages a social worker opens most: the largest sector's list and one of its households
+    (Streamlit AppTest runs the page script exactly as the server does)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from models.registry import ModelRegistry
+    from pipelines.serving import publish
+
+    t0 = time.perf_counter()
+    out = publish(home / "warehouse.duckdb", home / "serving.duckdb", registry=ModelRegistry(home / "models"))
+    publish_s = time.perf_counter() - t0
+    os.environ["ABRI_HOME"] = str(home)
+    from dashboard.data import Scope
+
+    with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
+        sector, key = con.execute("SELECT sector, arg_min(household_key, rank_in_sector) FROM outreach_list "
+                                  "GROUP BY sector ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
+    app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+
+    def render(page: str | None, query: dict) -> float:
+        at = AppTest.from_file(str(app), default_timeout=120)
+        at.session_state["lang"] = "fr"
+        at.session_state["abri_user"] = Scope("bench", "travailleur_social", (sector,))
+        at.query_params.update(query)
+        at.run()  # warm: the first run imports the page modules
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            (at.switch_page(page) if page else at).run()
+            times.append(time.perf_counter() - t)
+            if at.exception:
+                raise RuntimeError(str(at.exception))
+        return min(times)
+
+    return {"serving_mb": round((home / "serving.duckdb").stat().st_size / 2**20, 1), "publish_s": round(publish_s, 1),
+            "tables": out.tables, "sector": sector,
+            "list_render_s": round(render(None, {}), 3),
+            "household_render_s": round(render("app_pages/household.py", {"menage": key}), 3)}
+
+
 STAGES = {"simulate": stage_simulate, "ingest": stage_ingest, "features": stage_features, "train": stage_train,
-          "score": stage_score, "ceiling": stage_ceiling}
+          "score": stage_score, "ceiling": stage_ceiling, "dashboard": stage_dashboard}
 
 
 def main(argv: list[str] | None = None) -> int:
