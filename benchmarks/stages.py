@@ -97,8 +97,8 @@ def stage_train(home: Path) -> dict:
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     registry = ModelRegistry(home / "models")
     # one configuration at Paris scale: the grid search is a demo-size luxury on 2 cores
-    config = TrainConfig(param_grid=({"num_leaves": 63, "learning_rate": 0.05, "min_data_in_leaf": 200,
-                                      "feature_fraction": 0.8},), max_rounds=400)
+    config = TrainConfig(param_grid=({"num_leaves": 15, "learning_rate": 0.08, "min_data_in_leaf": 500,
+                                      "feature_fraction": 0.8},), max_rounds=300, early_stopping=30, n_splits=2)
     t0 = time.perf_counter()
     version = train_candidate(con, registry, config)
     wall = time.perf_counter() - t0
