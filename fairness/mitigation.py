@@ -1,0 +1,441 @@
+"""Mitigation compared, never silently applied (issue 6).
+
+`compare_mitigations` puts side by side, on the same test rows, the outreach list Abri makes
+today and the lists two Fairlearn mitigations would make; `mitigation_report` writes the page
+the ethics committee reads before deciding anything. Nothing here changes the production list.
+
+Worked example running through the comments: 20,000 training and 20,000 test households,
+label `jugement`, score `p`, group `tenure` (social / prive), capacity 0.01.
+- "sans correction": the k = max(1, round(0.01 * 20,000)) = 200 highest scores of the test rows
+  (ties broken by row order, the rule of fairness/audit.py). Uses neither the group nor a refit.
+- "ThresholdOptimizer": Fairlearn's post-processing (Hardt et al. 2016) fitted on the training
+  rows' existing scores, constraint false_negative_rate_parity, objective
+  balanced_accuracy_score. It picks one threshold per tenure (randomised between two thresholds
+  at the boundary) so that both tenures are missed equally often. Its list is whatever those
+  thresholds select (often thousands of rows, far beyond the 200 the teams can call): its size
+  is reported as it is, never trimmed.
+- "ThresholdOptimizer (capacité)": the same FNR-parity idea cut at capacity. Each test row gets
+  the share of its own group's training positives that score at or below it (the group's miss
+  rate if the threshold were set at that score, i.e. the x-axis of the per-group trade-off
+  curve ThresholdOptimizer optimises over); the 200 highest such shares are selected. Any cut
+  of this ranking gives every group the same expected miss rate, so this is FNR parity at the
+  teams' capacity. It is our derivation, not a Fairlearn estimator.
+- "ExponentiatedGradient": Fairlearn's reduction (Agarwal et al. 2018) retrains a small
+  LightGBM on the features (the group is never a feature) under TruePositiveRateParity (equal
+  true positive rates = equal miss rates), on a seeded sample of at most `max_rows` training
+  rows. Test rows are ranked by its `_pmf_predict` positive probability (a weighted vote of a
+  few classifiers, so many ties), ties broken by the same weighted average of those
+  classifiers' own probabilities, then by row order; the 200 first are selected. The group is
+  needed to train, not to decide.
+
+Per method: selected, selection_rate, precision_at_k and recall_at_k (of the list as made, so
+of k rows for capacity-bound lists), one `fnr[value]` column per group value, fnr_gap (max -
+min over shown groups), fnr_ratio (max / min; NaN if min is 0), needs_attribute_at_decision,
+capacity_bound, fit_seconds (fit on the training rows plus scoring the test rows). A group with
+fewer than MIN_CELL (11) test rows, or fewer than 11 positives, has its FNR suppressed (NaN) in
+every row; `comparison.attrs["suppressed"]` says which and why.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+import warnings
+from pathlib import Path
+
+import jinja2
+import lightgbm as lgb
+import matplotlib
+import numpy as np
+import pandas as pd
+from fairlearn.postprocessing import ThresholdOptimizer
+from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from fairness.i18n_mitigation import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
+
+__all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
+           "mitigation_report"]
+
+UNMITIGATED = "sans correction"
+THRESHOLD = "ThresholdOptimizer"
+THRESHOLD_CAPACITY = "ThresholdOptimizer (capacité)"
+REDUCTION = "ExponentiatedGradient"
+METHODS = (UNMITIGATED, THRESHOLD, THRESHOLD_CAPACITY, REDUCTION)
+# catalogue key of each method (ids above are data, their labels live in the catalogue)
+METHOD_KEY = {UNMITIGATED: "unmitigated", THRESHOLD: "threshold",
+              THRESHOLD_CAPACITY: "threshold_capacity", REDUCTION: "reduction"}
+MIN_CELL = 11
+MISSING = "NA"
+POOLED = "__regroupes__"  # ThresholdOptimizer's pool of groups it cannot fit on their own
+
+# ExponentiatedGradient refits its estimator up to max_iter times: small trees keep one run of
+# 200,000 rows to about a minute on one machine; one thread each, as OpenMP threads spin
+# on a loaded machine (two threads made a 0.02 s fit take 3 s on a busy 2-core box).
+_EG_MAX_ITER = 30
+_EG_EPS = 0.01
+_LGBM = {"n_estimators": 40, "num_leaves": 15, "learning_rate": 0.1, "min_child_samples": 20,
+         "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8, "n_jobs": 1,
+         "deterministic": True, "verbose": -1}
+
+
+class MitigationInputError(ValueError):
+    """Bad input to the comparison; `reason_code` is machine-readable, the message names the
+    table, the column and what was expected."""
+
+    def __init__(self, reason_code: str, lang: str = "fr", **params: object):
+        self.reason_code = reason_code
+        self.params = params
+        super().__init__(t(f"m.error.{reason_code}", lang, **params))
+
+
+class _ScoreColumn(ClassifierMixin, BaseEstimator):
+    """The existing model's score as a prefit estimator: X is the one-column score table and
+    predict_proba returns it, so ThresholdOptimizer thresholds the very scores Abri ranks by."""
+
+    def fit(self, X, y=None):
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X):
+        s = np.asarray(X, dtype=float).reshape(-1)
+        return np.column_stack([1.0 - s, s])
+
+    def predict(self, X):
+        return (np.asarray(X, dtype=float).reshape(-1) >= 0.5).astype(int)
+
+
+# --------------------------------------------------------------------------- inputs
+
+def _group_labels(col: pd.Series) -> np.ndarray:
+    """Group values as strings; whole floats print as integers; missing is a group, "NA"."""
+    s = col
+    if pd.api.types.is_float_dtype(s) and np.all(np.mod(s.dropna(), 1) == 0):
+        s = s.astype("Int64")
+    out = s.astype("string").fillna(MISSING).str.strip()
+    return out.mask(out == "", MISSING).to_numpy(dtype=object)
+
+
+def _check(frame: pd.DataFrame, table: str, *, columns: list[str], label: str,
+           score: str) -> None:
+    if len(frame) == 0:
+        raise MitigationInputError("empty", table=table)
+    for c in columns:
+        if c not in frame.columns:
+            raise MitigationInputError("column_missing", table=table, column=c)
+    y = frame[label]
+    bad = y.isna() | ~y.isin([0, 1, True, False])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise MitigationInputError("label_not_binary", table=table, column=label, row=i + 1,
+                                   value=str(y.iloc[i]))
+    s = pd.to_numeric(frame[score], errors="coerce")
+    bad = s.isna() | ~np.isfinite(s.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise MitigationInputError("score_not_numeric", table=table, column=score, row=i + 1,
+                                   value=str(frame[score].iloc[i]))
+
+
+# --------------------------------------------------------------------------- selections
+
+def _top_k(key: np.ndarray, k: int) -> np.ndarray:
+    """The k largest keys (ties by row order: a stable sort, as fairness/audit.py)."""
+    sel = np.zeros(len(key), dtype=bool)
+    sel[np.argsort(-key, kind="stable")[:k]] = True
+    return sel
+
+
+def _lexi_top_k(primary: np.ndarray, secondary: np.ndarray, k: int) -> np.ndarray:
+    """The k first rows by primary, then secondary (both descending), then row order."""
+    order = np.lexsort((np.arange(len(primary)), -secondary, -primary))
+    sel = np.zeros(len(primary), dtype=bool)
+    sel[order[:k]] = True
+    return sel
+
+
+def _group_miss_share(train_s, train_y, train_g, test_s, test_g) -> np.ndarray:
+    """For each test row: the share of its group's training positives scoring at or below it
+    (the group's FNR if the threshold sat at this score). A group without training positives
+    uses the pooled positives, so it is neither always nor never selected."""
+    pooled = np.sort(train_s[train_y == 1])
+    out = np.empty(len(test_s))
+    for g in np.unique(test_g):
+        ref = np.sort(train_s[(train_y == 1) & (train_g == g)])
+        if len(ref) == 0:
+            ref = pooled
+        rows = test_g == g
+        out[rows] = (np.searchsorted(ref, test_s[rows], side="right") / len(ref)
+                     if len(ref) else 0.0)
+    return out
+
+
+def _threshold_groups(train_y, train_g, test_g) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Groups as ThresholdOptimizer sees them. It cannot fit a group whose training rows are
+    all positive or all negative (nor score a group it never saw: such rows would never be
+    selected), so those groups are pooled into one; if the pool is itself degenerate it joins
+    the largest fitted group. Returns the mapped train and test groups and the pooled names."""
+    ok = {v for v in np.unique(train_g)
+          if 0 < train_y[train_g == v].sum() < (train_g == v).sum()}
+    pooled = sorted((set(train_g) | set(test_g)) - ok)
+    if not pooled:
+        return train_g, test_g, []
+    pool = POOLED
+    in_pool = np.isin(train_g, pooled)
+    if not 0 < train_y[in_pool].sum() < in_pool.sum():
+        sizes = pd.Series(train_g[~in_pool]).value_counts()
+        pool = sizes.index[0] if len(sizes) else POOLED
+    return (np.where(in_pool, pool, train_g).astype(object),
+            np.where(np.isin(test_g, pooled), pool, test_g).astype(object), pooled)
+
+
+def _fit_threshold_optimizer(train_s, train_y, train_g, seed):
+    opt = ThresholdOptimizer(estimator=_ScoreColumn().fit(None),
+                             constraints="false_negative_rate_parity",
+                             objective="balanced_accuracy_score", prefit=True,
+                             predict_method="predict_proba")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        opt.fit(pd.DataFrame({"score": train_s}), train_y, sensitive_features=train_g)
+    return opt
+
+
+def _fit_reduction(X, y, g, seed):
+    eg = ExponentiatedGradient(lgb.LGBMClassifier(random_state=seed, **_LGBM),
+                               constraints=TruePositiveRateParity(), eps=_EG_EPS,
+                               max_iter=_EG_MAX_ITER)
+    with warnings.catch_warnings():
+        # fairlearn 0.15's own pandas deprecations, not ours
+        warnings.simplefilter("ignore", (FutureWarning, UserWarning, DeprecationWarning))
+        eg.fit(X, y, sensitive_features=g)
+    return eg
+
+
+def _reduction_keys(eg, X) -> tuple[np.ndarray, np.ndarray]:
+    """(_pmf_predict positive probability, the same weights over the classifiers' own
+    probabilities): the first is the reduction's decision, the second only breaks its ties."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        pmf = np.asarray(eg._pmf_predict(X))[:, 1]
+        soft = np.zeros(len(X))
+        for idx, w in eg.weights_.items():
+            if w > 0:
+                soft += w * eg.predictors_[idx].predict_proba(X)[:, 1]
+    return pmf, soft
+
+
+# --------------------------------------------------------------------------- metrics
+
+def _row(sel, y, g, groups, hidden, *, bound, needs_attribute, seconds) -> dict:
+    tp = int(np.sum(sel & y))
+    n_sel = int(sel.sum())
+    row = {"selected": n_sel, "selection_rate": n_sel / len(sel),
+           "precision_at_k": tp / n_sel if n_sel else np.nan,
+           "recall_at_k": tp / int(y.sum()) if y.any() else np.nan}
+    shown = []
+    for v in groups:
+        pos = y & (g == v)
+        fnr = np.nan if v in hidden else float(np.sum(pos & ~sel) / pos.sum())
+        row[f"fnr[{v}]"] = fnr
+        if np.isfinite(fnr):
+            shown.append(fnr)
+    gap = max(shown) - min(shown) if len(shown) >= 2 else np.nan
+    ratio = max(shown) / min(shown) if len(shown) >= 2 and min(shown) > 0 else np.nan
+    row.update(fnr_gap=gap, fnr_ratio=ratio, needs_attribute_at_decision=needs_attribute,
+               capacity_bound=bound, fit_seconds=round(seconds, 3))
+    return row
+
+
+def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: list[str],
+                        label: str, score: str, group: str, capacity: float = 0.01,
+                        seed: int = 0, max_rows: int = 200_000) -> pd.DataFrame:
+    """Unmitigated vs ThresholdOptimizer (as fitted, and cut at capacity) vs
+    ExponentiatedGradient, measured on the same test rows.
+
+    train, test: one row per household with `features`, the binary `label`, the existing
+    `score` (higher = riskier) and the protected `group` column (missing values form the group
+    "NA"). Returns a DataFrame indexed by method (METHODS, index name "method") with the columns
+    described in the module docstring; `attrs` holds group, capacity, k, test_rows, train_rows,
+    fit_rows (ExponentiatedGradient's sample), seed, min_cell and `suppressed` (group value ->
+    "small_group" or "few_positives"). Raises MitigationInputError (a ValueError) on a missing
+    column, an empty table, a non-binary label, a non-numeric score or a capacity outside (0, 1].
+    """
+    if not (0 < capacity <= 1):
+        raise MitigationInputError("capacity_invalid", value=str(capacity))
+    cols = list(dict.fromkeys([*features, label, score, group]))
+    _check(train, "train", columns=cols, label=label, score=score)
+    _check(test, "test", columns=cols, label=label, score=score)
+    for c in features:
+        if c == group:
+            raise MitigationInputError("group_is_feature", column=c)
+
+    y_tr = train[label].to_numpy().astype(int).astype(bool)
+    y_te = test[label].to_numpy().astype(int).astype(bool)
+    s_tr = pd.to_numeric(train[score]).to_numpy(dtype=float)
+    s_te = pd.to_numeric(test[score]).to_numpy(dtype=float)
+    g_tr, g_te = _group_labels(train[group]), _group_labels(test[group])
+    n = len(test)
+    k = max(1, round(capacity * n))
+
+    groups = sorted(set(g_te))
+    hidden: dict[str, str] = {}
+    for v in groups:
+        in_g = g_te == v
+        if in_g.sum() < MIN_CELL:
+            hidden[v] = "small_group"
+        elif (in_g & y_te).sum() < MIN_CELL:
+            hidden[v] = "few_positives"
+
+    def row(sel, **kw):
+        return _row(sel, y_te, g_te, groups, hidden, **kw)
+
+    rows = {}
+    start = time.perf_counter()
+    sel = _top_k(s_te, k)
+    rows[UNMITIGATED] = row(sel, bound=True, needs_attribute=False,
+                            seconds=time.perf_counter() - start)
+
+    start = time.perf_counter()
+    to_tr, to_te, pooled = _threshold_groups(y_tr, g_tr, g_te)
+    opt = _fit_threshold_optimizer(s_tr, y_tr.astype(int), to_tr, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        sel = np.asarray(opt.predict(pd.DataFrame({"score": s_te}), sensitive_features=to_te,
+                                     random_state=seed)).astype(bool)
+    rows[THRESHOLD] = row(sel, bound=False, needs_attribute=True,
+                          seconds=time.perf_counter() - start)
+
+    start = time.perf_counter()
+    share = _group_miss_share(s_tr, y_tr, g_tr, s_te, g_te)
+    sel = _lexi_top_k(share, s_te, k)
+    rows[THRESHOLD_CAPACITY] = row(sel, bound=True, needs_attribute=True,
+                                   seconds=time.perf_counter() - start)
+
+    start = time.perf_counter()
+    fit_idx = np.arange(len(train))
+    if len(train) > max_rows:
+        fit_idx = np.sort(np.random.default_rng(seed).choice(len(train), max_rows,
+                                                             replace=False))
+    X_tr = train[features].iloc[fit_idx].reset_index(drop=True)
+    eg = _fit_reduction(X_tr, y_tr[fit_idx].astype(int), g_tr[fit_idx], seed)
+    pmf, soft = _reduction_keys(eg, test[features].reset_index(drop=True))
+    sel = _lexi_top_k(pmf, soft, k)
+    rows[REDUCTION] = row(sel, bound=True, needs_attribute=False,
+                          seconds=time.perf_counter() - start)
+
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "method"
+    out.attrs = {"group": group, "capacity": capacity, "k": k, "test_rows": n,
+                 "train_rows": len(train), "fit_rows": len(fit_idx), "seed": seed,
+                 "min_cell": MIN_CELL, "suppressed": hidden,
+                 "threshold_optimizer": {"constraints": "false_negative_rate_parity",
+                                         "objective": "balanced_accuracy_score",
+                                         "pooled_groups": pooled},
+                 "exponentiated_gradient": {"constraints": "TruePositiveRateParity",
+                                            "eps": _EG_EPS, "max_iter": _EG_MAX_ITER,
+                                            "estimator": "LGBMClassifier"}}
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str | None:
+    """Precision of each list (x) against its FNR gap between groups (y): down and right is
+    better on both."""
+    pts = [(labels[m], r["precision_at_k"], r["fnr_gap"], bool(r["capacity_bound"]))
+           for m, r in comparison.iterrows()
+           if np.isfinite(r["precision_at_k"]) and np.isfinite(r["fnr_gap"])]
+    if not pts:
+        return None
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    for name, x, y, bound in pts:
+        ax.plot(100 * x, 100 * y, "o" if bound else "s", ms=8,
+                color="#1f4e79" if bound else "#b35900")
+        ax.annotate(name, (100 * x, 100 * y), textcoords="offset points", xytext=(6, 4),
+                    fontsize=8)
+    xs, ys = [100 * p[1] for p in pts], [100 * p[2] for p in pts]
+    ax.set_xlim(max(0, min(xs) - 5), min(100, max(xs) + 12))
+    ax.set_ylim(0, max(ys) * 1.25 + 1)
+    ax.set_xlabel(t("m.chart_x", lang))
+    ax.set_ylabel(t("m.chart_y", lang))
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
+def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
+                      lang: str = "fr") -> Path:
+    """Write out_dir/mitigation.html (created if needed) for the ethics committee from the
+    output of `compare_mitigations`; return its path. One self-contained file: inline CSS, the
+    chart as a base64 PNG, no script, no external link. Raises ValueError for an unknown lang."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    attrs = comparison.attrs or {}
+    labels = {m: t(f"m.method.{METHOD_KEY.get(m, 'other')}", lang, name=m)
+              for m in comparison.index}
+    fnr_cols = [c for c in comparison.columns if c.startswith("fnr[")]
+    suppressed = dict(attrs.get("suppressed") or {})
+    for c in fnr_cols:  # the attrs may be lost on a copy: an all-NaN column is suppressed too
+        v = c[4:-1]
+        if comparison[c].isna().all() and v not in suppressed:
+            suppressed[v] = "small_group"
+
+    def pct(x):
+        return fmt_percent(float(x), lang) if pd.notna(x) else "–"
+
+    rows = []
+    for m, r in comparison.iterrows():
+        rows.append({
+            "label": labels[m], "selected": int(r["selected"]),
+            "selection_rate": pct(r["selection_rate"]),
+            "bound": t("m.yes" if r["capacity_bound"] else "m.no", lang),
+            "precision": pct(r["precision_at_k"]), "recall": pct(r["recall_at_k"]),
+            "fnr": [{"masked": pd.isna(r[c]),
+                     "value": t("m.masked", lang) if pd.isna(r[c]) else pct(r[c])}
+                    for c in fnr_cols],
+            "gap": pct(r["fnr_gap"]),
+            "ratio": fmt_number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
+            else "–",
+            "attribute": t("m.yes" if r["needs_attribute_at_decision"] else "m.no", lang),
+            "attribute_flag": bool(r["needs_attribute_at_decision"]),
+            "seconds": fmt_number(float(r["fit_seconds"]), lang, 1)})
+    methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY.get(m, 'other')}",
+                                               lang, group=group)}
+               for m in comparison.index]
+    capacity = attrs.get("capacity")
+    setting = (t("m.setting", lang, capacity=fmt_percent(capacity, lang, 2), k=attrs["k"],
+                 rows=attrs["test_rows"], train=attrs["train_rows"], fit=attrs["fit_rows"],
+                 seed=attrs["seed"], group=group)
+               if {"capacity", "k", "test_rows", "train_rows", "fit_rows", "seed"} <= set(attrs)
+               else "")
+    notes = [t(f"m.suppressed.{reason}", lang, group=v, min_cell=attrs.get("min_cell", MIN_CELL))
+             for v, reason in suppressed.items()]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.globals["t"] = lambda key, **kw: t(key, lang, **kw)
+    html = env.get_template("mitigation.html.j2").render(
+        lang=lang, group=group, setting=setting, methods=methods, rows=rows,
+        groups=[c[4:-1] for c in fnr_cols], notes=notes,
+        chart=_chart(comparison, labels, lang),
+        caveats=[t(f"m.caveat.{i}", lang, group=group) for i in range(1, 6)],
+        glossary=[t(f"m.glossary.{k}", lang, min_cell=attrs.get("min_cell", MIN_CELL))
+                  for k in GLOSSARY])
+    path = out / "mitigation.html"
+    path.write_text(html, encoding="utf-8")
+    return path
