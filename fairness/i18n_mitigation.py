@@ -168,15 +168,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "taux de ménages manqués n'est pas publié et il est exclu de l'écart.",
         "en": "Group \"{group}\": fewer than {min_cell} households that received a judgment; "
               "its miss rate is not published and it is left out of the gap."},
+    "m.pooled": {
+        "fr": "Seuils par groupe : le ou les groupes {groups} n'ont pas, dans la période "
+              "d'ajustement, à la fois des ménages avec et sans jugement ; la méthode ne peut "
+              "pas leur fixer un seuil propre. Ils partagent un seuil commun (celui du plus "
+              "grand groupe si, même réunis, ils n'ont pas les deux).",
+        "en": "Thresholds by group: group(s) {groups} do not have, in the fitting period, "
+              "households both with and without a judgment; the method cannot set them a "
+              "threshold of their own. They share a common threshold (the largest group's if, "
+              "even pooled, they lack one of the two)."},
     "m.chart_x": {"fr": "Précision de la liste (%)", "en": "Precision of the list (%)"},
     "m.chart_y": {"fr": "Écart de taux de ménages manqués (points)",
                   "en": "Gap in miss rates (points)"},
     "m.chart_caption": {
         "fr": "Chaque point est une méthode : plus à droite, la liste vise plus juste ; plus "
-              "bas, les groupes sont manqués plus également. Les carrés orange sont des listes "
+              "bas, les groupes sont manqués plus également. Les symboles vides sont des listes "
               "qui dépassent la capacité des équipes.",
         "en": "Each point is a method: further right, the list is more accurate; lower, the "
-              "groups are missed more equally. Orange squares are lists that exceed the teams' "
+              "groups are missed more equally. Hollow symbols are lists that exceed the teams' "
               "capacity."},
     "m.chart_none": {"fr": "Pas de graphique : l'écart n'est calculable pour aucune méthode.",
                      "en": "No chart: the gap cannot be computed for any method."},

@@ -361,18 +361,20 @@ def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str |
            if np.isfinite(r["precision_at_k"]) and np.isfinite(r["fnr_gap"])]
     if not pts:
         return None
-    fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    for name, x, y, bound in pts:
-        ax.plot(100 * x, 100 * y, "o" if bound else "s", ms=8,
-                color="#1f4e79" if bound else "#b35900")
-        ax.annotate(name, (100 * x, 100 * y), textcoords="offset points", xytext=(6, 4),
-                    fontsize=8)
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    markers = "osD^vP*X"
+    for i, (name, x, y, bound) in enumerate(pts):
+        # a list beyond capacity is drawn hollow: its precision is not comparable
+        ax.plot(100 * x, 100 * y, markers[i % len(markers)], ms=9, label=name,
+                color=f"C{i}", markerfacecolor=f"C{i}" if bound else "none", mew=2)
     xs, ys = [100 * p[1] for p in pts], [100 * p[2] for p in pts]
-    ax.set_xlim(max(0, min(xs) - 5), min(100, max(xs) + 12))
-    ax.set_ylim(0, max(ys) * 1.25 + 1)
+    ax.set_xlim(max(0, min(xs) - 5), min(100, max(xs) + 5))
+    ax.set_ylim(0, max(ys) * 1.2 + 1)
     ax.set_xlabel(t("m.chart_x", lang))
     ax.set_ylabel(t("m.chart_y", lang))
     ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1,
+              frameon=False)
     return _png(fig)
 
 
@@ -425,6 +427,9 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
                else "")
     notes = [t(f"m.suppressed.{reason}", lang, group=v, min_cell=attrs.get("min_cell", MIN_CELL))
              for v, reason in suppressed.items()]
+    pooled = (attrs.get("threshold_optimizer") or {}).get("pooled_groups") or []
+    if pooled:
+        notes.append(t("m.pooled", lang, groups=", ".join(pooled)))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)

@@ -16,6 +16,7 @@ from fairness.mitigation import (
     THRESHOLD_CAPACITY,
     UNMITIGATED,
     MitigationInputError,
+    _threshold_groups,
     compare_mitigations,
     mitigation_report,
 )
@@ -90,6 +91,23 @@ def test_threshold_optimizer_reduces_the_fnr_gap(comparison):
     for method in (THRESHOLD, THRESHOLD_CAPACITY):
         assert comparison.loc[method, "fnr_gap"] < before / 3, method
         assert comparison.loc[method, "needs_attribute_at_decision"]
+
+
+def test_threshold_variant_at_capacity_selects_exactly_capacity(data, comparison):
+    row = comparison.loc[THRESHOLD_CAPACITY]
+    assert row["selected"] == round(CAPACITY * len(data[1]))
+    assert row["capacity_bound"]
+
+
+def test_groups_threshold_optimizer_cannot_fit_share_a_threshold():
+    y = np.array([1, 0, 1, 0, 0, 0, 0])
+    g = np.array(["a", "a", "b", "b", "b", "c", "c"], dtype=object)  # c: no positive
+    test_g = np.array(["a", "c", "d"], dtype=object)                  # d: never seen
+    train_mapped, test_mapped, pooled = _threshold_groups(y, g, test_g)
+    assert pooled == ["c", "d"]
+    # pooled c alone has no positive either: it joins the largest fitted group, b
+    assert list(train_mapped) == ["a", "a", "b", "b", "b", "b", "b"]
+    assert list(test_mapped) == ["a", "b", "b"]
 
 
 def test_threshold_optimizer_list_size_is_reported_not_trimmed(data, comparison):
