@@ -87,20 +87,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "m.method.other": {"fr": "{name}", "en": "{name}"},
     "m.method_text.unmitigated": {
         "fr": "Les ménages au score le plus élevé sont retenus, jusqu'à la capacité des "
-              "équipes. Le groupe « {group} » n'est utilisé ni pour calculer le score ni pour "
-              "choisir les ménages ; il ne sert qu'à mesurer l'écart.",
+              "équipes. La caractéristique « {group} » n'est utilisée ni pour calculer le score "
+              "ni pour choisir les ménages ; elle ne sert qu'à mesurer l'écart.",
         "en": "The households with the highest scores are selected, up to the teams' "
-              "capacity. The group \"{group}\" is used neither to compute the score nor to "
-              "choose households; it serves only to measure the gap."},
+              "capacity. The characteristic \"{group}\" is used neither to compute the score nor "
+              "to choose households; it serves only to measure the gap."},
     "m.method_text.threshold": {
         "fr": "Garde le score actuel mais fixe un seuil différent pour chaque groupe "
-              "« {group} », choisi pour que chaque groupe soit manqué aussi souvent (méthode "
+              "de « {group} », choisi pour que chaque groupe soit manqué aussi souvent (méthode "
               "de Hardt et al., 2016, bibliothèque Fairlearn). Pour les ménages à la limite, "
               "le choix est tiré au sort. La taille de la liste n'est pas bornée : elle est "
               "indiquée telle quelle et dépasse souvent ce que les équipes peuvent contacter. "
               "Il faut connaître le groupe de chaque ménage au moment de décider.",
-        "en": "Keeps the current score but sets a different threshold for each \"{group}\" "
-              "group, chosen so that every group is missed equally often (Hardt et al., 2016, "
+        "en": "Keeps the current score but sets a different threshold for each group of "
+              "\"{group}\", chosen so that every group is missed equally often (Hardt et al., 2016, "
               "Fairlearn library). For households at the boundary the choice is drawn at "
               "random. The list's size is not bounded: it is shown as it is and often exceeds "
               "what the teams can contact. The group of each household must be known at "
@@ -121,12 +121,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Réentraîne un petit modèle sur les mêmes informations que le score (jamais le "
               "groupe) en le pénalisant quand il manque un groupe plus qu'un autre (méthode "
               "d'Agarwal et al., 2018, bibliothèque Fairlearn, contrainte d'égalité des taux "
-              "de détection). Le groupe « {group} » sert pendant l'entraînement seulement ; "
+              "de détection). La caractéristique « {group} » sert à l'entraînement seulement ; "
               "les ménages sont ensuite classés par ce modèle jusqu'à la capacité, sans "
               "connaître leur groupe.",
         "en": "Retrains a small model on the same information as the score (never the group), "
               "penalising it when it misses one group more than another (Agarwal et al., "
-              "2018, Fairlearn library, equal detection rate constraint). The group "
+              "2018, Fairlearn library, equal detection rate constraint). The characteristic "
               "\"{group}\" is used during training only; households are then ranked by this "
               "model up to capacity, without knowing their group."},
     "m.method_text.other": {"fr": "", "en": ""},
@@ -154,6 +154,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "received a judgment that the list did not reach. A gap near zero means the "
               "groups are missed equally often. Lists beyond capacity cannot be compared with "
               "the others on precision and recall."},
+    "m.points": {"fr": "{value}\u00a0pts", "en": "{value} pts"},
     "m.masked": {"fr": "masqué", "en": "suppressed"},
     "m.yes": {"fr": "oui", "en": "yes"},
     "m.no": {"fr": "non", "en": "no"},
@@ -255,9 +256,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "that is never a sanction."},
     "m.glossary.gap": {
         "fr": "Écart : le plus grand taux de ménages manqués moins le plus petit, entre les "
-              "groupes publiés ; rapport : le plus grand divisé par le plus petit.",
-        "en": "Gap: the largest miss rate minus the smallest, among published groups; ratio: "
-              "the largest divided by the smallest."},
+              "groupes publiés, en points de pourcentage (pts) ; rapport : le plus grand "
+              "divisé par le plus petit.",
+        "en": "Gap: the largest miss rate minus the smallest, among published groups, in "
+              "percentage points (pts); ratio: the largest divided by the smallest."},
     "m.glossary.attribute": {
         "fr": "Caractéristique protégée : information sur laquelle une différence de traitement "
               "peut être discriminatoire (origine, nationalité, sexe, âge, handicap, situation "

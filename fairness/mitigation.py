@@ -56,6 +56,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from fairness.i18n_docs import CATALOGUE as DOC_CATALOGUE  # noqa: E402
+from fairness.i18n_docs import t as doc_t  # noqa: E402
 from fairness.i18n_mitigation import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
@@ -193,7 +195,7 @@ def _threshold_groups(train_y, train_g, test_g) -> tuple[np.ndarray, np.ndarray,
             np.where(np.isin(test_g, pooled), pool, test_g).astype(object), pooled)
 
 
-def _fit_threshold_optimizer(train_s, train_y, train_g, seed):
+def _fit_threshold_optimizer(train_s, train_y, train_g):
     opt = ThresholdOptimizer(estimator=_ScoreColumn().fit(None),
                              constraints="false_negative_rate_parity",
                              objective="balanced_accuracy_score", prefit=True,
@@ -301,7 +303,7 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
 
     start = time.perf_counter()
     to_tr, to_te, pooled = _threshold_groups(y_tr, g_tr, g_te)
-    opt = _fit_threshold_optimizer(s_tr, y_tr.astype(int), to_tr, seed)
+    opt = _fit_threshold_optimizer(s_tr, y_tr.astype(int), to_tr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         sel = np.asarray(opt.predict(pd.DataFrame({"score": s_te}), sensitive_features=to_te,
@@ -378,6 +380,16 @@ def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str |
     return _png(fig)
 
 
+def _count(n: int, lang: str) -> str:
+    """4000 -> "4\u202f000" in French, "4,000" in English."""
+    return f"{int(n):,}".replace(",", "\u202f" if lang == "fr" else ",")
+
+
+def _points(x, lang: str) -> str:
+    """A difference of two rates in percentage points: 0.246 -> "24,6 pts"."""
+    return t("m.points", lang, value=fmt_number(100 * float(x), lang, 1)) if pd.notna(x) else "–"
+
+
 def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
                       lang: str = "fr") -> Path:
     """Write out_dir/mitigation.html (created if needed) for the ethics committee from the
@@ -388,6 +400,8 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     attrs = comparison.attrs or {}
+    # the audit attributes' plain names are shared with the governance documents
+    group_label = doc_t(f"attr.{group}", lang) if f"attr.{group}" in DOC_CATALOGUE else group
     labels = {m: t(f"m.method.{METHOD_KEY.get(m, 'other')}", lang, name=m)
               for m in comparison.index}
     fnr_cols = [c for c in comparison.columns if c.startswith("fnr[")]
@@ -403,26 +417,27 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
     rows = []
     for m, r in comparison.iterrows():
         rows.append({
-            "label": labels[m], "selected": int(r["selected"]),
+            "label": labels[m], "selected": _count(r["selected"], lang),
             "selection_rate": pct(r["selection_rate"]),
             "bound": t("m.yes" if r["capacity_bound"] else "m.no", lang),
             "precision": pct(r["precision_at_k"]), "recall": pct(r["recall_at_k"]),
             "fnr": [{"masked": pd.isna(r[c]),
                      "value": t("m.masked", lang) if pd.isna(r[c]) else pct(r[c])}
                     for c in fnr_cols],
-            "gap": pct(r["fnr_gap"]),
+            "gap": _points(r["fnr_gap"], lang),
             "ratio": fmt_number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
             else "–",
             "attribute": t("m.yes" if r["needs_attribute_at_decision"] else "m.no", lang),
             "attribute_flag": bool(r["needs_attribute_at_decision"]),
             "seconds": fmt_number(float(r["fit_seconds"]), lang, 1)})
     methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY.get(m, 'other')}",
-                                               lang, group=group)}
+                                               lang, group=group_label)}
                for m in comparison.index]
     capacity = attrs.get("capacity")
-    setting = (t("m.setting", lang, capacity=fmt_percent(capacity, lang, 2), k=attrs["k"],
-                 rows=attrs["test_rows"], train=attrs["train_rows"], fit=attrs["fit_rows"],
-                 seed=attrs["seed"], group=group)
+    setting = (t("m.setting", lang, capacity=fmt_percent(capacity, lang, 2),
+                 k=_count(attrs["k"], lang), rows=_count(attrs["test_rows"], lang),
+                 train=_count(attrs["train_rows"], lang), fit=_count(attrs["fit_rows"], lang),
+                 seed=attrs["seed"], group=group_label)
                if {"capacity", "k", "test_rows", "train_rows", "fit_rows", "seed"} <= set(attrs)
                else "")
     notes = [t(f"m.suppressed.{reason}", lang, group=v, min_cell=attrs.get("min_cell", MIN_CELL))
@@ -435,10 +450,10 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
                              lstrip_blocks=True)
     env.globals["t"] = lambda key, **kw: t(key, lang, **kw)
     html = env.get_template("mitigation.html.j2").render(
-        lang=lang, group=group, setting=setting, methods=methods, rows=rows,
+        lang=lang, group=group_label, setting=setting, methods=methods, rows=rows,
         groups=[c[4:-1] for c in fnr_cols], notes=notes,
         chart=_chart(comparison, labels, lang),
-        caveats=[t(f"m.caveat.{i}", lang, group=group) for i in range(1, 6)],
+        caveats=[t(f"m.caveat.{i}", lang, group=group_label) for i in range(1, 6)],
         glossary=[t(f"m.glossary.{k}", lang, min_cell=attrs.get("min_cell", MIN_CELL))
                   for k in GLOSSARY])
     path = out / "mitigation.html"
