@@ -99,6 +99,7 @@ def audit_report(abri: AbriResource) -> MaterializeResult:
     finally:
         con.close()
     extra = _explanations(abri, version, out)
+    extra["mitigation"] = str(_mitigation(abri, version, out))
     verdicts = result.to_dict() if hasattr(result, "to_dict") else {}
     return MaterializeResult(metadata={
         "version": version, "report": str(html_path),
@@ -134,6 +135,38 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     record = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     docs = write_documents(metadata=meta, audit_record=record, out_dir=out)
     return {"explanations": str(path), "documents": ", ".join(sorted(p.name for p in docs.values()))}
+
+
+def _mitigation(abri: AbriResource, version: str, out):
+    """Unmitigated vs Fairlearn's mitigations by tenure (the measurement gap). Compared on the
+    backtest's last month (out-of-time scores); fitted on the two newest months whose labels
+    were already known then (15 months earlier), so no mitigation learns from the future. Their
+    scores come from the candidate itself, which saw those months: the fitted thresholds are
+    indicative, which the committee's page says. Compared, never applied."""
+    from fairness.mitigation import compare_mitigations, mitigation_report
+    from features.declare import FEATURE_NAMES
+
+    cols = ", ".join(f"f.{n}" for n in FEATURE_NAMES)
+    con = abri.warehouse()
+    try:
+        test = con.execute(f"SELECT b.score, b.judgment_within_horizon::INT AS label, a.tenure, {cols} "
+                           "FROM backtest_scores b JOIN features f USING (household_key, snapshot_month) "
+                           "JOIN audit_attributes a USING (household_key, snapshot_month) WHERE b.model_version = ? "
+                           "AND b.snapshot_month = (SELECT max(snapshot_month) FROM backtest_scores "
+                           "WHERE model_version = ?)", [version, version]).df()
+        train = con.execute(f"SELECT l.judgment_within_horizon::INT AS label, a.tenure, {cols} FROM features f "
+                            "JOIN labels l USING (household_key, snapshot_month) "
+                            "JOIN audit_attributes a USING (household_key, snapshot_month) "
+                            "WHERE f.snapshot_month + INTERVAL 15 MONTH <= (SELECT max(snapshot_month) "
+                            "FROM backtest_scores WHERE model_version = ?) AND f.snapshot_month + INTERVAL 17 MONTH "
+                            "> (SELECT max(snapshot_month) FROM backtest_scores WHERE model_version = ?)",
+                            [version, version]).df()
+    finally:
+        con.close()
+    train["score"] = abri.registry.load(version).predict(train[list(FEATURE_NAMES)])
+    comparison = compare_mitigations(train=train, test=test, features=list(FEATURE_NAMES), label="label",
+                                     score="score", group="tenure", capacity=abri.capacity, seed=abri.seed)
+    return mitigation_report(comparison, group="tenure", out_dir=out)
 
 
 def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2) -> list:
