@@ -22,7 +22,7 @@ def prepare_dagster_home(home: Path) -> Path:
 
 
 def _failure_message(result) -> str:
-    """The IngestError's own words (file, row, column), else Dagster's message."""
+    """The IngestError's own words (file, row, column), else the innermost error's message."""
     fallback = None
     for event in result.all_events:
         if not event.is_step_failure:
@@ -31,7 +31,7 @@ def _failure_message(result) -> str:
         while err is not None:
             if err.cls_name == "IngestError":
                 return err.message.split("IngestError: ", 1)[-1].strip()
-            fallback = fallback or err.message.strip()
+            fallback = err.message.strip()  # the innermost cause says what went wrong
             err = err.cause
     return fallback or "échec de l'exécution Dagster (voir l'interface Dagster pour le détail)"
 
