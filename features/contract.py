@@ -18,7 +18,7 @@ Linkage design (how a real city links its partners without a shared national id)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 DType = Literal["string", "int", "float", "date", "month", "bool", "category"]
@@ -75,7 +75,6 @@ class Source:
     date_format: str = "%Y-%m-%d"
     month_format: str = "%Y-%m"
     notes: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def extension(self) -> str:

@@ -109,14 +109,11 @@ def audit_report(abri: AbriResource) -> MaterializeResult:
 
 
 def _explanations(abri: AbriResource, version: str, out) -> dict:
-    """The SHAP explanation report and the documents, when that part of fairness/ exists."""
-    try:
-        from fairness.documents import write_documents
-        from fairness.explain import explanation_report
-    except ImportError:
-        return {"explanations": "pas encore disponible"}
+    """The SHAP explanation report and the documents of the version."""
     import json
 
+    from fairness.documents import write_documents
+    from fairness.explain import explanation_report
     from features.declare import FEATURE_NAMES
 
     con = abri.warehouse()

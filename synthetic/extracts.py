@@ -59,7 +59,6 @@ class Observer:
         self.counters = defaultdict(int)
         self.n = 0
         self.scheduled: list[pd.DataFrame] = []
-        self.months_index: dict[str, int] = {}
         sources = list(SOURCES)
         picks = rng.choice(len(sources) * len(window), size=min(imperfections.resent_deliveries,
                                                                len(sources) * len(window)), replace=False)
@@ -112,9 +111,8 @@ class Observer:
         return {"commandement_quitter": cq, "demande_concours": dc, "octroi_concours": oc,
                 "expulsion": ex, "leave": leave}
 
-    def schedule(self, rows: np.ndarray, post: dict[str, np.ndarray], all_months) -> None:
-        self.months_index = {str(m): i for i, m in enumerate(all_months)}
-        self._all_months = all_months
+    def schedule(self, rows: np.ndarray, post: dict[str, np.ndarray]) -> None:
+        """Remember the post-judgment acts to report when their month comes."""
         for kind in ("commandement_quitter", "demande_concours", "octroi_concours", "expulsion"):
             m = post[kind] >= 0
             if m.any():

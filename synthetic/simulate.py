@@ -127,7 +127,7 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
         judged_month[newly_judged] = t
         post = observer.post_judgment_schedule(len(newly_judged), t, all_months)
         leave_month[newly_judged] = post["leave"]
-        observer.schedule(newly_judged, post, all_months)
+        observer.schedule(newly_judged, post)
         leaving = active & ((state == dyn.EXIT) | (leave_month == t))
         if in_window:
             observer.observe(t, month, hh, prev, state, reason, active, leaving)
