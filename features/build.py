@@ -142,8 +142,9 @@ def summarize(con: duckdb.DuckDBPyConnection) -> PanelSummary:
 
 
 def training_frame(con: duckdb.DuckDBPyConnection):
-    """Features joined with labels (mature snapshots only), as a pandas DataFrame."""
-    cols = ", ".join(f"f.{n}" for n in FEATURE_NAMES)
+    """Features joined with labels (mature snapshots only), as a pandas DataFrame. Features come
+    as 32-bit floats: half the memory at Paris scale (~15 M rows), the precision trees need."""
+    cols = ", ".join(f"f.{n}::FLOAT AS {n}" for n in FEATURE_NAMES)
     return con.execute(
         f"SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon, l.judgment_date "
         "FROM features f JOIN labels l USING (household_key, snapshot_month) "
