@@ -20,10 +20,12 @@ from pathlib import Path
 from benchmarks.stages import STAGES
 
 
-def run_stage(stage: str, city: Path, households: int | None) -> dict:
+def run_stage(stage: str, city: Path, households: int | None, ingest_months: int | None = None) -> dict:
     cmd = [sys.executable, "-m", "benchmarks.stages", stage, "--home", str(city)]
     if households and stage == "simulate":
         cmd += ["--households", str(households)]
+    if ingest_months and stage == "ingest":
+        cmd += ["--months", str(ingest_months)]
     print(f"== {stage}", flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
     if proc.returncode != 0:
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--home", default="var/bench")
     p.add_argument("--households", type=int, default=None, help="override the Paris household count (700,000)")
     p.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated, among {', '.join(STAGES)}")
+    p.add_argument("--ingest-months", type=int, default=None,
+                   help="re-measure ingestion on the first N months only, in a scratch home")
     args = p.parse_args(argv)
     home = Path(args.home)
     city = home / "paris"
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                           "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
     for stage in stages:
-        results[stage] = run_stage(stage, city, args.households)
+        results[stage] = run_stage(stage, city, args.households, args.ingest_months)
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
         if "error" in results[stage]:
             print(f"stage {stage} failed ({results[stage]['error']}); later stages skipped", file=sys.stderr)
