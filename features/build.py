@@ -141,14 +141,18 @@ def summarize(con: duckdb.DuckDBPyConnection) -> PanelSummary:
     return PanelSummary(snapshots, feature_rows, label_rows, int(positives), months)
 
 
-def training_frame(con: duckdb.DuckDBPyConnection):
+def training_frame(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
+                   sample: int | None = None, seed: int = 0):
     """Features joined with labels (mature snapshots only), as a pandas DataFrame. Features come
-    as 32-bit floats: half the memory at Paris scale (~15 M rows), the precision trees need."""
+    as 32-bit floats: half the memory at Paris scale (~15 M rows), the precision trees need.
+    months: only these snapshot months ('YYYY-MM'); sample: at most this many rows (seeded)."""
     cols = ", ".join(f"f.{n}::FLOAT AS {n}" for n in FEATURE_NAMES)
+    where = "" if months is None else "WHERE strftime(f.snapshot_month, '%Y-%m') IN (SELECT unnest($months)) "
+    draw = "" if sample is None else f"USING SAMPLE {int(sample)} ROWS (reservoir, {int(seed)}) "
     return con.execute(
-        f"SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon, l.judgment_date "
-        "FROM features f JOIN labels l USING (household_key, snapshot_month) "
-        "ORDER BY f.snapshot_month, f.household_key").df()
+        f"SELECT * FROM (SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon, "
+        f"l.judgment_date FROM features f JOIN labels l USING (household_key, snapshot_month) {where}{draw}) "
+        "ORDER BY snapshot_month, household_key", {} if months is None else {"months": months}).df()
 
 
 __all__ = ["AUDIT_ATTRIBUTES", "FEATURE_NAMES", "PanelSummary", "build_features", "build_labels", "build_panel",

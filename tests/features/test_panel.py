@@ -135,3 +135,14 @@ def test_rebuilding_one_month_leaves_the_others_untouched(con):
     after = con.execute("SELECT * FROM features WHERE snapshot_month <> '2025-06-01' ORDER BY 1, 2").df()
     assert before.equals(after)
     assert con.execute("SELECT count(*) FROM features").fetchone()[0] == 12
+
+
+def test_training_frame_can_be_limited_to_months_and_a_sample(con):
+    from features.build import training_frame
+
+    _insert(con, "justice", extract_month="2026-12-01")  # court files far enough for labels
+    build_panel(con)
+    full = training_frame(con)
+    some = training_frame(con, months=["2025-01", "2025-02"])
+    assert set(some["snapshot_month"].dt.strftime("%Y-%m")) == {"2025-01", "2025-02"}
+    assert len(training_frame(con, sample=3, seed=1)) == 3 < len(full)
