@@ -105,6 +105,7 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     def work():
         for name in HISTORY_SOURCES:
             con.execute(sql(f"history_{name}"))
+        con.execute(sql("judgments"))
         con.execute(sql("cohort"))
         selected = "cohort" if months is None else (
             "(SELECT * FROM cohort WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest($months)))")

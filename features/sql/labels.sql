@@ -1,15 +1,10 @@
 -- labels: for each cohort snapshot, whether an eviction judgment is dated within the horizon
 -- after it. Only snapshots whose horizon, plus the courts' reporting delay, has passed by the
 -- last court file get a label. Households already judged by the snapshot are left out.
--- reads: cohort, stg_justice
+-- reads: cohort, judgments, stg_justice (its last file)
 -- parameters: $horizon (months), $court_delay (months)
 CREATE OR REPLACE TABLE labels AS
-WITH judgments AS (
-    SELECT household_key, min(date_evenement) AS judgment_date
-    FROM stg_justice
-    WHERE type_evenement = 'jugement' AND decision = 'expulsion' AND household_key IS NOT NULL
-    GROUP BY ALL
-), last_court AS (
+WITH last_court AS (
     SELECT max(extract_month) AS last_month FROM stg_justice
 )
 SELECT c.household_key,
