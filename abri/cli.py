@@ -143,13 +143,13 @@ def _registry_and_casework(home: str | None):
     from models.registry import ModelRegistry
 
     paths = Paths.from_env(home)
-    return ModelRegistry(paths.home / "models"), Casework(paths.home / "casework.sqlite"), paths
+    return ModelRegistry(paths.models), Casework(paths.casework), paths
 
 
 def _report_sha256(paths: Paths, version: str) -> str:
     import hashlib
 
-    report = paths.home / "reports" / version / "audit.html"
+    report = paths.reports / version / "audit.html"
     if not report.exists():
         raise ValueError(f"pas de rapport d'audit pour {version} ({report}) : lancez `abri train` qui le produit")
     return hashlib.sha256(report.read_bytes()).hexdigest()

@@ -39,3 +39,36 @@ class Paths:
     @property
     def bench(self) -> Path:
         return self.home / "bench"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def identity_store(self) -> Path:
+        return self.home / "identity.duckdb"
+
+    @property
+    def key_file(self) -> Path:
+        """The pseudonymisation key, created with mode 0600 (var/ is outside git)."""
+        return self.home / "secrets" / "pseudonym.key"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster_home"
+
+    @property
+    def models(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def serving(self) -> Path:
+        return self.home / "serving.duckdb"
+
+    @property
+    def casework(self) -> Path:
+        return self.home / "casework.sqlite"

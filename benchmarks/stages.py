@@ -59,16 +59,17 @@ def stage_ingest(home: Path, months_limit: int | None = None) -> dict:
     the full warehouse the later stages read is left alone when re-measuring."""
     import shutil
 
-    from features.ingest import IngestPaths, complete_months, ingest_month
+    from abri.config import Paths
+    from features.ingest import complete_months, ingest_month
 
-    full = IngestPaths.from_env(home)
+    full = Paths.from_env(home)
     months = complete_months(full)[: months_limit or None]
     scratch = home if not months_limit else home.parent / "ingest_sample"
     if months_limit:
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
         (scratch / "landing").symlink_to(full.landing.resolve())
-    paths = IngestPaths.from_env(scratch)
+    paths = Paths.from_env(scratch)
     for f in (paths.warehouse, paths.home / "identity.duckdb"):
         f.unlink(missing_ok=True)
     t0 = time.perf_counter()
@@ -159,11 +160,12 @@ def stage_ceiling(home: Path) -> dict:
     the top-k households by the demo city's true probability, on the same backtest months."""
     import pandas as pd
 
-    from features.ingest import IngestPaths, load_key
+    from abri.config import Paths
+    from features.ingest import load_key
     from features.ingest.pseudonym import Pseudonymiser
     from models import metrics
 
-    paths = IngestPaths.from_env(home)
+    paths = Paths.from_env(home)
     pz = Pseudonymiser(load_key(paths.key_file))
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     version = con.execute("SELECT max(model_version) FROM backtest_scores").fetchall()[0][0]

@@ -35,7 +35,7 @@ def dashboard_command(home: str | None, port: int) -> int:
     """Run the dashboard on 127.0.0.1-reachable `port` with ABRI_HOME set; returns Streamlit's exit
     code (2 with a French message when nothing is published under home)."""
     paths = Paths.from_env(home)
-    if not (paths.home / "serving.duckdb").exists():
+    if not paths.serving.exists():
         print(f"abri dashboard : aucune donnée publiée dans {paths.home} (serving.duckdb absent). "
               "Lancez d'abord le pipeline, ou indiquez le bon dossier avec --home.", file=sys.stderr)
         return 2
@@ -68,7 +68,7 @@ def _users_parser() -> argparse.ArgumentParser:
 def users_command(argv: list[str]) -> int:
     """Manage local accounts; returns 0, or 2 with a French message on a refused action."""
     args = _users_parser().parse_args(argv)
-    store = Casework(Paths.from_env(args.home).home / "casework.sqlite")
+    store = Casework(Paths.from_env(args.home).casework)
     try:
         if args.action == "add":
             if args.password_stdin:
@@ -105,7 +105,7 @@ def demo_accounts(home: str | None) -> list[tuple[str, str, list[str], str]]:
     """Create the demo accounts that do not exist yet; returns (username, role, sectors, password)."""
     from casework.users import get_user
 
-    store = Casework(Paths.from_env(home).home / "casework.sqlite")
+    store = Casework(Paths.from_env(home).casework)
     for username, role, sectors in DEMO_ACCOUNTS:
         if get_user(store, username) is None:
             add_user(store, username, role=role, sectors=sectors, password=DEMO_PASSWORD)

@@ -81,19 +81,19 @@ def home() -> Path:
 
 
 def serving_path() -> Path:
-    return home() / "serving.duckdb"
+    return Paths.from_env().serving
 
 
 def identity_path() -> Path:
-    return home() / "identity.duckdb"
+    return Paths.from_env().identity_store
 
 
 def casework() -> Casework:
-    return Casework(home() / "casework.sqlite")
+    return Casework(Paths.from_env().casework)
 
 
 def report_path(version: str) -> Path:
-    return home() / "reports" / version / "audit.html"
+    return Paths.from_env().reports / version / "audit.html"
 
 
 @contextmanager

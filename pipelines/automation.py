@@ -18,15 +18,16 @@ from dagster import (
     sensor,
 )
 
+from abri.config import Paths
 from features.contract import SOURCES
-from features.ingest import IngestPaths, complete_months
+from features.ingest import complete_months
 from pipelines.partitions import monthly
 from pipelines.resources import IngestResource
 
 ingest_job = define_asset_job("ingest_job", selection=AssetSelection.groups("ingest"))
 
 
-def month_fingerprint(paths: IngestPaths, month: str) -> str:
+def month_fingerprint(paths: Paths, month: str) -> str:
     """Changes when any of the month's files is replaced (a partner resends a month)."""
     h = hashlib.sha256()
     for s in SOURCES.values():
@@ -35,7 +36,7 @@ def month_fingerprint(paths: IngestPaths, month: str) -> str:
     return h.hexdigest()[:16]
 
 
-def landing_run_requests(paths: IngestPaths, partition_keys: set[str]) -> list[RunRequest]:
+def landing_run_requests(paths: Paths, partition_keys: set[str]) -> list[RunRequest]:
     """One run per month whose 8 files are all present; run_key dedupes unchanged months."""
     return [RunRequest(run_key=f"{m}:{month_fingerprint(paths, m)}", partition_key=m)
             for m in complete_months(paths) if m in partition_keys]

@@ -40,13 +40,14 @@ def ingest_command(home: str | None, month: str | None) -> int:
     """Ingest one month (YYYY-MM) or every month found in landing/; 0 on success, 1 on failure."""
     from dagster import DagsterInstance, materialize
 
-    from features.ingest import IngestPaths, landing_months
+    from abri.config import Paths
+    from features.ingest import landing_months
     from pipelines.assets import ingest_assets
     from pipelines.checks import ingest_checks
     from pipelines.partitions import monthly
     from pipelines.resources import build_resources
 
-    paths = IngestPaths.from_env(home)
+    paths = Paths.from_env(home)
     found = landing_months(paths)
     if month is None and not found:
         print(f"abri ingest : aucun extrait dans {paths.landing} (lancez d'abord `abri simulate`).",
@@ -96,10 +97,10 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
     persistent instance; months: partition range for partitioned assets. 0 on success."""
     from dagster import DagsterInstance, materialize
 
-    from features.ingest import IngestPaths
+    from abri.config import Paths
     from pipelines.resources import build_resources
 
-    paths = IngestPaths.from_env(home)
+    paths = Paths.from_env(home)
     prepare_dagster_home(paths.home)
     tags = {}
     if months and len(months) > 1:
@@ -138,9 +139,9 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
 def ingested_months(home: str | None) -> list[str]:
     import duckdb
 
-    from features.ingest import IngestPaths
+    from abri.config import Paths
 
-    paths = IngestPaths.from_env(home)
+    paths = Paths.from_env(home)
     if not paths.warehouse.exists():
         return []
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 from dagster import ConfigurableResource
 
-from features.ingest import IngestPaths, IngestResult, connect_warehouse, ingest_source
+from abri.config import Paths
+from features.ingest import IngestResult, connect_warehouse, ingest_source
 
 
 class IngestResource(ConfigurableResource):
@@ -15,8 +16,8 @@ class IngestResource(ConfigurableResource):
     echo: bool = False
 
     @property
-    def paths(self) -> IngestPaths:
-        return IngestPaths.from_env(self.home)
+    def paths(self) -> Paths:
+        return Paths.from_env(self.home)
 
     def ingest(self, source_name: str, month: str) -> IngestResult:
         result = ingest_source(self.paths, source_name=source_name, month=month)
@@ -38,8 +39,8 @@ class AbriResource(ConfigurableResource):
     demonstration: bool = False
 
     @property
-    def paths(self) -> IngestPaths:
-        return IngestPaths.from_env(self.home)
+    def paths(self) -> Paths:
+        return Paths.from_env(self.home)
 
     def warehouse(self) -> duckdb.DuckDBPyConnection:
         return connect_warehouse(self.paths)
@@ -48,24 +49,24 @@ class AbriResource(ConfigurableResource):
     def registry(self):
         from models.registry import ModelRegistry
 
-        return ModelRegistry(self.paths.home / "models")
+        return ModelRegistry(self.paths.models)
 
     @property
     def reports(self):
-        return self.paths.home / "reports"
+        return self.paths.reports
 
     @property
     def serving_path(self):
-        return self.paths.home / "serving.duckdb"
+        return self.paths.serving
 
     @property
     def casework(self):
         from casework import Casework
 
-        return Casework(self.paths.home / "casework.sqlite")
+        return Casework(self.paths.casework)
 
 
 def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False) -> dict:
-    root = str(IngestPaths.from_env(home).home)
+    root = str(Paths.from_env(home).home)
     return {"ingest": IngestResource(home=root, echo=echo),
             "abri": AbriResource(home=root, demonstration=demonstration)}

@@ -16,12 +16,10 @@ from features.ingest.load import (
     landing_months,
 )
 from features.ingest.pseudonym import Pseudonymiser, load_key, normalise
-from features.ingest.settings import IngestPaths
 
 __all__ = [
     "ORDER",
     "IngestError",
-    "IngestPaths",
     "IngestResult",
     "Pseudonymiser",
     "complete_months",

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from abri.config import Paths
 from features.contract import SOURCES, Source, source
 from features.ingest import errors as E
 from features.ingest.pseudonym import (
@@ -30,7 +31,6 @@ from features.ingest.pseudonym import (
     load_key,
 )
 from features.ingest.read import ROW, read_extract
-from features.ingest.settings import IngestPaths
 from features.ingest.store import (
     IDENTITY_COLUMNS,
     IDENTITY_DDL,
@@ -112,7 +112,7 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def connect_warehouse(paths: IngestPaths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     paths.home.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(paths.warehouse), read_only=read_only)
     con.execute("SET enable_progress_bar = false")  # our own progress lines instead
@@ -130,7 +130,7 @@ def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
                 "upper(strip_accents(replace(x, 'ß', 'ss'))), '[^A-Z0-9]+', ' ', 'g')), '')")
 
 
-def ingest_source(paths: IngestPaths, *, source_name: str, month: str, file: Path | None = None,
+def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
                   key: bytes | None = None) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
@@ -305,7 +305,7 @@ def _write_crosswalk(con, start: date) -> None:
         GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1""")
 
 
-def _write_identity(paths: IngestPaths, identity: pa.Table, *, start: date,
+def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
                     commit_warehouse: duckdb.DuckDBPyConnection) -> None:
     """Names and contacts to the identity store; both stores commit, or neither."""
     ident = duckdb.connect(str(paths.identity_store))
@@ -325,7 +325,7 @@ def _write_identity(paths: IngestPaths, identity: pa.Table, *, start: date,
         ident.close()
 
 
-def landing_months(paths: IngestPaths) -> list[str]:
+def landing_months(paths: Paths) -> list[str]:
     """Months ("YYYY-MM") with at least one file in landing/, sorted."""
     months = set()
     for name, src in SOURCES.items():
@@ -335,7 +335,7 @@ def landing_months(paths: IngestPaths) -> list[str]:
     return sorted(m for m in months if _is_month(m))
 
 
-def complete_months(paths: IngestPaths) -> list[str]:
+def complete_months(paths: Paths) -> list[str]:
     """Months for which every source's file is in landing/."""
     return [m for m in landing_months(paths)
             if all((paths.landing / s.name / f"{m}.{s.extension}").exists() for s in SOURCES.values())]
@@ -348,7 +348,7 @@ def _is_month(text: str) -> bool:
         return False
 
 
-def ingest_month(paths: IngestPaths, month: str, *, sources: Iterable[str] | None = None,
+def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None,
                  on_progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
     """Every source of one month, household reference first. Stops at the first IngestError
     (the sources already loaded keep their new state; the failing one keeps its previous one)."""

@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from features.ingest import IngestError, IngestPaths, ingest_source
+from abri.config import Paths
+from features.ingest import IngestError, ingest_source
 from features.ingest import errors as E
 from synthetic.simulate import simulate
 
@@ -29,7 +30,7 @@ def good(city, tmp_path_factory):
     """A warehouse with the first month loaded for every source (the previous good state)."""
     home = tmp_path_factory.mktemp("good")
     shutil.copytree(city / "landing", home / "landing")
-    paths = IngestPaths(home)
+    paths = Paths(home)
     for s in ("menages", "caf", "bailleurs", "fsl", "energie"):
         ingest_source(paths, source_name=s, month=MONTH)
     return paths
@@ -39,10 +40,10 @@ def good(city, tmp_path_factory):
 def paths(good, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(good.home, home)
-    return IngestPaths(home)
+    return Paths(home)
 
 
-def state(paths: IngestPaths) -> dict:
+def state(paths: Paths) -> dict:
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         return {t: sorted(con.execute(f"SELECT * EXCLUDE (loaded_at) FROM {t}" if t == "ingest_log"

@@ -12,7 +12,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from features.ingest import IngestPaths, ingest_month, ingest_source, landing_months, quality
+from abri.config import Paths
+from features.ingest import ingest_month, ingest_source, landing_months, quality
 from features.ingest.store import IDENTITY_COLUMNS
 from synthetic.simulate import simulate
 
@@ -26,11 +27,11 @@ def city(tmp_path_factory):
     return home
 
 
-def fresh(city, tmp_path) -> IngestPaths:
+def fresh(city, tmp_path) -> Paths:
     home = tmp_path / "home"
     shutil.copytree(city / "landing", home / "landing")
     shutil.copytree(city / "resend", home / "resend")
-    return IngestPaths(home)
+    return Paths(home)
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +42,7 @@ def loaded(city, tmp_path_factory):
     return paths
 
 
-def tables(paths: IngestPaths) -> dict[str, list]:
+def tables(paths: Paths) -> dict[str, list]:
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         out = {}
@@ -55,7 +56,7 @@ def tables(paths: IngestPaths) -> dict[str, list]:
         con.close()
 
 
-def sql(paths: IngestPaths, query: str, params=None):
+def sql(paths: Paths, query: str, params=None):
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         return con.execute(query, params or []).fetchall()
