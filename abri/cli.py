@@ -199,24 +199,24 @@ def _users(args: argparse.Namespace) -> int:
     return users_command(args.rest)
 
 
+def _write_doc(out: str, text: str, what: str) -> int:
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    print(f"{what} écrit dans {path}")
+    return 0
+
+
 def _contract_doc(args: argparse.Namespace) -> int:
     from features.contract import render_markdown
 
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_markdown() + "\n", encoding="utf-8")
-    print(f"Contrat des données écrit dans {out}")
-    return 0
+    return _write_doc(args.out, render_markdown(), "Contrat des données")
 
 
 def _feature_doc(args: argparse.Namespace) -> int:
     from features.declare import render_dictionary
 
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_dictionary() + "\n", encoding="utf-8")
-    print(f"Dictionnaire des indicateurs écrit dans {out}")
-    return 0
+    return _write_doc(args.out, render_dictionary(), "Dictionnaire des indicateurs")
 
 
 def build_parser() -> argparse.ArgumentParser:
