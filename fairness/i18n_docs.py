@@ -9,9 +9,8 @@ numbers reuses fairness/i18n.py (`fmt_number`, `fmt_percent`).
 
 from __future__ import annotations
 
-from fairness.i18n import fmt_number, fmt_percent
-
-LANGS = ("fr", "en")
+from fairness.i18n import CATALOGUE as SHARED
+from fairness.i18n import LANGS, fmt_number, fmt_percent, t
 
 __all__ = ["CATALOGUE", "LANGS", "fmt_number", "fmt_percent", "t"]
 
@@ -798,8 +797,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "fr", **params: object) -> str:
-    """The catalogue text for `key` in `lang` (French if `lang` is unknown), formatted."""
-    entry = CATALOGUE[key]
-    text = entry.get(lang) or entry["fr"]
-    return text.format(**params) if params else text
+# One catalogue for every fairness page: these entries join fairness.i18n's, read by its t().
+assert not SHARED.keys() & CATALOGUE.keys(), "a catalogue key is defined twice"
+SHARED.update(CATALOGUE)

@@ -9,9 +9,8 @@ else. Numbers are formatted by fairness/i18n.py (`fmt_number`, `fmt_percent`).
 
 from __future__ import annotations
 
-from fairness.i18n import fmt_number, fmt_percent
-
-LANGS = ("fr", "en")
+from fairness.i18n import CATALOGUE as SHARED
+from fairness.i18n import LANGS, fmt_number, fmt_percent, t
 
 __all__ = ["CATALOGUE", "GLOSSARY", "LANGS", "fmt_number", "fmt_percent", "t"]
 
@@ -129,7 +128,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "2018, Fairlearn library, equal detection rate constraint). The characteristic "
               "\"{group}\" is used during training only; households are then ranked by this "
               "model up to capacity, without knowing their group."},
-    "m.method_text.other": {"fr": "", "en": ""},
     "m.col.method": {"fr": "Méthode", "en": "Method"},
     "m.col.selected": {"fr": "Ménages retenus", "en": "Households selected"},
     "m.col.selection_rate": {"fr": "Taux de sélection", "en": "Selection rate"},
@@ -284,8 +282,6 @@ GLOSSARY = ("capacity", "precision", "recall", "fnr", "gap", "attribute", "suppr
             "randomised")
 
 
-def t(key: str, lang: str = "fr", **params: object) -> str:
-    """The catalogue text for `key` in `lang` (French if `lang` is unknown), formatted."""
-    entry = CATALOGUE[key]
-    text = entry.get(lang) or entry["fr"]
-    return text.format(**params) if params else text
+# One catalogue for every fairness page: these entries join fairness.i18n's, read by its t().
+assert not SHARED.keys() & CATALOGUE.keys(), "a catalogue key is defined twice"
+SHARED.update(CATALOGUE)

@@ -430,7 +430,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
             "attribute": t("m.yes" if r["needs_attribute_at_decision"] else "m.no", lang),
             "attribute_flag": bool(r["needs_attribute_at_decision"]),
             "seconds": fmt_number(float(r["fit_seconds"]), lang, 1)})
-    methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY.get(m, 'other')}",
+    methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY[m]}",
                                                lang, group=group_label)}
                for m in comparison.index]
     capacity = attrs.get("capacity")
