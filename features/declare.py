@@ -14,7 +14,7 @@ the events of the delivered months within the window (0 when there were none).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from features.contract import SOURCES
 
@@ -56,6 +56,7 @@ class Feature:
     unit: str = ""
     window: int | None = None
     definition: str = ""
+    monotone: int = 0  # +1: the risk may only rise with the value (a LightGBM constraint)
 
     @property
     def lag(self) -> int:
@@ -68,6 +69,18 @@ def _s(name, source, column, group, fr, en, unit="", definition=""):
 
 def _e(name, source, expr, window, group, fr, en, unit="", definition=""):
     return Feature(name, source, "event", expr, group, fr, en, unit, window, definition or expr)
+
+
+def _derived(name, expr, group, fr, en, unit, definition, monotone=0):
+    return Feature(name, "justice", "derived", expr, group, fr, en, unit, None, definition, monotone)
+
+
+# a debt known to be cleared (CAF report lifted or a landlord balance of zero) ends the procedure
+_DEBT_CLEARED = "coalesce(caf_unpaid_report = 0, false) OR coalesce(arrears_months = 0, false)"
+_ASSIGNATION_OPEN = (f"months_since_assignation IS NOT NULL AND coalesce(months_since_payment_delays > "
+                     f"months_since_assignation, true) AND NOT ({_DEBT_CLEARED})")
+_DELAYS_OPEN = (f"months_since_payment_delays IS NOT NULL AND coalesce(months_since_payment_delays <= "
+                f"months_since_assignation, true) AND NOT ({_DEBT_CLEARED})")
 
 
 def _count(type_column: str, value: str) -> str:
@@ -147,8 +160,33 @@ FEATURES: tuple[Feature, ...] = (
     _e("end_of_rights_12m", "france_travail", _count("type_evenement", "fin_de_droits"), 12, "employment", "fins de droits au chômage (12 mois)", "end of unemployment rights (12 months)", "nombre"),
     _e("months_since_registration", "france_travail", _months_since("type_evenement", "inscription"), None, "employment", "mois depuis l'inscription à France Travail", "months since registering as unemployed", "mois"),
     _e("back_to_work_12m", "france_travail", _count("type_evenement", "reprise_emploi"), 12, "employment", "reprises d'emploi (12 mois)", "back to work (12 months)", "nombre"),
+    _e("months_since_payment_delays", "justice", _months_since("decision", "delais_paiement"), None, "procedure", "mois depuis les délais de paiement accordés par le juge", "months since the court granted payment delays", "mois"),
+    # the procedure's current stage, read from the court acts and from whether the debt behind
+    # them is still open: the demo city's risk sits in this latent stage (gap decomposition,
+    # docs/models.md), and a tree learns it from a handful of judgments only when it is a column
+    _derived("debt_episode_known", "(caf_unpaid_report IS NOT NULL OR arrears_months IS NOT NULL)::INTEGER", "arrears",
+             "situation d'impayé connue (CAF ou bailleur)", "arrears situation known (CAF or landlord)", "0/1",
+             "1 if the CAF or a social landlord reports on the household's rent"),
+    _derived("hearing_pending", f"({_ASSIGNATION_OPEN})::INTEGER", "procedure",
+             "audience attendue (assignation sans délais accordés, dette non soldée)",
+             "hearing pending (summons, no payment delays, debt not cleared)", "0/1",
+             "an assignation known, no payment delays granted after it, and the debt not known to be cleared",
+             monotone=1),
+    _derived("payment_delays_in_force", f"({_DELAYS_OPEN})::INTEGER", "procedure",
+             "délais de paiement en cours", "payment delays in force", "0/1",
+             "payment delays granted after the latest assignation, and the debt not known to be cleared"),
+    _derived("procedure_stage_current",
+             f"CASE WHEN {_ASSIGNATION_OPEN} THEN 3 WHEN months_since_commandement <= 24 AND NOT ({_DEBT_CLEARED}) THEN 2 "
+             f"WHEN coalesce(caf_unpaid_report = 1, false) OR coalesce(arrears_months > 0, false) THEN 1 ELSE 0 END",
+             "procedure", "stade actuel de la procédure (0-3)", "current procedure stage (0-3)", "0-3",
+             "3 hearing pending, 2 formal demand within 24 months with the debt still open, 1 unpaid rent reported, 0 none",
+             monotone=1),
 )
 
+# risk can only rise with these (the rule's own criteria): the model can never order them backwards
+_RISING = ("arrears_months", "caf_unpaid_report", "housing_allowance_suspended", "commandements_24m",
+           "assignations_24m", "procedure_stage")
+FEATURES = tuple(replace(f, monotone=1) if f.name in _RISING else f for f in FEATURES)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 
 # Audit attributes: used to audit, never as features (features/sql/audit_attributes.sql)

@@ -48,10 +48,18 @@ def calibration_curve(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFr
     return df.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), n=("y", "size")).reset_index()
 
 
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """Mean |predicted - observed| over quantile bins of p, weighted by the bin's size: the
+    probability error a reader of a typical score makes."""
+    curve = calibration_curve(y, p, bins=bins)
+    return float((curve["n"] * (curve["predicted"] - curve["observed"]).abs()).sum() / curve["n"].sum())
+
+
 def evaluate(frame: pd.DataFrame, *, label: str, scores: dict[str, str], capacity: float = 0.01,
              month: str = "snapshot_month", key: str = "household_key",
              probability: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per (scorer, month) and an 'all' row per scorer with the monthly mean.
+    """One row per (scorer, month) and an 'all' row per scorer with the monthly mean (so the
+    expected calibration error `ece` of the 'all' row is the mean of the test months' own).
 
     frame: one row per household-month with the label and one column per scorer.
     scores: {scorer name: column}; probability: {scorer name: calibrated column} for Brier.
@@ -65,7 +73,9 @@ def evaluate(frame: pd.DataFrame, *, label: str, scores: dict[str, str], capacit
             r = {"scorer": name, "month": str(m)[:7], "n": len(g), "positives": int(y.sum()),
                  **at_k(y, s, k, g[key].to_numpy()), **ranking(y, s)}
             if probability and name in probability:
-                r["brier"] = float(brier_score_loss(y, g[probability[name]].to_numpy(dtype=float)))
+                p = g[probability[name]].to_numpy(dtype=float)
+                r["brier"] = float(brier_score_loss(y, p))
+                r["ece"] = expected_calibration_error(y, p)
             rows.append(r)
     out = pd.DataFrame(rows)
     mean = out.drop(columns=["month"]).groupby("scorer", sort=False).mean(numeric_only=True).reset_index()

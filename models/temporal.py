@@ -34,10 +34,13 @@ class Split:
                 f"test {self.test_months[0]}..{self.test_months[-1]}")
 
 
-def make_splits(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int = 12,
-                test_months: int = 1, n_splits: int = 3, mature_until: str | None = None) -> list[Split]:
+def make_splits(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int | None = None,
+                test_months: int = 1, n_splits: int = 4, mature_until: str | None = None) -> list[Split]:
     """Backtest folds over snapshot `months` ('YYYY-MM'), newest last.
 
+    train_months: length of each training window; None (the default) trains on every month whose
+    label is known at the as-of date (an expanding window: in the example, the fold as of 2026-01
+    trains on 2023-11 .. 2024-10, 12 months, and a later one on more).
     mature_until: the last snapshot month with a known label (default: the last month minus
     horizon + delay). Test months are always mature; each fold's training window ends
     `horizon + delay` months before its as-of date. Folds step back one test block at a time.
@@ -52,10 +55,8 @@ def make_splits(months: list[str], *, horizon: int = 12, delay: int = 3, train_m
         test_end = mature - i * test_months
         as_of = test_end - (test_months - 1)
         train_end = as_of - gap
-        train_start = train_end - (train_months - 1)
-        if train_start < first:
-            train_start = first
-        if train_end < first or (train_end - train_start).n + 1 < min(train_months, 3):
+        train_start = first if train_months is None else max(first, train_end - (train_months - 1))
+        if train_end < first or (train_end - train_start).n + 1 < min(train_months or 3, 3):
             break
         splits.append(Split(train_start, train_end, as_of, tuple(as_of + k for k in range(test_months))))
     if not splits:
@@ -76,15 +77,17 @@ def validate(splits: list[Split], *, horizon: int, delay: int) -> None:
             raise ValueError(f"découpage incohérent : {s.describe()}")
 
 
-def final_window(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int = 12,
+def final_window(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int | None = None,
                  calibration_months: int = 3) -> tuple[list[str], list[str]]:
     """Training and calibration months for the model that will score the latest month: the
-    most recent mature snapshots, calibration being the newest `calibration_months`."""
+    mature snapshots (the newest `train_months` of them, or all when None), calibration being
+    the newest `calibration_months`."""
     ps = sorted(pd.Period(m, freq="M") for m in months)
     mature = ps[-1] - (horizon + delay)
     calib = [mature - k for k in range(calibration_months - 1, -1, -1)]
     train_end = calib[0] - 1
-    train = [train_end - k for k in range(train_months - 1, -1, -1) if train_end - k >= ps[0]]
+    span = (train_end - ps[0]).n + 1 if train_months is None else train_months
+    train = [train_end - k for k in range(span - 1, -1, -1) if train_end - k >= ps[0]]
     if not train:
         raise ValueError("historique trop court pour entraîner un modèle")
     return [str(m) for m in train], [str(m) for m in calib]

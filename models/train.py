@@ -17,21 +17,23 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 from sklearn.impute import SimpleImputer
-from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from features.declare import FEATURE_NAMES
+from features.declare import FEATURE_NAMES, FEATURES
 from models import metrics
 from models.temporal import Split, final_window, make_splits
 
 LABEL = "judgment_within_horizon"
 
+# Small, monotone trees: at a city's scale the label is rare (about 1% a year), so variance, not
+# bias, is what loses precision (the gap decomposition in docs/models.md); each point states
+# its rounds because early stopping on one month of a rare label is itself noise.
 PARAM_GRID = (
-    {"num_leaves": 7, "learning_rate": 0.05, "min_data_in_leaf": 200, "feature_fraction": 0.8},
-    {"num_leaves": 15, "learning_rate": 0.05, "min_data_in_leaf": 100, "feature_fraction": 0.8},
-    {"num_leaves": 63, "learning_rate": 0.03, "min_data_in_leaf": 100, "feature_fraction": 0.7},
+    {"num_leaves": 7, "learning_rate": 0.05, "min_data_in_leaf": 100, "feature_fraction": 0.8, "rounds": 300},
+    {"num_leaves": 15, "learning_rate": 0.05, "min_data_in_leaf": 100, "feature_fraction": 0.8, "rounds": 300},
+    {"num_leaves": 4, "learning_rate": 0.05, "min_data_in_leaf": 100, "feature_fraction": 0.8, "rounds": 600},
 )
 
 
@@ -40,37 +42,53 @@ class TrainConfig:
     seed: int = 42
     horizon: int = 12
     delay: int = 3
-    train_months: int = 12
+    train_months: int | None = None  # None: every mature month (an expanding window)
     calibration_months: int = 3
-    n_splits: int = 3
+    n_splits: int = 4
     capacity: float = 0.01  # share of the month's active households the teams can contact
     max_rounds: int = 800
     early_stopping: int = 50
     param_grid: tuple[dict, ...] = PARAM_GRID
+    threads: int = 1  # LightGBM's deterministic mode gives the same trees at any thread count
+    treatment_aware: bool = True  # leave out households Abri's own outreach reached (models/treatment.py)
 
 
-def base_params(seed: int) -> dict:
-    # deterministic, single-threaded: same data + seed -> same model file
+def base_params(seed: int, threads: int = 1) -> dict:
+    # deterministic: same data + seed -> same model file, at any thread count
     return {"objective": "binary", "metric": "average_precision", "seed": seed, "deterministic": True,
-            "force_row_wise": True, "num_threads": 1, "verbosity": -1, "bagging_fraction": 0.8,
-            "bagging_freq": 1, "lambda_l2": 1.0}
+            "force_row_wise": True, "num_threads": threads, "verbosity": -1, "bagging_fraction": 0.8,
+            "bagging_freq": 1, "lambda_l2": 1.0,
+            "monotone_constraints": [f.monotone for f in FEATURES]}
+
+
+def month_index(months) -> np.ndarray:
+    """Months as integers (year * 12 + month - 1): cheap to compare, unlike strings."""
+    m = pd.to_datetime(pd.Series(np.asarray(months)).astype(str).str[:7] + "-01")
+    return (m.dt.year * 12 + m.dt.month - 1).to_numpy()
 
 
 def _months(frame: pd.DataFrame, months) -> pd.DataFrame:
-    keys = {str(m)[:7] for m in months}
-    return frame[frame["snapshot_month"].astype(str).str[:7].isin(keys)]
+    idx = frame["_month"].to_numpy() if "_month" in frame else month_index(frame["snapshot_month"])
+    return frame[np.isin(idx, month_index(list(months)))]
 
 
 def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, config: TrainConfig,
              rounds: int | None = None) -> lgb.Booster:
-    """LightGBM with class imbalance handled by weighting positives, early stopping on `valid`."""
+    """LightGBM with class imbalance handled by weighting positives; `params["rounds"]` boosting
+    rounds, else early stopping on `valid`. A `weight` column (treatment-aware training) is used."""
     y = train[LABEL].to_numpy(dtype=int)
     pos = max(int(y.sum()), 1)
-    p = {**base_params(config.seed), **params, "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5}
-    dtrain = lgb.Dataset(train[list(FEATURE_NAMES)], label=y, free_raw_data=False)
-    if valid is None:
-        return lgb.train(p, dtrain, num_boost_round=rounds or config.max_rounds)
-    dvalid = lgb.Dataset(valid[list(FEATURE_NAMES)], label=valid[LABEL].to_numpy(dtype=int), reference=dtrain)
+    params = dict(params)
+    fixed = params.pop("rounds", None)
+    p = {**base_params(config.seed, config.threads), **params,
+         "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5}
+    weight = train["weight"].to_numpy(dtype=float) if "weight" in train else None
+    dtrain = lgb.Dataset(train[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), label=y, weight=weight,
+                         feature_name=list(FEATURE_NAMES), free_raw_data=True)
+    if valid is None or fixed:
+        return lgb.train(p, dtrain, num_boost_round=rounds or fixed or config.max_rounds)
+    dvalid = lgb.Dataset(valid[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), label=valid[LABEL].to_numpy(dtype=int),
+                         feature_name=list(FEATURE_NAMES), reference=dtrain)
     return lgb.train(p, dtrain, num_boost_round=config.max_rounds, valid_sets=[dvalid],
                      callbacks=[lgb.early_stopping(config.early_stopping, verbose=False)])
 
@@ -101,27 +119,45 @@ def rule_score(frame: pd.DataFrame) -> np.ndarray:
     return flagged * 100 + stage * 10 + np.minimum(arrears, 9) + caf_report * 0.5
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 @dataclass
 class Calibrator:
-    """Isotonic map from raw score to probability, kept as two arrays (no pickle)."""
+    """Platt scaling: probability = sigmoid(a * logit(raw) + b), two numbers (no pickle).
 
-    x: np.ndarray
-    y: np.ndarray
+    Smooth and bounded: unlike isotonic bins of a few households, it never claims 0 % or 100 %,
+    and its two parameters are estimated from every calibration row, not from a handful at the
+    top. Versions registered before it stored an isotonic map (x, y), still read by from_dict."""
+
+    a: float
+    b: float
+    x: np.ndarray | None = None  # legacy isotonic map
+    y: np.ndarray | None = None
 
     @classmethod
     def fit(cls, raw: np.ndarray, label: np.ndarray) -> Calibrator:
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, label.astype(float))
-        return cls(np.asarray(iso.X_thresholds_, dtype=float), np.asarray(iso.y_thresholds_, dtype=float))
+        label = np.asarray(label).astype(int)
+        if label.min() == label.max():
+            raise ValueError("calibration impossible : un seul type d'issue dans la fenêtre de calibration")
+        lr = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(raw).reshape(-1, 1), label)
+        return cls(float(lr.coef_[0, 0]), float(lr.intercept_[0]))
 
     def __call__(self, raw: np.ndarray) -> np.ndarray:
-        return np.interp(raw, self.x, self.y)
+        if self.x is not None:
+            return np.interp(raw, self.x, self.y)
+        return 1.0 / (1.0 + np.exp(-(self.a * _logit(raw) + self.b)))
 
     def to_dict(self) -> dict:
-        return {"x": self.x.round(10).tolist(), "y": self.y.round(10).tolist()}
+        return {"method": "platt", "a": round(self.a, 10), "b": round(self.b, 10)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Calibrator:
-        return cls(np.asarray(d["x"], dtype=float), np.asarray(d["y"], dtype=float))
+        if "x" in d:
+            return cls(0.0, 0.0, np.asarray(d["x"], dtype=float), np.asarray(d["y"], dtype=float))
+        return cls(float(d["a"]), float(d["b"]))
 
 
 @dataclass
@@ -143,33 +179,34 @@ class TrainResult:
 
 def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
              splits: list[Split]) -> tuple[pd.DataFrame, list[int]]:
-    """Out-of-time scores of each fold's test months for the model and both baselines."""
+    """Out-of-time scores of each fold's test months for the model and both baselines. Each fold's
+    model is fitted on its training months but the newest, which calibrates it (and stops the
+    boosting early when `params` states no rounds): the test months stay unseen."""
     parts, rounds = [], []
+    features = list(FEATURE_NAMES)
     for s in splits:
         train = _months(frame, pd.period_range(s.train_start, s.train_end, freq="M"))
         test = _months(frame, s.test_months)
-        # early stopping on the newest training month, never on the test months
-        last = train["snapshot_month"].max()
-        fit, stop = train[train["snapshot_month"] < last], train[train["snapshot_month"] == last]
-        if fit[LABEL].sum() == 0:
-            fit, stop = train, None
+        last = train["_month"].max()
+        fit, stop = train[train["_month"] < last], train[train["_month"] == last]
+        if fit[LABEL].sum() == 0 or not stop[LABEL].any():
+            fit, stop = train, train
         booster = fit_lgbm(fit, stop, params, config)
-        rounds.append(booster.best_iteration or booster.current_iteration())
+        best = booster.best_iteration or None
+        rounds.append(best or booster.current_iteration())
         logistic = fit_logistic(train, config.seed)
-        # calibrated on the newest training month, so the test months stay unseen
-        calib_on = stop if stop is not None and stop[LABEL].any() else fit
-        calibrator = Calibrator.fit(booster.predict(calib_on[list(FEATURE_NAMES)],
-                                                    num_iteration=booster.best_iteration or None),
-                                    calib_on[LABEL].to_numpy())
-        raw = booster.predict(test[list(FEATURE_NAMES)], num_iteration=booster.best_iteration or None)
+        calibrator = Calibrator.fit(booster.predict(stop[features].to_numpy(dtype=np.float32), num_iteration=best),
+                                    stop[LABEL].to_numpy())
+        raw = booster.predict(test[features].to_numpy(dtype=np.float32), num_iteration=best)
         parts.append(pd.DataFrame({
             "household_key": test["household_key"].to_numpy(),
             "snapshot_month": test["snapshot_month"].to_numpy(),
+            "sector": test["sector"].to_numpy() if "sector" in test else None,
             LABEL: test[LABEL].to_numpy(),
             "judgment_date": test["judgment_date"].to_numpy() if "judgment_date" in test else pd.NaT,
             "model": raw,
             "probability": calibrator(raw),
-            "logistic": logistic.predict_proba(test[list(FEATURE_NAMES)].astype(float))[:, 1],
+            "logistic": logistic.predict_proba(test[features].astype(float))[:, 1],
             "rule": rule_score(test),
             "fold_as_of": str(s.as_of),
         }))
@@ -177,11 +214,13 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
 
 
 def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=None) -> TrainResult:
-    """Tune on backtest folds, then fit the final model on the most recent mature months and
-    calibrate it on the newest ones. `frame`: features + labels (features.build.training_frame).
+    """Tune on backtest folds, then fit the final model on the mature months and calibrate it
+    on the newest ones. `frame`: features + labels (features.build.training_frame), with an
+    optional `weight` column (models/treatment.py).
     Raises ValueError when the history is too short or a window has no positive label."""
     t0, c0 = time.perf_counter(), time.process_time()
-    months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str)})
+    frame = frame.assign(_month=month_index(frame["snapshot_month"]))
+    months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str).unique()})
     # the frame holds mature snapshots only: tests may use up to its last month
     splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
                          n_splits=config.n_splits, mature_until=months[-1])
@@ -209,8 +248,11 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
                                     calibration_months=config.calibration_months)
     booster = fit_lgbm(_months(frame, train_m), None, params, config, rounds=max(rounds, 20))
     calib = _months(frame, calib_m)
-    calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)]), calib[LABEL].to_numpy())
-    return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed), **params},
+    calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32)),
+                                calib[LABEL].to_numpy())
+    fitted = {k: v for k, v in params.items() if k != "rounds"}
+    return TrainResult(booster=booster, calibrator=calibrator,
+                       params={**base_params(config.seed, config.threads), **fitted},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
                        evaluation=evaluation, lead_time=lead, calibration=calibration, backtest_scores=scores, tuning=tuning,
                        seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0)

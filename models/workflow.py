@@ -14,7 +14,7 @@ import pandas as pd
 
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
-from models import reasons
+from models import reasons, treatment
 from models.monitoring import drift
 from models.registry import ModelRegistry, code_version, energy, library_versions
 from models.score import outreach, score
@@ -51,6 +51,12 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     if frame.empty:
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "
                          "(abri features) sur un historique d'au moins 16 mois")
+    if config.treatment_aware:
+        kept = treatment.untreated(frame, treatment.exposures(con, horizon=config.horizon))
+        treated = {"treatment_aware": True, **treatment.summary(frame, kept)}
+        frame = kept
+    else:
+        treated = {"treatment_aware": False, "rows": int(len(frame))}
     result = train(frame, config, progress=progress)
     months = sorted(frame["snapshot_month"].astype(str).str[:7].unique())
     latest = con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0]
@@ -75,6 +81,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         "energy": energy(result.cpu_seconds),
         "rows": {"train": int(frame["snapshot_month"].astype(str).str[:7].isin(result.train_months).sum()),
                  "positives": int(frame[LABEL].sum())},
+        "treatment": treated,
     }
     version = registry.save(result.booster, meta)
     bt = result.backtest_scores.assign(model_version=version)

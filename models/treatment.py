@@ -1,0 +1,70 @@
+"""Treatment-aware training: Abri's own outreach must not teach the next model that the
+households it helped were false alarms.
+
+A snapshot's label looks at the 12 months after it. If the household was in the outreach arm of
+a list during those months, the label measures risk *after help*, not the risk the list is meant
+to find: such rows are left out. Households held out by the randomised design (models/design.py)
+stand for the ones like them who were helped: each is weighted by 1 / (1 - p), p being its
+probability of having been drawn for outreach (inverse-probability weighting). Households that
+never entered a list keep weight 1.
+
+Worked example (horizon 12): a household is scored in snapshot 2025-03 and drawn for outreach
+in the list of 2025-06 (list month L = 2025-06, contacted during 2025-07). Snapshots 2024-07 ..
+2025-06 have L within [s, s + 11]: their labels are left out. Snapshot 2025-07 keeps its label:
+the help came before it, and its features show its effect.
+
+The table read is `interventions` (household_key, list_month, arm, assignment_probability),
+written at each run from the casework store (models/impact.py).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+# Households listed with certainty (p = 1) have no untreated twin to weight: past this cap a
+# weight would rest on a handful of rows, so it is clipped (stated in docs/models.md).
+MAX_WEIGHT = 20.0
+
+
+def _has_interventions(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'interventions'")
+                .fetchone()[0])
+
+
+def exposures(con: duckdb.DuckDBPyConnection, *, horizon: int = 12) -> pd.DataFrame:
+    """One row per (household_key, snapshot_month) of the labels whose window saw a list:
+    treated (outreach arm, any) and the holdout weight. Empty before any list was randomised."""
+    if not _has_interventions(con):
+        return pd.DataFrame(columns=["household_key", "snapshot_month", "treated", "weight"])
+    return con.execute("""
+        SELECT l.household_key, l.snapshot_month,
+               bool_or(i.arm = 'outreach') AS treated,
+               least(product(CASE WHEN i.arm = 'holdout' THEN 1.0 / greatest(1.0 - i.assignment_probability, 1e-9)
+                                  ELSE 1.0 END), $cap) AS weight
+        FROM labels l
+        JOIN interventions i ON i.household_key = l.household_key
+         AND i.list_month >= l.snapshot_month
+         AND i.list_month < l.snapshot_month + to_months($horizon)
+        GROUP BY ALL""", {"horizon": horizon, "cap": MAX_WEIGHT}).df()
+
+
+def untreated(frame: pd.DataFrame, exposed: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (training_frame rows) without the rows treated within their label window, with a
+    `weight` column (1, or the holdout's inverse-probability weight)."""
+    if exposed.empty:
+        return frame.assign(weight=1.0)
+    e = exposed.assign(snapshot_month=pd.to_datetime(exposed["snapshot_month"]))
+    out = frame.assign(snapshot_month=pd.to_datetime(frame["snapshot_month"])).merge(
+        e, on=["household_key", "snapshot_month"], how="left")
+    keep = ~out["treated"].fillna(False).astype(bool).to_numpy()
+    out["weight"] = out["weight"].fillna(1.0).astype(float)
+    return out.loc[keep].drop(columns=["treated"]).reset_index(drop=True)
+
+
+def summary(frame: pd.DataFrame, kept: pd.DataFrame) -> dict:
+    """What treatment-aware training did, for the model's metadata."""
+    w = kept["weight"].to_numpy() if "weight" in kept else np.ones(len(kept))
+    return {"rows": int(len(frame)), "rows_left_out_treated": int(len(frame) - len(kept)),
+            "rows_weighted": int((w != 1.0).sum()), "max_weight": float(w.max()) if len(w) else 1.0}
