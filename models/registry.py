@@ -30,6 +30,8 @@ from pathlib import Path
 import lightgbm as lgb
 import pandas as pd
 
+from abri.config import ECE_TOLERANCE
+
 STATUSES = ("candidate", "approved", "champion", "retired")
 
 # Energy estimate: measured CPU time x a documented power per busy core. 12 W per core is a
@@ -190,7 +192,6 @@ class ModelRegistry:
         return None
 
 
-ECE_TOLERANCE = 0.02  # expected calibration error accepted (absolute); a setting, --ece-tolerance
 
 
 def _scorer(meta: dict, name: str) -> dict | None:
