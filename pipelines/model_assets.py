@@ -95,7 +95,7 @@ def audit_report(abri: AbriResource) -> MaterializeResult:
     con = abri.warehouse()
     try:
         result, json_path, html_path = audit_version(con, version, out_dir=out, capacity=abri.capacity,
-                                                     seed=abri.seed)
+                                                     seed=abri.seed, metadata=abri.registry.metadata(version))
     finally:
         con.close()
     extra = _explanations(abri, version, out)
