@@ -356,7 +356,7 @@ def record_decision(scope: Scope, version: str, *, decision: str, comment: str) 
     casework.CaseworkError."""
     _require(scope, COMMITTEE_ROLES)
     report = audit_report(scope, version)
-    if report is None and decision not in ("reject", "suspend"):
+    if report is None and decision != "reject":
         raise AccessDenied("no_report")
     meta = published(scope)
     store = casework()

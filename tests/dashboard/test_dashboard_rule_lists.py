@@ -36,8 +36,8 @@ def test_the_model_page_shows_the_lead_time_of_model_and_rule_in_french(home):
     assert t("mdl.lead") in text and "41,3\u00a0%" in text and "4,5" in text and "règle simple" in text
 
 
-def test_a_committee_rejection_of_the_champion_retires_it(home):
-    models = home.home / "models"
+def test_a_committee_suspension_of_the_champion_retires_it(audited_home):
+    models = audited_home.home / "models"
     models.mkdir(parents=True, exist_ok=True)
     (models / "registry.json").write_text(json.dumps([{"version": VERSION, "status": "champion", "created_at": "x",
                                                        "history": [{"status": "champion", "at": "x"}]}]))
