@@ -130,6 +130,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "This household is not on your sector's list: its file is not open to you. "
                   "The attempt is logged."),
     "hh.title": ("Ménage {short} · {sector} · rang {rank}", "Household {short} · {sector} · rank {rank}"),
+    "hh.summary_rule": ("Inscrit par la **règle actuelle** (aucune probabilité estimée) · procédure : {stage}",
+                        "Listed by **today's rule** (no estimated probability) · procedure: {stage}"),
     "hh.summary": ("Niveau de risque **{band}** (probabilité estimée {probability} d'un jugement d'expulsion "
                    "dans les 12 mois) · procédure : {stage}",
                    "Risk level **{band}** (estimated probability {probability} of an eviction judgment "
@@ -235,6 +237,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "important (poids relatif entre parenthèses) :",
                       "Estimated risk level: {band}. The elements that counted most, from most to least "
                       "important (relative weight in brackets):"),
+    "notice.params_rule": ("Ce ménage a été inscrit par la règle actuelle du service, sans probabilité estimée. "
+                           "Les critères de la règle qu'il remplit :",
+                           "This household was listed by the service's current rule, with no estimated "
+                           "probability. The rule's criteria it meets:"),
+    "notice.ops_rule": ("Les extraits mensuels des partenaires ont été contrôlés puis rattachés sous une clé "
+                        "pseudonyme ; des indicateurs ont été calculés avec les seules données connues à la fin "
+                        "du mois ; la règle actuelle du service (commandement de payer reçu, au moins 2 mois "
+                        "d'impayés ou procédure engagée) a classé les ménages de chaque secteur, par stade de "
+                        "procédure puis par impayés, et les premiers, dans la limite de ce que les équipes peuvent "
+                        "accompagner, ont été inscrits sur la liste. Aucun modèle statistique n'a servi ce mois-ci : "
+                        "aucune version approuvée ne faisait mieux que cette règle.",
+                        "The partners' monthly extracts were checked and linked under a pseudonymous key; "
+                        "indicators were computed from the data known at the end of the month only; the service's "
+                        "current rule (formal demand to pay received, at least 2 months of arrears or a procedure "
+                        "under way) ranked each sector's households, by procedure stage then arrears, and the first "
+                        "ones, within what the teams can follow, were put on the list. No statistical model was "
+                        "used this month: no approved version did better than this rule."),
     "notice.ops_h": ("4. Opérations effectuées", "4. Operations performed"),
     "notice.ops": ("Les extraits mensuels des partenaires ont été contrôlés puis rattachés sous une clé "
                    "pseudonyme ; des indicateurs ont été calculés avec les seules données connues à la fin "

@@ -44,3 +44,26 @@ def test_a_committee_suspension_of_the_champion_retires_it(audited_home):
     data.record_decision(scope_of("comite"), VERSION, decision="suspend", comment="écart à vérifier")
     entry = json.loads((models / "registry.json").read_text())[0]
     assert entry["status"] == "retired" and "écart à vérifier" in entry["history"][-1]["reason"]
+
+
+def test_a_household_listed_by_the_rule_gets_a_notice_that_names_the_rule_not_a_model(home):
+    import pandas as pd
+
+    from dashboard import documents
+
+    row = pd.Series({"model_version": "rule", "risk_band": "regle", "no_landlord_data": False,
+                     "snapshot_month": "2026-10"})
+    reasons = pd.DataFrame({"text_fr": ["commandement de payer reçu", "3 mois d'impayés"], "text_en": ["a", "b"],
+                            "contribution": [float("nan")] * 2})
+    text = " ".join(x for _, items in documents.notice_sections(row=row, reasons=reasons, lang="fr") for x in items)
+    assert "règle actuelle" in text and "Aucun modèle statistique" in text and "3 mois d'impayés" in text
+    assert "arbres de décision" not in text and "nan" not in text
+
+
+def test_the_household_page_of_a_rule_listed_household_shows_no_probability(home):
+    from abri_fixture import key_of
+
+    _publish_rule_lists(home)
+    at = app_as("ts19", page="app_pages/household.py", query={"menage": key_of("a19")})
+    assert not at.exception and not at.error
+    assert any("règle actuelle" in m.value and "aucune probabilité" in m.value for m in at.markdown)
