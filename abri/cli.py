@@ -212,9 +212,9 @@ def _promote(args: argparse.Namespace) -> int:
               "elle reste candidate.", file=sys.stderr)
         return 1
     champion = registry.champion()
-    ok, why = not_worse(_backtests(paths, [args.version, champion]) if champion and champion != args.version
-                        else None, challenger=args.version,
-                        champion=champion if champion != args.version else None,
+    champion = None if champion == args.version else champion
+    ok, why = not_worse(_backtests(paths, [args.version, champion]) if champion else None,
+                        challenger=args.version, champion=champion,
                         capacity=meta.get("config", {}).get("capacity", 0.01), tolerance=args.tolerance)
     print(why)
     if not ok:
