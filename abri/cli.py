@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from abri.config import Paths
+from abri.config import ECE_TOLERANCE, Paths
 
 # The demo city's history: 48 months, so that after the 15 months a label needs to mature the
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
@@ -67,8 +67,15 @@ def _demo(args: argparse.Namespace) -> int:
                 "valeur de décision. En production, seul le comité d'éthique approuve, après lecture du rapport.",
         report_sha256=digest, demonstration=True)
     registry.set_status(version, "approved")
-    registry.promote(version, approved=casework.is_approved(version, digest))
-    print(f"  Approbation de démonstration enregistrée ; {version} devient le modèle champion.")
+    from models.registry import gate
+
+    passed, reasons = gate(registry.metadata(version))
+    if passed:
+        registry.promote(version, approved=casework.is_approved(version, digest))
+        print(f"  Approbation de démonstration enregistrée ; {version} devient le modèle champion.")
+    else:
+        print(f"  {version} ne fait pas mieux que la règle actuelle ({'; '.join(reasons)}) : il n'est pas promu, "
+              "les listes seront celles de la règle.")
     print("\n6/6 Listes de contact du mois et publication pour le tableau de bord")
     if score_command(home, demonstration=True):
         return 1
@@ -165,19 +172,50 @@ def _review(args: argparse.Namespace) -> int:
     if args.decision in ("approve", "conditions") and registry.status(args.version) == "candidate":
         registry.set_status(args.version, "approved")
     print(f"Décision « {args.decision} » enregistrée pour {args.version} (rapport {digest[:12]}…).")
+    from casework import WITHDRAWING
+
+    if args.decision in WITHDRAWING and registry.status(args.version) == "champion":
+        _withdraw(registry, casework, args.version, reason=f"décision « {args.decision} » du comité : {args.comment}")
+    return 0
+
+
+def _withdraw(registry, casework, version: str, *, reason: str) -> None:
+    """Retire `version` now and say who serves the next lists."""
+    serving = registry.retire(version, reason=reason, approved=casework.still_approved)
+    print(f"{version} est retiré ({reason}).")
+    if serving:
+        print(f"Les prochaines listes seront celles du champion précédent approuvé : {serving}.")
+    else:
+        print("Les prochaines listes seront celles de la règle actuelle (aucune autre version approuvée).")
+
+
+def _retire(args: argparse.Namespace) -> int:
+    """Withdraw a version at once (`abri retire VERSION --reason TEXT`)."""
+    registry, casework, _ = _registry_and_casework(args.home)
+    _withdraw(registry, casework, args.version, reason=args.reason)
     return 0
 
 
 def _promote(args: argparse.Namespace) -> int:
-    """Make an approved version the champion, if it is not worse than the current one."""
-    from models.registry import not_worse
+    """Make an approved version the champion, if it beats the rule, is calibrated within
+    tolerance, and is not worse than the current champion on the same months."""
+    from models.registry import gate, not_worse
 
     registry, casework, paths = _registry_and_casework(args.home)
     meta = registry.metadata(args.version)
     approved = casework.is_approved(args.version, _report_sha256(paths, args.version))
+    passed, reasons = gate(meta, ece_tolerance=args.ece_tolerance)
+    for line in reasons:
+        print(f"  {line}")
+    if not passed:
+        print(f"abri promote : {args.version} est refusée (moins bien que la règle actuelle ou mal calibrée) ; "
+              "elle reste candidate.", file=sys.stderr)
+        return 1
     champion = registry.champion()
-    ok, why = not_worse(meta, registry.metadata(champion) if champion and champion != args.version else None,
-                        tolerance=args.tolerance)
+    champion = None if champion == args.version else champion
+    ok, why = not_worse(_backtests(paths, [args.version, champion]) if champion else None,
+                        challenger=args.version, champion=champion,
+                        capacity=meta.get("config", {}).get("capacity", 0.01), tolerance=args.tolerance)
     print(why)
     if not ok:
         print(f"abri promote : {args.version} reste candidat.", file=sys.stderr)
@@ -185,6 +223,15 @@ def _promote(args: argparse.Namespace) -> int:
     registry.promote(args.version, approved=approved)
     print(f"{args.version} est désormais le modèle champion.")
     return 0
+
+
+def _backtests(paths: Paths, versions: list[str]):
+    """The warehouse's backtest_scores rows of `versions` (read-only)."""
+    import duckdb
+
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        return con.execute("SELECT household_key, snapshot_month, model_version, score, judgment_within_horizon "
+                           "FROM backtest_scores WHERE model_version IN (SELECT unnest(?))", [versions]).df()
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -263,7 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rv = sub.add_parser("review", help="record the ethics committee's decision on a model version")
     rv.add_argument("version")
-    rv.add_argument("--decision", required=True, choices=("approve", "reject", "conditions"))
+    rv.add_argument("--decision", required=True, choices=("approve", "reject", "conditions", "suspend"),
+                    help="reject or suspend recorded on the champion retires it at once")
     rv.add_argument("--by", required=True, help="who decides (name of the committee or its chair)")
     rv.add_argument("--comment", required=True, help="the reasons, and the conditions if any")
     rv.add_argument("--demonstration", action="store_true", help=argparse.SUPPRESS)
@@ -274,8 +322,17 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("version")
     pr.add_argument("--tolerance", type=float, default=0.05,
                     help="how much worse than the champion (precision@k, absolute) is still accepted")
+    pr.add_argument("--ece-tolerance", type=float, default=ECE_TOLERANCE,
+                    help=f"largest expected calibration error accepted (absolute, default {ECE_TOLERANCE:g})")
     home_arg(pr)
     pr.set_defaults(func=_promote)
+
+    rt = sub.add_parser("retire", help="withdraw a model version at once; the previous approved champion, "
+                                       "else the rule, serves the next lists")
+    rt.add_argument("version")
+    rt.add_argument("--reason", required=True, help="why (kept in the registry history)")
+    home_arg(rt)
+    rt.set_defaults(func=_retire)
 
     db = sub.add_parser("dashboard", help="run the Streamlit dashboard (usage statistics off)")
     home_arg(db)

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = Path("var")
+# Largest expected calibration error (absolute) a version may carry to serve: `abri promote
+# --ece-tolerance`, the candidate's blocking check (AbriResource.ece_tolerance).
+ECE_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-DECISIONS = ("approve", "reject", "conditions")
+DECISIONS = ("approve", "reject", "conditions", "suspend")
+# recorded on the serving champion, these withdraw it at once (models.registry.ModelRegistry.retire)
+WITHDRAWING = ("reject", "suspend")
 CASE_STATUSES = ("a_contacter", "contacte", "aide_acceptee", "refus", "injoignable", "clos")
 ROLES = ("travailleur_social", "encadrant", "comite", "data_scientist", "admin")
 LOG_RETENTION_DAYS = 183  # at least 6 months (EU AI Act art. 19 / 26)
@@ -108,6 +110,12 @@ class Casework:
             con.row_factory = sqlite3.Row
             q = "SELECT * FROM decisions" + (" WHERE model_version = ?" if version else "") + " ORDER BY id"
             return [dict(r) for r in con.execute(q, (version,) if version else ())]
+
+    def still_approved(self, version: str) -> bool:
+        """True when the latest decision on this version, whatever the report, is an approval:
+        a former champion may serve again after a withdrawal only then."""
+        past = self.decisions(version)
+        return bool(past) and past[-1]["decision"] in ("approve", "conditions")
 
     def is_approved(self, version: str, report_sha256: str) -> bool:
         """True when the latest decision on this exact version and report is an approval."""

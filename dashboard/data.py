@@ -359,9 +359,29 @@ def record_decision(scope: Scope, version: str, *, decision: str, comment: str) 
     if report is None and decision != "reject":
         raise AccessDenied("no_report")
     meta = published(scope)
-    return casework().record_decision(version, decision=decision, by=scope.username, comment=comment,
-                                      report_sha256=report[1] if report else "",
-                                      demonstration=bool(meta.get("demonstration")))
+    store = casework()
+    decision_id = store.record_decision(version, decision=decision, by=scope.username, comment=comment,
+                                        report_sha256=report[1] if report else "",
+                                        demonstration=bool(meta.get("demonstration")))
+    _withdraw_if_champion(version, decision=decision, comment=comment, store=store)
+    return decision_id
+
+
+def _withdraw_if_champion(version: str, *, decision: str, comment: str, store: Casework) -> None:
+    """A rejection or suspension of the serving champion retires it at once (as `abri review`
+    does): the previous approved champion, else the rule, serves the next lists."""
+    from casework import WITHDRAWING
+    from models.registry import ModelRegistry, RegistryError
+
+    if decision not in WITHDRAWING:
+        return
+    registry = ModelRegistry(Paths.from_env().models)
+    try:
+        if registry.status(version) != "champion":
+            return
+    except RegistryError:
+        return
+    registry.retire(version, reason=f"décision « {decision} » du comité : {comment}", approved=store.still_approved)
 
 
 # -- data scientist ----------------------------------------------------------------------------
@@ -385,6 +405,21 @@ def drift(scope: Scope) -> pd.DataFrame:
     _require(scope, DATA_ROLES)
     return _optional("drift", "SELECT feature, psi, status, missing_reference, missing_current, model_version "
                      "FROM drift ORDER BY psi DESC")
+
+
+def lead_time(scope: Scope) -> pd.DataFrame:
+    """Per version and scorer: share of later-judged households the lists reached before the
+    judgment, 3+ months before, and the median months ahead (from model_versions)."""
+    _require(scope, DATA_ROLES)
+    versions = model_versions(scope)
+    rows = []
+    for _, v in versions.iterrows():
+        for scorer in ("model", "rule", "logistic"):
+            if f"{scorer}_reached" in v and pd.notna(v[f"{scorer}_reached"]):
+                rows.append({"version": v["version"], "scorer": scorer, "reached": v[f"{scorer}_reached"],
+                             "reached_3m_before": v.get(f"{scorer}_reached_3m_before"),
+                             "median_lead_months": v.get(f"{scorer}_median_lead_months")})
+    return pd.DataFrame(rows)
 
 
 def evaluation(scope: Scope) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import html
 import pandas as pd
 
 from dashboard.i18n import t
+from models.score import RULE_VERSION
 
 _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}"
               "th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top;font-size:11pt}"
@@ -18,6 +19,22 @@ _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-co
 
 def percent(p: float | None) -> str:
     return "" if p is None or pd.isna(p) else f"{100 * float(p):.0f} %"
+
+
+def share(x: float | None, lang: str) -> str:
+    """0.413 -> "41,3 %" in French, "41.3%" in English; missing -> empty."""
+    if x is None or pd.isna(x):
+        return ""
+    text = f"{100 * float(x):.1f}"
+    return f"{text.replace('.', ',')}\u00a0%" if lang == "fr" else f"{text}%"
+
+
+def months(x: float | None, lang: str) -> str:
+    """4.5 -> "4,5" in French."""
+    if x is None or pd.isna(x):
+        return ""
+    text = f"{float(x):.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def list_table(df: pd.DataFrame, *, lang: str) -> pd.DataFrame:
@@ -68,6 +85,7 @@ def _weights(reasons: pd.DataFrame) -> list[tuple[str, str]]:
 def notice_sections(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> list[tuple[str, list[str]]]:
     """The CRPA L311-3-1 notice as (heading, paragraphs or list items) sections."""
     r = reasons.assign(text=reasons["text_en" if lang == "en" else "text_fr"])
+    by_rule = row.get("model_version") == RULE_VERSION  # today's rule listed it: no model, no weights
     landlord = "notice.src_no_landlord" if bool(row["no_landlord_data"]) else "notice.src_landlord"
     sources = [t(k, lang=lang) for k in ("notice.src_caf", landlord, "notice.src_courts", "notice.src_fsl",
                                          "notice.src_energy", "notice.src_social", "notice.src_work",
@@ -76,9 +94,11 @@ def notice_sections(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> list
         (t("notice.degree_h", lang=lang), [t("notice.degree", lang=lang)]),
         (t("notice.data_h", lang=lang), [t("notice.data", lang=lang, month=row["snapshot_month"]), *sources]),
         (t("notice.params_h", lang=lang),
+         [t("notice.params_rule", lang=lang), *r["text"]] if by_rule else
          [t("notice.params", lang=lang, band=t(f"band.{row['risk_band']}", lang=lang)),
           *[f"{text} ({w})" for text, w in _weights(r)]]),
-        (t("notice.ops_h", lang=lang), [t("notice.ops", lang=lang, version=row["model_version"])]),
+        (t("notice.ops_h", lang=lang), [t("notice.ops_rule", lang=lang)] if by_rule else
+         [t("notice.ops", lang=lang, version=row["model_version"])]),
         (t("notice.rights_h", lang=lang), [t("notice.rights", lang=lang)]),
     ]
 

@@ -58,6 +58,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "band.eleve": ("élevé", "high"),
     "band.modere": ("modéré", "moderate"),
     "band.faible": ("faible", "low"),
+    "band.regle": ("règle actuelle", "today's rule"),
     "stage.0": ("aucune procédure connue", "no known procedure"),
     "stage.1": ("commandement de payer", "formal demand to pay"),
     "stage.2": ("assignation", "court summons"),
@@ -65,6 +66,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "decision.approve": ("approuver", "approve"),
     "decision.reject": ("rejeter", "reject"),
     "decision.conditions": ("approuver sous conditions", "approve with conditions"),
+    "decision.suspend": ("suspendre", "suspend"),
     # -- sign-in -----------------------------------------------------------------------------
     "signin.intro": ("Connectez-vous avec votre compte Abri.", "Sign in with your Abri account."),
     "signin.username": ("Identifiant", "Username"),
@@ -85,6 +87,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "Households of your sector to contact first this month. The list helps you choose; "
                    "you decide."),
     "list.empty": ("Aucun ménage ne correspond à ces filtres.", "No household matches these filters."),
+    "list.rule_lists": ("Cette liste est celle de la règle actuelle (commandement de payer reçu, mois d'impayés, "
+                        "stade de la procédure) : aucune version du modèle approuvée par le comité d'éthique ne "
+                        "fait mieux qu'elle. Les ménages y sont classés par stade de procédure puis par impayés ; "
+                        "aucune probabilité n'est affichée.",
+                        "This list is today's rule's (formal demand to pay received, months of arrears, procedure "
+                        "stage): no model version approved by the ethics committee does better. Households are "
+                        "ranked by procedure stage, then arrears; no probability is shown."),
     "list.filter_sector": ("Secteur", "Sector"),
     "list.filter_band": ("Niveau de risque", "Risk level"),
     "list.filter_status": ("Statut du suivi", "Follow-up status"),
@@ -121,6 +130,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "This household is not on your sector's list: its file is not open to you. "
                   "The attempt is logged."),
     "hh.title": ("Ménage {short} · {sector} · rang {rank}", "Household {short} · {sector} · rank {rank}"),
+    "hh.summary_rule": ("Inscrit par la **règle actuelle** (aucune probabilité estimée) · procédure : {stage}",
+                        "Listed by **today's rule** (no estimated probability) · procedure: {stage}"),
     "hh.summary": ("Niveau de risque **{band}** (probabilité estimée {probability} d'un jugement d'expulsion "
                    "dans les 12 mois) · procédure : {stage}",
                    "Risk level **{band}** (estimated probability {probability} of an eviction judgment "
@@ -226,6 +237,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "important (poids relatif entre parenthèses) :",
                       "Estimated risk level: {band}. The elements that counted most, from most to least "
                       "important (relative weight in brackets):"),
+    "notice.params_rule": ("Ce ménage a été inscrit par la règle actuelle du service, sans probabilité estimée. "
+                           "Les critères de la règle qu'il remplit :",
+                           "This household was listed by the service's current rule, with no estimated "
+                           "probability. The rule's criteria it meets:"),
+    "notice.ops_rule": ("Les extraits mensuels des partenaires ont été contrôlés puis rattachés sous une clé "
+                        "pseudonyme ; des indicateurs ont été calculés avec les seules données connues à la fin "
+                        "du mois ; la règle actuelle du service (commandement de payer reçu, au moins 2 mois "
+                        "d'impayés ou procédure engagée) a classé les ménages de chaque secteur, par stade de "
+                        "procédure puis par impayés, et les premiers, dans la limite de ce que les équipes peuvent "
+                        "accompagner, ont été inscrits sur la liste. Aucun modèle statistique n'a servi ce mois-ci : "
+                        "aucune version approuvée ne faisait mieux que cette règle.",
+                        "The partners' monthly extracts were checked and linked under a pseudonymous key; "
+                        "indicators were computed from the data known at the end of the month only; the service's "
+                        "current rule (formal demand to pay received, at least 2 months of arrears or a procedure "
+                        "under way) ranked each sector's households, by procedure stage then arrears, and the first "
+                        "ones, within what the teams can follow, were put on the list. No statistical model was "
+                        "used this month: no approved version did better than this rule."),
     "notice.ops_h": ("4. Opérations effectuées", "4. Operations performed"),
     "notice.ops": ("Les extraits mensuels des partenaires ont été contrôlés puis rattachés sous une clé "
                    "pseudonyme ; des indicateurs ont été calculés avec les seules données connues à la fin "
@@ -332,6 +360,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "mdl.metric": ("Mesure", "Metric"),
     "mdl.mean": ("Moyenne sur les mois de test", "Mean over the test months"),
     "mdl.energy": ("Énergie par entraînement", "Energy per training run"),
+    "mdl.lead": ("Délai d'anticipation : modèle et règle actuelle", "Lead time: model and today's rule"),
+    "mdl.lead_note": ("Pour les ménages jugés ensuite : part que les listes mensuelles ont atteinte avant le "
+                      "jugement, 3 mois ou plus avant, et avance médiane en mois (validation hors échantillon).",
+                      "For households judged later: share the monthly lists reached before the judgment, 3 or "
+                      "more months before, and the median months ahead (out-of-sample validation)."),
+    "mdl.rule_lists": ("Les listes publiées ce mois-ci sont celles de la règle actuelle : aucune version "
+                       "approuvée ne fait mieux qu'elle.",
+                       "This month's published lists are today's rule's: no approved version does better."),
     "mdl.energy_total": ("Total : {kwh} kWh, {co2} kg CO₂e.", "Total: {kwh} kWh, {co2} kg CO₂e."),
     "mdl.empty": ("Rien de publié pour l'instant.", "Nothing published yet."),
     "scorer.model": ("modèle", "model"),
@@ -368,6 +404,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "colname.lift_at_k": ("gain@k", "lift@k"),
     "colname.k": ("k (capacité)", "k (capacity)"),
     "colname.roc_auc": ("ROC AUC", "ROC AUC"),
+    "colname.reached": ("atteints avant le jugement", "reached before the judgment"),
+    "colname.reached_3m_before": ("atteints 3 mois ou plus avant", "reached 3+ months before"),
+    "colname.median_lead_months": ("avance médiane (mois)", "median months ahead"),
     "colname.pr_auc": ("PR AUC", "PR AUC"),
     "colname.training_seconds": ("durée d'entraînement (s)", "training time (s)"),
     "colname.energy_kwh": ("énergie (kWh)", "energy (kWh)"),

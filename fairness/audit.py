@@ -334,7 +334,7 @@ class AuditResult:
 
 @dataclass
 class OperatingPoint:
-    rule: str  # "threshold" or "top_k"
+    rule: str  # "threshold", "top_k" or "list" (decisions given, e.g. the per-sector lists)
     threshold: float | None
     top_k: int | None
     selected: int
@@ -456,6 +456,7 @@ def audit(
     groups: str | Sequence[str | Sequence[str]],
     threshold: float | None = None,
     top_k: int | None = None,
+    selected: str | None = None,
     reference: Mapping[str, object] | None = None,
     tolerance: tuple[float, float] = (0.8, 1.25),
     min_cell: int = 11,
@@ -470,7 +471,9 @@ def audit(
     label: column of observed outcomes, 0/1 (or booleans). score: numeric column, higher = flagged
     first. groups: one spec or a list of specs; a spec is a column name or a tuple of column names
     audited as their intersection, e.g. ["sexe", ("sexe", "famille_monoparentale")].
-    Exactly one of threshold (selected if score >= threshold) or top_k (the k highest scores).
+    Exactly one of threshold (selected if score >= threshold), top_k (the k highest scores) or
+    selected (a 0/1 column of outreach decisions already made, e.g. the per-sector lists as
+    sent; the capacity sweep stays a top-k of the score).
     reference: {column: value} naming the reference group of every spec whose columns it all
     gives; other specs use their largest shown group. tolerance: (lower, upper) bounds on the
     ratio to the reference, stated before the run. min_cell: groups with fewer rows are
@@ -484,14 +487,15 @@ def audit(
     if hasattr(scored, "to_pandas") and not isinstance(scored, pd.DataFrame):
         scored = scored.to_pandas()
     specs = _normalise_groups(groups)
-    columns = list(dict.fromkeys([label, score, *(c for spec in specs for c in spec)]))
+    columns = list(dict.fromkeys([label, score, *([selected] if selected else []),
+                                  *(c for spec in specs for c in spec)]))
     for col in columns:
         if col not in scored.columns:
             raise AuditInputError("column_missing", col,
                                   available=", ".join(map(str, list(scored.columns)[:30])))
     if len(scored) == 0:
         raise AuditInputError("empty")
-    if (threshold is None) == (top_k is None):
+    if sum(x is not None for x in (threshold, top_k, selected)) != 1:
         raise AuditInputError("threshold_xor_top_k")
     lo_tol, hi_tol = (float(x) for x in tolerance)
     if not (0 < lo_tol < 1 < hi_tol):
@@ -511,7 +515,11 @@ def audit(
             raise AuditInputError("reference_unused", col)
 
     labels = {c: _as_labels(scored[c].reset_index(drop=True)) for c in used}
-    points = [_select(s, threshold=threshold, top_k=top_k)]
+    if selected is not None:
+        given = _check_label(scored[selected].reset_index(drop=True), selected).astype(bool)
+        points = [(given, OperatingPoint("list", None, None, int(given.sum()), float(given.mean())))]
+    else:
+        points = [_select(s, threshold=threshold, top_k=top_k)]
     for f in capacities:
         k = max(1, round(float(f) * n))
         if k <= n:
@@ -531,7 +539,8 @@ def audit(
 
     config = {
         "label": label, "score": score, "group_specs": [list(sp) for sp in specs],
-        "threshold": threshold, "top_k": top_k, "reference": reference,
+        "threshold": threshold, "top_k": top_k, **({"selected": selected} if selected else {}),
+        "reference": reference,
         "tolerance": [lo_tol, hi_tol], "min_cell": min_cell, "n_boot": n_boot,
         "ci_level": ci_level, "seed": seed, "capacities": [float(f) for f in capacities],
         "bootstrap": "percentile; rows resampled with replacement; outreach decisions fixed",

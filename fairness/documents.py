@@ -184,6 +184,8 @@ def _model_card(metadata: dict, audit_record: dict | None, lang: str) -> dict:
                        table={"header": [t("doc.metric.scorer", lang), *[t(f"doc.metric.{k}", lang) for k in METRICS]],
                               "rows": metric_rows} if metric_rows else None,
                        notes=[] if metric_rows else [t("doc.metrics_missing", lang)])
+    lead = lead_time_table(metadata.get("lead_time") or [], lang)
+    lists = lists_table(metadata.get("sector_lists") or [], lang)
     return {
         "title": f"{t('doc.card.title', lang)} — {metadata.get('version', '?')}",
         "header": [t("common.generated", lang)],
@@ -193,7 +195,11 @@ def _model_card(metadata: dict, audit_record: dict | None, lang: str) -> dict:
             _section("use", t("doc.card.use", lang), [t("doc.card.purpose", lang), t("doc.card.users", lang)]),
             _section("not-intended", t("doc.card.not_intended", lang), [],
                      items=[t(f"doc.card.not_intended.{i}", lang) for i in range(1, 6)]),
-            training, metrics,
+            training, metrics, _gate_section(metadata, lang),
+            _section("lists", t("doc.card.lists", lang), [t("doc.card.lists_text", lang)], table=lists,
+                     notes=[] if lists else [t("doc.metrics_missing", lang)]),
+            _section("lead-time", t("doc.card.lead", lang), [t("doc.card.lead_text", lang)], table=lead,
+                     notes=[] if lead else [t("doc.lead_missing", lang)]),
             _fairness_section(audit_record, lang),
             _energy_section(metadata, lang),
             _section("limitations", t("doc.card.limitations", lang), [],
@@ -201,6 +207,55 @@ def _model_card(metadata: dict, audit_record: dict | None, lang: str) -> dict:
             _section("oversight", t("doc.card.oversight", lang), [t("doc.card.oversight_text", lang)]),
         ],
     }
+
+
+def _gate_section(metadata: dict, lang: str) -> dict:
+    """Does this version beat today's rule (models.registry.gate)? Said plainly, with what
+    happens when it does not: the lists are the rule's."""
+    from models.registry import gate
+
+    passed, why = gate(metadata)
+    by = _metrics(metadata)
+    text = (t("doc.card.gate_pass", lang, model=_metric("precision_at_k", by.get("model", {}).get("precision_at_k"), lang),
+              rule=_metric("precision_at_k", by.get("rule", {}).get("precision_at_k"), lang))
+            if passed else t("doc.card.gate_fail", lang, why="; ".join(why)))
+    return _section("gate", t("doc.card.gate", lang), [text, t("doc.card.gate_rule", lang)])
+
+
+def lead_time_table(rows: list[dict], lang: str = "fr") -> dict | None:
+    """The lead time (metadata `lead_time`, one row per scorer) as a table in `lang`, or None."""
+    if not rows:
+        return None
+    body = []
+    for s in SCORERS:
+        r = next((x for x in rows if x.get("scorer") == s), None)
+        if r is None:
+            continue
+        body.append([t(f"doc.scorer.{s}", lang), fmt_number(r.get("judged"), lang, 0),
+                     fmt_percent(r.get("reached"), lang), fmt_percent(r.get("reached_3m_before"), lang),
+                     fmt_number(r.get("median_lead_months"), lang, 1)])
+    header = [t("doc.metric.scorer", lang), t("doc.lead.judged", lang), t("doc.lead.reached", lang),
+              t("doc.lead.reached_3m", lang), t("doc.lead.median", lang)]
+    return {"header": header, "rows": body} if body else None
+
+
+def lists_table(rows: list[dict], lang: str = "fr") -> dict | None:
+    """The per-sector lists beside the city-wide ones (metadata `sector_lists`), or None."""
+    if not rows:
+        return None
+    body = []
+    for s in SCORERS:
+        for kind in ("sector", "city"):
+            r = next((x for x in rows if x.get("scorer") == s and x.get("lists") == kind), None)
+            if r is None:
+                continue
+            body.append([t(f"doc.scorer.{s}", lang), t(f"doc.lists.{kind}", lang),
+                         _metric("precision_at_k", r.get("precision_at_k"), lang),
+                         _metric("recall_at_k", r.get("recall_at_k"), lang),
+                         fmt_percent(r.get("reached_3m_before"), lang)])
+    header = [t("doc.metric.scorer", lang), t("doc.lists.kind", lang), t("doc.metric.precision_at_k", lang),
+              t("doc.metric.recall_at_k", lang), t("doc.lead.reached_3m", lang)]
+    return {"header": header, "rows": body} if body else None
 
 
 def _metric(key: str, value, lang: str) -> str:

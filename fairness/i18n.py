@@ -138,6 +138,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "{rows} ({capacity}).",
         "en": "The list selects the {top_k} highest scores: {selected} of {rows} rows "
               "({capacity})."},
+    "report.rule_list": {
+        "fr": "La liste auditée est celle que la version aurait envoyée : chaque secteur reçoit sa "
+              "part de ménages ({per_sector}), du score le plus élevé au plus faible (à score égal, "
+              "par clé de ménage), soit {selected} lignes sur {rows} ({capacity}).",
+        "en": "The audited list is the one the version would have sent: each sector gets its share "
+              "of households ({per_sector}), from the highest score down (ties broken by household "
+              "key): {selected} of {rows} rows ({capacity})."},
+    "report.section.lead": {"fr": "Délai d'anticipation et listes envoyées",
+                            "en": "Lead time and the lists as sent"},
+    "report.lead_text": {
+        "fr": "Une aide arrive d'autant mieux qu'elle arrive tôt. Pour les ménages jugés ensuite : la "
+              "part que les listes mensuelles ont atteinte avant le jugement, 3 mois ou plus avant, et "
+              "l'avance médiane, pour le modèle et la règle actuelle (validation hors échantillon).",
+        "en": "Help works best when it comes early. For households judged later: the share the monthly "
+              "lists reached before the judgment, 3 or more months before, and the median months ahead, "
+              "for the model and today's rule (out-of-sample validation)."},
+    "report.lists_text": {
+        "fr": "Les listes par secteur, telles qu'envoyées, à côté du classement sur toute la ville.",
+        "en": "The per-sector lists, as sent, beside the city-wide ranking."},
     "report.rule_threshold": {
         "fr": "La liste retient les lignes dont le score atteint {threshold}, soit {selected} "
               "lignes sur {rows} ({capacity}).",

@@ -415,6 +415,50 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "doc.metric.lift_at_k": {"fr": "Gain à k (× taux de base)", "en": "Lift at k (× base rate)"},
     "doc.metric.roc_auc": {"fr": "AUC ROC", "en": "ROC AUC"},
     "doc.metric.pr_auc": {"fr": "AUC précision-rappel", "en": "PR AUC"},
+    "doc.card.gate": {"fr": "5.1 Face à la règle actuelle", "en": "5.1 Against today's rule"},
+    "doc.card.gate_pass": {
+        "fr": "Cette version fait au moins aussi bien que la règle actuelle à la capacité de contact "
+              "(précision à k {model} contre {rule}, sur les mêmes mois) : elle peut servir si le "
+              "comité d'éthique l'approuve.",
+        "en": "This version does at least as well as today's rule at the outreach capacity "
+              "(precision at k {model} against {rule}, on the same months): it may serve if the "
+              "ethics committee approves it."},
+    "doc.card.gate_fail": {
+        "fr": "Cette version ne passe pas le contrôle ({why}) : elle ne sera pas promue. Tant qu'aucune "
+              "version approuvée ne fait mieux que la règle actuelle, les listes envoyées aux "
+              "travailleurs sociaux sont celles de la règle, et le tableau de bord le dit.",
+        "en": "This version fails the gate ({why}): it will not be promoted. As long as no approved "
+              "version beats today's rule, the lists sent to social workers are the rule's, and the "
+              "dashboard says so."},
+    "doc.card.gate_rule": {
+        "fr": "Règle actuelle : commandement de payer reçu, ou au moins 2 mois d'impayés, ou procédure "
+              "engagée ; les ménages signalés d'abord, par stade de procédure puis par impayés.",
+        "en": "Today's rule: a formal demand to pay received, or at least 2 months of arrears, or a "
+              "procedure under way; flagged households first, by procedure stage then arrears."},
+    "doc.card.lists": {"fr": "5.2 Les listes telles qu'envoyées, par secteur",
+                       "en": "5.2 The lists as sent, per sector"},
+    "doc.card.lists_text": {
+        "fr": "Chaque secteur reçoit sa part de ménages (la capacité), du score le plus élevé au plus "
+              "faible, à score égal par clé de ménage. Mesures hors échantillon des listes par secteur, "
+              "à côté du classement sur toute la ville qu'utilisent les validations.",
+        "en": "Each sector gets its share of households (the capacity), from the highest score down, "
+              "ties broken by household key. Out-of-sample measures of the per-sector lists, beside "
+              "the city-wide ranking the backtests use."},
+    "doc.lists.sector": {"fr": "par secteur (envoyées)", "en": "per sector (as sent)"},
+    "doc.lists.city": {"fr": "toute la ville", "en": "city-wide"},
+    "doc.lists.kind": {"fr": "Listes", "en": "Lists"},
+    "doc.card.lead": {"fr": "5.3 Délai d'anticipation", "en": "5.3 Lead time"},
+    "doc.card.lead_text": {
+        "fr": "Pour les ménages jugés ensuite : la part que les listes mensuelles ont atteinte avant le "
+              "jugement, la part atteinte 3 mois ou plus avant, et le nombre médian de mois d'avance.",
+        "en": "For households judged later: the share the monthly lists reached before the judgment, "
+              "the share reached 3 or more months before, and the median months ahead."},
+    "doc.lead.judged": {"fr": "Ménages jugés", "en": "Households judged"},
+    "doc.lead.reached": {"fr": "Atteints avant le jugement", "en": "Reached before the judgment"},
+    "doc.lead.reached_3m": {"fr": "Atteints 3 mois ou plus avant", "en": "Reached 3+ months before"},
+    "doc.lead.median": {"fr": "Avance médiane (mois)", "en": "Median months ahead"},
+    "doc.lead_missing": {"fr": "Délai d'anticipation non mesuré pour cette version.",
+                         "en": "Lead time not measured for this version."},
     "doc.metrics_missing": {"fr": "Aucune mesure enregistrée pour cette version.",
                             "en": "No measure recorded for this version."},
     "doc.card.fairness_missing": {

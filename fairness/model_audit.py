@@ -1,9 +1,11 @@
 """The committee's audit of one model version: its out-of-time backtest scores, by group.
 
 Reads `backtest_scores` (the candidate's scores on months it never saw) joined with
-`audit_attributes`, and audits the outreach operating point (the top `capacity` share of the
-pooled backtest months) by every protected attribute, tenure, arrondissement and the
-intersections the committee asked for. Misses (false negative and false omission rates) are
+`audit_attributes` and each household's sector, and audits the lists the version would have
+sent: each month, each sector's share `capacity` of its households, cut as models.score cuts
+them (models.lists: score descending, then household_key). It audits them by every protected
+attribute, tenure, arrondissement and the intersections the committee asked for; the capacity
+sweep beside it is a pooled top-k of the score (ties broken by household_key too). Misses (false negative and false omission rates) are
 the headline: the intervention is assistive.
 """
 
@@ -16,6 +18,7 @@ import pandas as pd
 
 from fairness.audit import Audit, audit
 from fairness.report import write_report
+from models.lists import sector_lists
 
 GROUPS = ("sexe", "age_band", "nationalite", "famille_monoparentale", "handicap", "qpv", "tenure", "arrondissement",
           ("sexe", "famille_monoparentale"), ("nationalite", "tenure"))
@@ -29,9 +32,11 @@ def scored_with_attributes(con: duckdb.DuckDBPyConnection, version: str) -> pd.D
         "a.sexe, a.age_band, a.nationalite, " + ", ".join(
             f"CASE WHEN a.{c} THEN 'oui' WHEN NOT a.{c} THEN 'non' END AS {c}"
             for c in ("famille_monoparentale", "handicap", "qpv"))
-        + ", a.tenure, a.arrondissement::VARCHAR AS arrondissement "
+        + ", a.tenure, a.arrondissement::VARCHAR AS arrondissement, f.sector "
         "FROM backtest_scores b JOIN audit_attributes a USING (household_key, snapshot_month) "
-        "WHERE b.model_version = ?", [version]).df()
+        "JOIN features f USING (household_key, snapshot_month) "
+        # row order breaks the sweep's ties: household_key ascending, as everywhere
+        "WHERE b.model_version = ? ORDER BY b.household_key, b.snapshot_month", [version]).df()
     if df.empty:
         raise ValueError(f"aucun score de validation pour la version {version} : entraînez-la d'abord")
     return df
@@ -39,10 +44,16 @@ def scored_with_attributes(con: duckdb.DuckDBPyConnection, version: str) -> pd.D
 
 def audit_version(con: duckdb.DuckDBPyConnection, version: str, *, out_dir: Path, capacity: float = 0.01,
                   tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11, n_boot: int = 500,
-                  seed: int = 0, lang: str = "fr") -> tuple[Audit, Path, Path]:
-    """Audit `version`, write out_dir/audit.json and audit.html; returns (audit, json, html)."""
+                  seed: int = 0, lang: str = "fr", metadata: dict | None = None) -> tuple[Audit, Path, Path]:
+    """Audit the per-sector lists `version` would have sent; write out_dir/audit.json and
+    audit.html; returns (audit, json, html). metadata: the version's metadata.json, whose lead
+    time and list evaluation the report shows beside the audit."""
     scored = scored_with_attributes(con, version)
-    result = audit(scored, label="label", score="score", groups=list(GROUPS), top_k=max(1, round(capacity * len(scored))),
+    scored["listed"] = sector_lists(scored, score="score", capacity=capacity).astype(int)
+    result = audit(scored, label="label", score="score", groups=list(GROUPS), selected="listed",
                    reference=REFERENCE, tolerance=tolerance, min_cell=min_cell, n_boot=n_boot, seed=seed)
-    json_path, html_path = write_report(result, out_dir, lang=lang, source=f"modèle {version} (scores hors échantillon)")
+    extra = {"lists_capacity": capacity, "lead_time": (metadata or {}).get("lead_time") or [],
+             "sector_lists": (metadata or {}).get("sector_lists") or []}
+    json_path, html_path = write_report(result, out_dir, lang=lang, source=f"modèle {version} (scores hors échantillon)",
+                                        extra=extra)
     return result, json_path, html_path

@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from fairness.audit import HEADLINE, JUDGED, RATES, Audit  # noqa: E402
+from fairness.documents import lead_time_table, lists_table  # noqa: E402
 from fairness.i18n import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -28,14 +29,18 @@ _FLOOR = 0.05  # ratio axes are logarithmic: a bound of 0 is drawn at this floor
 
 
 def write_report(audit: Audit, out_dir: str | Path, *, lang: str = "fr",
-                 source: str | None = None) -> tuple[Path, Path]:
+                 source: str | None = None, extra: dict | None = None) -> tuple[Path, Path]:
     """Write out_dir/audit.json and out_dir/audit.html (in `lang`, "fr" or "en").
-    Returns both paths. The folder is created if needed."""
+    extra: what the model's audit adds beside the groups (`lead_time`: one row per scorer as in
+    the version's metadata; `lists_capacity`: each sector's share). Returns both paths. The
+    folder is created if needed."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     record = audit.to_dict()
     if source is not None:
         record = {**record, "source": source}
+    if extra:
+        record = {**record, **extra}
     json_path, html_path = out / "audit.json", out / "audit.html"
     json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                          encoding="utf-8")
@@ -129,19 +134,24 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
 def _view(record: dict, lang: str) -> dict:
     cfg, point = record["config"], record["operating_point"]
     capacity = fmt_percent(point["capacity"], lang, 2)
-    rule = (t("report.rule_top_k", lang, top_k=point["top_k"], selected=point["selected"],
-              rows=record["data"]["rows"], capacity=capacity)
-            if point["rule"] == "top_k" else
-            t("report.rule_threshold", lang, threshold=fmt_number(point["threshold"], lang, 3),
-              selected=point["selected"], rows=record["data"]["rows"], capacity=capacity))
+    if point["rule"] == "list":
+        per_sector = record.get("lists_capacity")
+        rule = t("report.rule_list", lang, selected=point["selected"], rows=record["data"]["rows"],
+                 capacity=capacity, per_sector=fmt_percent(per_sector, lang, 2) if per_sector else "–")
+    elif point["rule"] == "top_k":
+        rule = t("report.rule_top_k", lang, top_k=point["top_k"], selected=point["selected"],
+                 rows=record["data"]["rows"], capacity=capacity)
+    else:
+        rule = t("report.rule_threshold", lang, threshold=fmt_number(point["threshold"], lang, 3),
+                 selected=point["selected"], rows=record["data"]["rows"], capacity=capacity)
     lo, hi = cfg["tolerance"]
     specs = [_spec_view(s, record, lang) for s in record["group_specs"]]
     sweep = _sweep_view(record, lang)
     config_rows = [
         ("label", cfg["label"]), ("score", cfg["score"]),
         ("group_specs", "; ".join(" × ".join(s) for s in cfg["group_specs"])),
-        ("threshold" if point["rule"] == "threshold" else "top_k",
-         cfg["threshold"] if point["rule"] == "threshold" else cfg["top_k"]),
+        {"threshold": ("threshold", cfg["threshold"]), "top_k": ("top_k", cfg["top_k"])}.get(
+            point["rule"], ("selected", cfg.get("selected"))),
         ("reference", ", ".join(f"{k}={v}" for k, v in cfg["reference"].items()) or "—"),
         ("tolerance", f"{lo}, {hi}"), ("min_cell", cfg["min_cell"]),
         ("n_boot", cfg["n_boot"]), ("ci_level", cfg["ci_level"]), ("seed", cfg["seed"]),
@@ -155,6 +165,8 @@ def _view(record: dict, lang: str) -> dict:
         "tolerance_text": t("report.tolerance", lang, lo=fmt_number(lo, lang),
                             hi=fmt_number(hi, lang), level=fmt_percent(cfg["ci_level"], lang, 0)),
         "specs": specs, "sweep": sweep, "config_rows": config_rows,
+        "lead": lead_time_table(record.get("lead_time") or [], lang),
+        "lists": lists_table(record.get("sector_lists") or [], lang),
         "headline": HEADLINE, "judged": JUDGED, "rates": RATES,
         "method_text": t("report.method_text", lang, n_boot=cfg["n_boot"], seed=cfg["seed"],
                          hash=record["content_sha256"]),

@@ -7,7 +7,10 @@ var/models/<version>/metadata.json   training window, data snapshot hash, featur
 var/models/registry.json             [{version, status, created_at, ...}] status history
 
 Statuses: candidate -> approved -> champion -> retired. Only `promote` makes a champion, and
-only for an approved version (the ethics committee's approval); the previous champion retires.
+only for an approved version (the ethics committee's approval) that passes the gate (`gate`:
+not worse than the rule at capacity, calibration within tolerance); the previous champion
+retires. `retire` withdraws a champion at once, with a reason kept in its history; the previous
+approved champion then serves again, else the rule (models.score.RULE_VERSION).
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ import os
 import platform
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import lightgbm as lgb
+import pandas as pd
+
+from abri.config import ECE_TOLERANCE
 
 STATUSES = ("candidate", "approved", "champion", "retired")
 
@@ -124,7 +131,7 @@ class ModelRegistry:
                 return e["version"]
         return None
 
-    def set_status(self, version: str, status: str) -> None:
+    def set_status(self, version: str, status: str, *, reason: str | None = None) -> None:
         if status not in STATUSES:
             raise RegistryError(f"statut inconnu : {status}")
         entries = self.entries()
@@ -133,7 +140,7 @@ class ModelRegistry:
         for e in entries:
             if e["version"] == version:
                 e["status"] = status
-                e["history"].append({"status": status, "at": now})
+                e["history"].append({"status": status, "at": now, **({"reason": reason} if reason else {})})
                 found = True
             elif status == "champion" and e["status"] == "champion":
                 e["status"] = "retired"
@@ -155,19 +162,109 @@ class ModelRegistry:
             raise RegistryError(f"promotion refusée : la version {version} est retirée")
         self.set_status(version, "champion")
 
+    def withdrawn(self, version: str) -> bool:
+        """Was `version` ever retired with a reason (withdrawn, not merely replaced)?"""
+        for e in self.entries():
+            if e["version"] == version:
+                return any(h["status"] == "retired" and h.get("reason") for h in e["history"])
+        return False
 
-def not_worse(challenger: dict, champion: dict | None, *, tolerance: float = 0.05,
-              metric: str = "precision_at_k") -> tuple[bool, str]:
-    """Is the challenger's backtest `metric` at least the champion's minus `tolerance` (absolute)?
-    Both are metadata dicts; no champion means nothing to compare with."""
-    def value(meta):
-        for m in meta.get("metrics", []):
-            if m.get("scorer") == "model":
-                return float(m.get(metric, float("nan")))
-        return float("nan")
+    def retire(self, version: str, *, reason: str, approved: Callable[[str], bool] = lambda v: True) -> str | None:
+        """Withdraw `version` at once, keeping `reason` in its history. If it was the champion,
+        the most recent former champion that was replaced (not withdrawn) and is still
+        `approved` becomes champion again. Returns the version now serving, None for the rule.
+        Raises RegistryError for an unknown version or an empty reason."""
+        if not reason.strip():
+            raise RegistryError("un retrait doit être motivé (--reason)")
+        was_champion = self.status(version) == "champion"
+        self.set_status(version, "retired", reason=reason)
+        if not was_champion:
+            return self.champion()
+        former = []
+        for e in self.entries():
+            times = [h["at"] for h in e["history"] if h["status"] == "champion"]
+            if e["version"] != version and times and e["status"] == "retired" and not self.withdrawn(e["version"]):
+                former.append((max(times), e["version"]))
+        for _, candidate in sorted(former, reverse=True):
+            if approved(candidate):
+                self.set_status(candidate, "champion", reason=f"retour après le retrait de {version}")
+                return candidate
+        return None
+
+
+
+
+def _scorer(meta: dict, name: str) -> dict | None:
+    return next((m for m in meta.get("metrics") or [] if m.get("scorer") == name), None)
+
+
+def gate(meta: dict, *, ece_tolerance: float = ECE_TOLERANCE) -> tuple[bool, list[str]]:
+    """May this version serve? Refused when its out-of-time precision@k at capacity is below the
+    rule's (both computed on the same backtest months: the metadata's `metrics` rows), or when
+    its expected calibration error `ece` is measured and above `ece_tolerance`. A missing
+    `ece` is "not measured", said but not refused. Returns (passed, reasons in French)."""
+    model, rule = _scorer(meta, "model"), _scorer(meta, "rule")
+    if model is None or rule is None or model.get("precision_at_k") is None or rule.get("precision_at_k") is None:
+        return False, ["pas de précision@k du modèle et de la règle dans les métadonnées : comparaison impossible"]
+    pm, pr = float(model["precision_at_k"]), float(rule["precision_at_k"])
+    ok, why = True, []
+    if pm < pr:
+        ok = False
+        why.append(f"précision@k hors échantillon {pm:.3f}, inférieure à celle de la règle actuelle ({pr:.3f})")
+    else:
+        why.append(f"précision@k hors échantillon {pm:.3f}, au moins celle de la règle actuelle ({pr:.3f})")
+    ece = model.get("ece")
+    if ece is None or (isinstance(ece, float) and ece != ece):
+        why.append("erreur de calibration (ECE) non mesurée")
+    elif float(ece) > ece_tolerance:
+        ok = False
+        why.append(f"erreur de calibration (ECE) {float(ece):.3f}, au-delà de la tolérance {ece_tolerance:.3f}")
+    else:
+        why.append(f"erreur de calibration (ECE) {float(ece):.3f}, dans la tolérance {ece_tolerance:.3f}")
+    return ok, why
+
+
+def not_worse(backtest: pd.DataFrame, *, challenger: str, champion: str | None, capacity: float = 0.01,
+              tolerance: float = 0.05, label: str = "judgment_within_horizon") -> tuple[bool, str]:
+    """Is the challenger's precision@k at least the champion's minus `tolerance` (absolute),
+    both recomputed on the months both were backtested on?
+
+    backtest: the warehouse's `backtest_scores` rows of both versions (household_key,
+    snapshot_month, model_version, score, label). No champion: nothing to compare with. No
+    month in common: refused, since the two cannot be compared."""
     if champion is None:
         return True, "aucun champion en place"
-    c, ch = value(challenger), value(champion)
+    from models.metrics import evaluate
+
+    months = backtest["snapshot_month"].astype(str).str[:7]
+    mine = set(months[backtest["model_version"] == challenger])
+    theirs = set(months[backtest["model_version"] == champion])
+    common = sorted(mine & theirs)
+    if not common:
+        return False, (f"aucun mois de validation commun entre {challenger} et le champion {champion} : "
+                       "comparaison impossible sur les mêmes mois, promotion refusée")
+
+    def precision(version: str) -> float:
+        rows = backtest[(backtest["model_version"] == version) & months.isin(common)]
+        ev = evaluate(rows, label=label, scores={version: "score"}, capacity=capacity)
+        return float(ev.loc[ev["month"] == "all", "precision_at_k"].iloc[0])
+
+    c, ch = precision(challenger), precision(champion)
     ok = c >= ch - tolerance
-    return ok, (f"{metric} du challenger {c:.3f} contre {ch:.3f} pour le champion (tolérance {tolerance:.2f}) : "
-                + ("accepté" if ok else "refusé"))
+    span = common[0] if len(common) == 1 else f"{common[0]} à {common[-1]}"
+    return ok, (f"précision@k sur les mêmes {len(common)} mois ({span}) : challenger {c:.3f} contre {ch:.3f} "
+                f"pour le champion (tolérance {tolerance:.2f}) : " + ("accepté" if ok else "refusé"))
+
+
+def serving_version(registry: ModelRegistry, *, ece_tolerance: float = ECE_TOLERANCE) -> tuple[str | None, str]:
+    """The version whose lists go out this month: the champion if it passes the gate, else
+    None (the rule's lists). Returns (version or None, why in French)."""
+    champion = registry.champion()
+    if champion is None:
+        return None, ("listes de la règle actuelle : aucune version approuvée ne fait mieux que la règle "
+                      "(pas de modèle champion)")
+    ok, why = gate(registry.metadata(champion), ece_tolerance=ece_tolerance)
+    if not ok:
+        return None, (f"listes de la règle actuelle : le champion {champion} ne fait pas mieux que la règle ("
+                      + "; ".join(why) + ")")
+    return champion, f"listes du modèle champion {champion}"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from features.declare import FEATURE_NAMES
+from models.lists import ordered, quota, rank_within
 from models.train import Calibrator
 
 # (lower bound of calibrated probability, band, French label): documented in docs/models.md
@@ -39,18 +40,67 @@ def score(frame: pd.DataFrame, booster: lgb.Booster, calibrator: Calibrator, *, 
         "sector": frame["sector"].to_numpy(),
     })
     out["risk_band"] = risk_band(out["probability"].to_numpy())
-    out = out.sort_values(["snapshot_month", "sector", "score", "household_key"],
-                          ascending=[True, True, False, True], kind="stable")
-    out["rank_in_sector"] = out.groupby(["snapshot_month", "sector"]).cumcount() + 1
+    return ranked(out)
+
+
+def ranked(scores: pd.DataFrame) -> pd.DataFrame:
+    """scores sorted by month, sector and the one tie rule (models.lists), with rank_in_sector."""
+    out = ordered(scores, by=("snapshot_month", "sector"))
+    out["rank_in_sector"] = rank_within(out)
     return out.reset_index(drop=True)
 
 
 def outreach(scores: pd.DataFrame, *, capacity: float | dict[str, int] = 0.01) -> pd.DataFrame:
     """Each sector's list within its capacity: a share of its active households (default 1%,
     at least one) or an explicit number per sector."""
-    size = scores.groupby(["snapshot_month", "sector"])["household_key"].transform("size")
-    if isinstance(capacity, dict):
-        cap = scores["sector"].map(capacity).fillna(0).astype(int)
-    else:
-        cap = np.maximum(1, np.round(size * capacity)).astype(int)
-    return scores[scores["rank_in_sector"] <= cap].reset_index(drop=True)
+    return scores[scores["rank_in_sector"] <= quota(scores, capacity)].reset_index(drop=True)
+
+
+# The rule's pseudo-version: when no approved version beats today's practice, the lists are the
+# rule's. It has no calibrated probability, so its rows carry none and a band of their own.
+RULE_VERSION = "rule"
+RULE_BAND = "regle"
+STAGES_FR = {1: "commandement de payer", 2: "assignation au tribunal", 3: "jugement"}
+STAGES_EN = {1: "formal demand to pay", 2: "court summons", 3: "judgment"}
+
+
+def rule_scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """The scores table for the rule (models.train.rule_score): same columns as `score`,
+    model_version 'rule', probability NULL, risk_band 'regle'."""
+    from models.train import rule_score
+
+    out = pd.DataFrame({
+        "household_key": frame["household_key"].to_numpy(),
+        "snapshot_month": frame["snapshot_month"].to_numpy(),
+        "model_version": RULE_VERSION,
+        "score": rule_score(frame),
+        "probability": np.full(len(frame), np.nan),
+        "sector": frame["sector"].to_numpy(),
+        "risk_band": RULE_BAND,
+    })
+    return ranked(out)
+
+
+def rule_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rule's criteria met by each household, in French and English, in the reasons
+    table's columns: the procedure stage, a commandement de payer, the months of arrears, the
+    CAF's unpaid-rent report."""
+    rows = []
+    for r in frame.itertuples(index=False):
+        stage = 0 if pd.isna(r.procedure_stage) else int(r.procedure_stage)
+        arrears = None if pd.isna(r.arrears_months) else float(r.arrears_months)
+        found = []
+        if stage >= 1:
+            found.append(("procedure", f"procédure engagée : {STAGES_FR.get(stage, STAGES_FR[3])}",
+                          f"procedure under way: {STAGES_EN.get(stage, STAGES_EN[3])}"))
+        if not pd.isna(r.commandements_24m) and r.commandements_24m > 0:
+            found.append(("procedure", "commandement de payer reçu", "formal demand to pay received"))
+        if arrears is not None and arrears >= 1:
+            n = int(round(arrears))
+            found.append(("arrears", f"{n} mois d'impayés", f"{n} month{'s' if n > 1 else ''} of rent arrears"))
+        if not pd.isna(r.caf_unpaid_report) and r.caf_unpaid_report > 0:
+            found.append(("caf_report", "impayé signalé à la CAF", "unpaid rent reported to the CAF"))
+        for rank, (group, fr, en) in enumerate(found, start=1):
+            rows.append((r.household_key, r.snapshot_month, rank, group, "hausse", float("nan"), fr, en))
+    return pd.DataFrame(rows, columns=["household_key", "snapshot_month", "rank", "reason_group", "direction",
+                                       "contribution", "text_fr", "text_en"])

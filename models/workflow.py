@@ -15,9 +15,10 @@ import pandas as pd
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
 from models import reasons, treatment
+from models.lists import evaluate_lists
 from models.monitoring import drift
 from models.registry import ModelRegistry, code_version, energy, library_versions
-from models.score import outreach, score
+from models.score import RULE_VERSION, outreach, rule_reasons, rule_scores, score
 from models.train import LABEL, Calibrator, TrainConfig, train
 
 
@@ -83,6 +84,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
                  "positives": int(frame[LABEL].sum())},
         "treatment": treated,
     }
+    meta["sector_lists"] = list_evaluation(con, result.backtest_scores, capacity=config.capacity)
     version = registry.save(result.booster, meta)
     bt = result.backtest_scores.assign(model_version=version)
     con.execute("BEGIN TRANSACTION")
@@ -99,13 +101,47 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     return version
 
 
+def list_evaluation(con: duckdb.DuckDBPyConnection, backtest: pd.DataFrame, *, capacity: float) -> list[dict]:
+    """The `sector_lists` metadata: per-sector lists beside the city-wide top-k, for the model
+    and its baselines, on the out-of-time scores. The sector comes from the backtest frame when
+    it carries one, else from the `features` table."""
+    frame = backtest
+    if "sector" not in frame:
+        months = sorted(frame["snapshot_month"].astype(str).str[:7].unique())
+        sectors = con.execute("SELECT household_key, snapshot_month, sector FROM features "
+                              "WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest(?))", [months]).df()
+        frame = frame.merge(sectors, on=["household_key", "snapshot_month"], how="left")
+    frame = frame.assign(sector=frame["sector"].fillna("?"))
+    ev = evaluate_lists(frame, scores={"model": "model", "rule": "rule", "logistic": "logistic"}, label=LABEL,
+                        capacity=capacity)
+    return ev.astype(object).where(ev.notna(), None).to_dict(orient="records")
+
+
+def _rule_month(frame: pd.DataFrame, *, capacity: float | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    s = rule_scores(frame)
+    lst = outreach(s, capacity=capacity)
+    why = rule_reasons(frame.merge(lst[["household_key"]], on="household_key"))
+    return s, lst, why.assign(model_version=RULE_VERSION)
+
+
+def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, pd.DataFrame]) -> None:
+    """Replace `month` in each table, all in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, df in tables.items():
+            _replace(con, name, df, where="strftime(snapshot_month, '%Y-%m') = ?", params=[month])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,
                 month: str | None = None, capacity: float | dict = 0.01) -> dict:
     """Score every cohort household of `month` (default: the latest) with `version`; write
-    `scores`, `outreach` and `reasons` for that month and `drift` against the training window."""
-    meta = registry.metadata(version)
-    booster = registry.load(version)
-    calibrator = Calibrator.from_dict(meta["calibration"])
+    `scores`, `outreach` and `reasons` for that month and `drift` against the training window.
+    `version` may be models.score.RULE_VERSION ('rule'): the lists are then the rule's
+    (no probability, reasons from its criteria, no drift)."""
     if month is None:
         month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0])[:7]
     cols = ", ".join(FEATURE_NAMES)
@@ -113,6 +149,13 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
                         "WHERE strftime(snapshot_month, '%Y-%m') = ? ORDER BY household_key", [month]).df()
     if frame.empty:
         raise ValueError(f"aucun ménage à scorer pour {month}")
+    if version == RULE_VERSION:
+        s, lst, why = _rule_month(frame, capacity=capacity)
+        _write_month(con, month, {"scores": s, "outreach": lst, "reasons": why})
+        return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": RULE_VERSION}
+    meta = registry.metadata(version)
+    booster = registry.load(version)
+    calibrator = Calibrator.from_dict(meta["calibration"])
     s = score(frame, booster, calibrator, version=version)
     lst = outreach(s, capacity=capacity)
     listed = frame.merge(lst[["household_key"]], on="household_key")
@@ -121,15 +164,5 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     ref = con.execute(f"SELECT {cols} FROM features WHERE strftime(snapshot_month, '%Y-%m') IN "
                       "(SELECT unnest(?)) USING SAMPLE 200000 ROWS (reservoir, 7)", [train_months]).df()
     d = drift(ref, frame).assign(model_version=version, snapshot_month=frame["snapshot_month"].iloc[0])
-    con.execute("BEGIN TRANSACTION")
-    try:
-        where = "strftime(snapshot_month, '%Y-%m') = ?"
-        _replace(con, "scores", s, where=where, params=[month])
-        _replace(con, "outreach", lst, where=where, params=[month])
-        _replace(con, "reasons", why.assign(model_version=version), where=where, params=[month])
-        _replace(con, "drift", d, where=where, params=[month])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    _write_month(con, month, {"scores": s, "outreach": lst, "reasons": why.assign(model_version=version), "drift": d})
     return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": version}

@@ -112,17 +112,21 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
                              partition_key=months[0] if months and len(months) == 1 else None, tags=tags,
                              raise_on_error=False,
                              run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    blocked = False
+    for e in result.get_asset_check_evaluations():
+        if not e.passed:
+            level = "ÉCHEC" if e.severity.value == "ERROR" else "avertissement"
+            why = e.metadata.get("raison")
+            print(f"  contrôle {e.asset_key.to_user_string()}.{e.check_name} : {level}"
+                  + (f" — {why.value}" if why is not None else ""), flush=True)
+            blocked = blocked or e.severity.value == "ERROR"
+    if blocked:
+        print("abri : un contrôle bloquant a échoué.", file=sys.stderr)
+        return 1
     if not result.success:
         print(f"abri : échec — {_failure_message(result)}", file=sys.stderr)
         print("Les tables précédentes sont intactes.", file=sys.stderr)
         return 1
-    for e in result.get_asset_check_evaluations():
-        if not e.passed:
-            level = "ÉCHEC" if e.severity.value == "ERROR" else "avertissement"
-            print(f"  contrôle {e.asset_key.to_user_string()}.{e.check_name} : {level}", flush=True)
-            if e.severity.value == "ERROR":
-                print("abri : un contrôle bloquant a échoué.", file=sys.stderr)
-                return 1
     lines = []  # a partitioned asset reports once per partition: show each line once
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
@@ -169,8 +173,10 @@ def features_command(home: str | None, month: str | None = None) -> int:
 def train_command(home: str | None) -> int:
     """Train a candidate and write its committee report (never promotes)."""
     from pipelines.model_assets import audit_report, candidate_model
+    from pipelines.model_checks import model_checks
 
-    return _run(home, [candidate_model, audit_report], label="Entraînement d'un modèle candidat et rapport d'audit")
+    return _run(home, [candidate_model, *model_checks, audit_report],
+                label="Entraînement d'un modèle candidat et rapport d'audit")
 
 
 def score_command(home: str | None, *, demonstration: bool = False) -> int:

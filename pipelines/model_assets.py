@@ -95,7 +95,7 @@ def audit_report(abri: AbriResource) -> MaterializeResult:
     con = abri.warehouse()
     try:
         result, json_path, html_path = audit_version(con, version, out_dir=out, capacity=abri.capacity,
-                                                     seed=abri.seed)
+                                                     seed=abri.seed, metadata=abri.registry.metadata(version))
     finally:
         con.close()
     extra = _explanations(abri, version, out)
@@ -185,25 +185,23 @@ def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2, rows: int = 3
 
 
 @asset(group_name="serving", deps=[features], kinds={"duckdb"},
-       description="The champion scores the latest month: scores, each sector's outreach list within "
-                   "capacity, reasons in French, drift against its training window.")
+       description="The champion scores the latest month (the rule when no approved version beats it): "
+                   "scores, each sector's outreach list within capacity, reasons in French, drift.")
 def outreach_lists(abri: AbriResource) -> MaterializeResult:
+    from models.registry import serving_version
+    from models.score import RULE_VERSION
     from models.workflow import score_month
 
-    champion = abri.registry.champion()
-    if champion is None:
-        return MaterializeResult(metadata={"status": "aucun modèle champion : rien n'est publié aux travailleurs "
-                                                     "sociaux tant que le comité n'a pas approuvé une version "
-                                                     "(abri review puis abri promote)"})
+    version, why = serving_version(abri.registry, ece_tolerance=abri.ece_tolerance)
     con = abri.warehouse()
     try:
-        out = score_month(con, abri.registry, champion, capacity=abri.capacity)
+        out = score_month(con, abri.registry, version or RULE_VERSION, capacity=abri.capacity)
         by_sector = con.execute("SELECT sector, count(*) AS listed, min(probability) AS min_probability FROM outreach "
                                 "WHERE strftime(snapshot_month, '%Y-%m') = ? GROUP BY 1 ORDER BY 1",
                                 [out["month"]]).df()
     finally:
         con.close()
-    return MaterializeResult(metadata={**out, "by_sector": MetadataValue.md(_md_table(by_sector))})
+    return MaterializeResult(metadata={**out, "status": why, "by_sector": MetadataValue.md(_md_table(by_sector))})
 
 
 @asset(group_name="serving", deps=[outreach_lists, audit_report], kinds={"duckdb"},

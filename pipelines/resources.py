@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 from dagster import ConfigurableResource
 
-from abri.config import Paths
+from abri.config import ECE_TOLERANCE, Paths
 from features.ingest import IngestResult, connect_warehouse, ingest_source
 
 
@@ -36,6 +36,7 @@ class AbriResource(ConfigurableResource):
     home: str
     seed: int = 42
     capacity: float = 0.01
+    ece_tolerance: float = ECE_TOLERANCE
     demonstration: bool = False
 
     @property

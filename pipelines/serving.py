@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from models.registry import ModelRegistry
+from models.score import RULE_VERSION
 
 TIMELINE_FEATURES = ("arrears_months", "caf_unpaid_report", "housing_allowance_suspended", "procedure_stage",
                      "energy_unpaid_12m", "social_contacts_3m", "income", "unemployment_registrations_12m",
@@ -119,6 +120,8 @@ def publish(warehouse: Path, serving: Path, *, registry: ModelRegistry, demonstr
                 "training_seconds": meta.get("training_seconds"),
                 **{f"{s}_{k}": best.get(s, {}).get(k) for s in ("model", "rule", "logistic")
                    for k in ("precision_at_k", "recall_at_k", "roc_auc")},
+                **{f"{r['scorer']}_{k}": r.get(k) for r in meta.get("lead_time") or []
+                   for k in ("reached", "reached_3m_before", "median_lead_months")},
             })
         frames = {"model_versions": pd.DataFrame(versions), **(extra_tables or {})}
         for name, df in frames.items():
@@ -129,7 +132,7 @@ def publish(warehouse: Path, serving: Path, *, registry: ModelRegistry, demonstr
                 tables[name] = len(df)
         meta = {"published_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "snapshot_month": str(month)[:7] if month else None, "model_version": version,
-                "demonstration": demonstration}
+                "demonstration": demonstration, "rule_lists": version == RULE_VERSION}
         con.execute("CREATE TABLE out.main.meta AS SELECT ? AS key, ? AS value", ["published", json.dumps(meta)])
         con.execute("USE out")
         con.execute("DETACH wh")

@@ -60,7 +60,7 @@ else:
     st.caption(t("com.no_decisions"))
 
 if scope.role in data.COMMITTEE_ROLES:
-    options = ["approve", "conditions", "reject"] if report else ["reject"]
+    options = ["approve", "conditions", "reject", "suspend"] if report else ["reject"]
     if report is None:
         st.caption(t("com.reject_only"))
     with st.form("decision", clear_on_submit=True):

@@ -23,8 +23,11 @@ except data.AccessDenied:
 row = hh.row
 
 st.subheader(t("hh.title", short=key[:8], sector=row["sector"], rank=int(row["rank_in_sector"])))
-st.markdown(t("hh.summary", band=t(f"band.{row['risk_band']}"), probability=documents.percent(row["probability"]),
-              stage=t(f"stage.{int(row['procedure_stage'] or 0)}")))
+if row["model_version"] == documents.RULE_VERSION:
+    st.markdown(t("hh.summary_rule", stage=t(f"stage.{int(row['procedure_stage'] or 0)}")))
+else:
+    st.markdown(t("hh.summary", band=t(f"band.{row['risk_band']}"), probability=documents.percent(row["probability"]),
+                  stage=t(f"stage.{int(row['procedure_stage'] or 0)}")))
 
 left, right = st.columns([3, 2])
 with left:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, documents
 from dashboard.i18n import current_lang, t
 from dashboard.ui import column_labels, page
 
@@ -23,6 +23,20 @@ else:
     st.caption(t("mdl.mean"))
     mean = ev[ev["month"] == "all"].drop(columns=["month"])
     st.dataframe(mean, hide_index=True, width="stretch", column_config=column_labels(mean.columns))
+
+st.markdown(f"#### {t('mdl.lead')}")
+if meta.get("rule_lists"):
+    st.warning(t("mdl.rule_lists"))
+lead = data.lead_time(scope)
+if lead.empty:
+    st.info(t("mdl.empty"))
+else:
+    st.caption(t("mdl.lead_note"))
+    lead = lead.assign(scorer=[t(f"scorer.{s}") for s in lead["scorer"]],
+                       reached=[documents.share(x, lang) for x in lead["reached"]],
+                       reached_3m_before=[documents.share(x, lang) for x in lead["reached_3m_before"]],
+                       median_lead_months=[documents.months(x, lang) for x in lead["median_lead_months"]])
+    st.dataframe(lead, hide_index=True, width="stretch", column_config=column_labels(lead.columns))
 
 st.markdown(f"#### {t('mdl.drift')}")
 dr = data.drift(scope)

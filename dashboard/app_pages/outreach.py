@@ -9,6 +9,8 @@ from dashboard.ui import page
 scope, meta = page("page.outreach", data.CASE_ROLES)
 lang = current_lang()
 st.write(t("list.intro"))
+if meta.get("rule_lists"):
+    st.warning(t("list.rule_lists"), icon=":material/rule:")
 df = data.outreach_list(scope)
 if not st.session_state.get("abri_list_logged"):
     data.log_list_view(scope, rows=len(df))

@@ -56,3 +56,94 @@ def test_simulate_refuses_to_overwrite_extracts_without_force(tmp_path, capsys):
     (tmp_path / "landing" / "caf" / "2025-01.csv").write_text("x", encoding="utf-8")
     assert main(["simulate", "--home", str(tmp_path), "--households", "300", "--months", "2", "--quiet"]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+def _approve(path, version):
+    assert main(["review", version, "--decision", "approve", "--by", "Comité", "--comment", "vu",
+                 "--home", str(path)]) == 0
+
+
+def _second_version(path, version):
+    """Another version of the same model (another as_of), backtested on the same months."""
+    import duckdb
+
+    registry = ModelRegistry(path / "models")
+    v2 = registry.save(registry.load(version), {**registry.metadata(version), "as_of": "2099-01"})
+    with duckdb.connect(str(path / "warehouse.duckdb")) as con:
+        con.execute("INSERT INTO backtest_scores SELECT * REPLACE (? AS model_version) FROM backtest_scores "
+                    "WHERE model_version = ?", [v2, version])
+    (path / "reports" / v2).mkdir(parents=True)
+    (path / "reports" / v2 / "audit.html").write_text("<html>rapport 2</html>", encoding="utf-8")
+    return v2
+
+
+def _set_metric(path, version, scorer, key, value):
+    import json
+
+    meta_path = path / "models" / version / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    for m in meta["metrics"]:
+        if m["scorer"] == scorer:
+            m[key] = value
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_a_version_worse_than_the_rule_is_refused_even_when_approved(home, capsys):
+    path, version = home
+    _approve(path, version)
+    _set_metric(path, version, "rule", "precision_at_k", 0.99)
+    assert main(["promote", version, "--home", str(path)]) == 1
+    assert "inférieure à celle de la règle" in capsys.readouterr().out
+    assert ModelRegistry(path / "models").champion() is None
+
+
+def test_a_calibration_error_beyond_the_tolerance_is_refused_unless_the_tolerance_is_raised(home, capsys):
+    path, version = home
+    _approve(path, version)
+    _set_metric(path, version, "model", "ece", 0.05)
+    assert main(["promote", version, "--home", str(path)]) == 1
+    assert "au-delà de la tolérance" in capsys.readouterr().out
+    assert main(["promote", version, "--ece-tolerance", "0.1", "--home", str(path)]) == 0
+
+
+def test_the_challenger_is_compared_with_the_champion_on_the_same_months(home, capsys):
+    path, version = home
+    _approve(path, version)
+    assert main(["promote", version, "--home", str(path)]) == 0
+    v2 = _second_version(path, version)
+    _approve(path, v2)
+    capsys.readouterr()
+    assert main(["promote", v2, "--home", str(path)]) == 0
+    assert "sur les mêmes" in capsys.readouterr().out
+
+
+def test_a_rejection_after_promotion_retires_the_champion_and_the_previous_one_serves(home, capsys):
+    path, version = home
+    _approve(path, version)
+    assert main(["promote", version, "--home", str(path)]) == 0
+    v2 = _second_version(path, version)
+    _approve(path, v2)
+    assert main(["promote", v2, "--home", str(path)]) == 0
+    assert main(["review", v2, "--decision", "reject", "--by", "Comité", "--comment", "écart découvert",
+                 "--home", str(path)]) == 0
+    registry = ModelRegistry(path / "models")
+    assert registry.status(v2) == "retired" and registry.champion() == version
+    assert "champion précédent approuvé" in capsys.readouterr().out
+    # a suspension of the one left: the rule serves
+    assert main(["review", version, "--decision", "suspend", "--by", "Comité", "--comment", "suspendu",
+                 "--home", str(path)]) == 0
+    assert registry.champion() is None
+    assert "règle actuelle" in capsys.readouterr().out
+
+
+def test_retire_withdraws_the_champion_with_its_reason(home, capsys):
+    path, version = home
+    _approve(path, version)
+    assert main(["promote", version, "--home", str(path)]) == 0
+    assert main(["retire", version, "--reason", "données d'un partenaire corrompues", "--home", str(path)]) == 0
+    registry = ModelRegistry(path / "models")
+    assert registry.champion() is None
+    history = next(e for e in registry.entries() if e["version"] == version)["history"]
+    assert history[-1]["reason"] == "données d'un partenaire corrompues"
+    assert "règle actuelle" in capsys.readouterr().out
+    assert main(["retire", version, "--reason", " ", "--home", str(path)]) == 2

@@ -108,7 +108,9 @@ def _serving(path: Path, *, with_audit: bool) -> None:
         '2026-11-30T19:41:52+00:00' AS created_at, '2026-10' AS as_of, 0.00046 AS energy_kwh,
         0.000024 AS kg_co2e, 136.5 AS training_seconds, 0.35 AS model_precision_at_k, 0.31 AS model_recall_at_k,
         0.92 AS model_roc_auc, 0.35 AS rule_precision_at_k, 0.31 AS rule_recall_at_k, 0.93 AS rule_roc_auc,
-        0.27 AS logistic_precision_at_k, 0.24 AS logistic_recall_at_k, 0.82 AS logistic_roc_auc""", [VERSION])
+        0.27 AS logistic_precision_at_k, 0.24 AS logistic_recall_at_k, 0.82 AS logistic_roc_auc,
+        0.62 AS model_reached, 0.413 AS model_reached_3m_before, 4.5 AS model_median_lead_months,
+        0.5 AS rule_reached, 0.2 AS rule_reached_3m_before, 2.0 AS rule_median_lead_months""", [VERSION])
     con.execute("""CREATE TABLE data_quality AS SELECT * FROM (VALUES
         ('bailleurs', DATE '2026-09-01', 5423, 5410, 13, 0.991), ('caf', DATE '2026-09-01', 9000, 8990, 10, 0.998))
         t(source, extract_month, rows_in, rows_loaded, rows_quarantined, linkage_rate)""")

@@ -51,3 +51,28 @@ def test_scoring_writes_scores_lists_reasons_and_drift_for_the_month(warehouse):
     # scoring again replaces the month instead of duplicating it
     score_month(con, registry, version, capacity=0.02)
     assert con.execute("SELECT count(*) FROM scores").fetchone()[0] == 1500
+
+
+def test_a_candidate_carries_its_per_sector_list_evaluation_beside_the_city_wide_one(warehouse):
+    _, registry, version = warehouse
+    rows = registry.metadata(version)["sector_lists"]
+    assert {(r["scorer"], r["lists"]) for r in rows} == {(s, k) for s in ("model", "rule", "logistic")
+                                                         for k in ("sector", "city")}
+    for r in rows:
+        assert 0 <= r["precision_at_k"] <= 1 and 0 <= r["reached_3m_before"] <= r["reached"] <= 1
+
+
+def test_the_rule_scores_the_month_when_it_serves(warehouse):
+    con, registry, _ = warehouse
+    out = score_month(con, registry, "rule", month="2025-05", capacity=0.02)
+    assert out["version"] == "rule" and out["listed"] == 30
+    versions, probabilities, bands = con.execute(
+        "SELECT list(DISTINCT model_version), count(probability), list(DISTINCT risk_band) FROM scores "
+        "WHERE snapshot_month = '2025-05-01'").fetchone()
+    assert versions == ["rule"] and probabilities == 0 and bands == ["regle"]
+    texts = [r[0] for r in con.execute("SELECT text_fr FROM reasons WHERE model_version = 'rule'").fetchall()]
+    assert texts and all(("impayés" in x or "commandement" in x or "procédure" in x or "CAF" in x) for x in texts)
+    # the rule's list puts a household with a procedure before one without
+    top = con.execute("SELECT f.procedure_stage FROM outreach o JOIN features f USING (household_key, snapshot_month) "
+                      "WHERE o.snapshot_month = '2025-05-01' AND o.rank_in_sector = 1").fetchall()
+    assert all(s >= 1 for (s,) in top)

@@ -26,7 +26,7 @@ def test_too_short_a_history_says_how_many_months_training_needs(tmp_path, capsy
     assert "historique trop court" in capsys.readouterr().err
 
 
-def test_the_whole_chain_runs_and_nothing_reaches_social_workers_before_approval(home, capsys):
+def test_the_whole_chain_runs_and_only_the_rules_lists_go_out_before_approval(home, capsys):
     h = str(home)
     assert main(["ingest", "--home", h]) == 0
     assert main(["features", "--home", h]) == 0
@@ -37,11 +37,13 @@ def test_the_whole_chain_runs_and_nothing_reaches_social_workers_before_approval
     for name in ("audit.html", "audit.json", "explanations.html", "mitigation.html", "model_card.html",
                  "etalab.json", "annex_iv.html"):
         assert (report / name).exists(), name
-    # without a champion, scoring publishes no list
+    # without a champion, the lists are today's rule's, and say so
     assert main(["score", "--home", h]) == 0
+    assert "règle actuelle" in capsys.readouterr().out
     with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert "outreach_list" not in tables and "fairness_summary" in tables
+        versions = con.execute("SELECT list(DISTINCT model_version) FROM outreach_list").fetchone()[0]
+    assert "fairness_summary" in tables and versions == ["rule"]
     # the committee approves, a person promotes, the lists are published
     assert main(["review", version, "--decision", "approve", "--by", "Comité", "--comment", "test",
                  "--home", h]) == 0
