@@ -73,6 +73,34 @@ def write_assignments(con: duckdb.DuckDBPyConnection, assigned: pd.DataFrame, *,
     return len(df)
 
 
+def recently_assigned(con: duckdb.DuckDBPyConnection, month: str, *, months: int = 12) -> set[str]:
+    """Households not eligible for `month`'s randomisation: those that entered a lottery or were
+    in the outreach arm in the `months` list months before it (a household is randomised once
+    a year at most, so its outcome measures one assignment)."""
+    if not _has(con, "assignments"):
+        return set()
+    rows = con.execute(
+        "SELECT DISTINCT household_key FROM assignments WHERE list_month < ?::DATE "
+        "AND list_month >= ?::DATE - to_months(?) AND (arm = 'outreach' OR assignment_probability < 1)",
+        [f"{month[:7]}-01", f"{month[:7]}-01", months]).fetchall()
+    return {r[0] for r in rows}
+
+
+def latest_list_month(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not _has(con, "assignments"):
+        return None
+    return con.execute("SELECT strftime(max(list_month), '%Y-%m') FROM assignments").fetchall()[0][0]
+
+
+def month_assignments(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """`month`'s assignments (list_month as 'YYYY-MM')."""
+    if not _has(con, "assignments"):
+        return pd.DataFrame(columns=["household_key", "list_month", "arm"])
+    return con.execute("SELECT household_key, strftime(list_month, '%Y-%m') AS list_month, sector, tier, arm, "
+                       "assignment_probability, design FROM assignments WHERE strftime(list_month, '%Y-%m') = ?",
+                       [month[:7]]).df()
+
+
 def build_interventions(con: duckdb.DuckDBPyConnection, records: pd.DataFrame) -> int:
     """(Re)build `interventions` from `assignments` and the case records
     (casework.Casework.intervention_records()). Only outreach rows can carry a record: a case
