@@ -38,6 +38,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "page.household": ("Dossier du ménage", "Household file"),
     "page.capacity": ("Capacité et suivi", "Capacity and follow-up"),
     "page.committee": ("Versions du modèle", "Model versions"),
+    "page.impact": ("Impact", "Impact"),
     "page.quality": ("Qualité des données", "Data quality"),
     "page.model": ("Suivi du modèle", "Model monitoring"),
     "page.accounts": ("Comptes", "Accounts"),
@@ -384,6 +385,72 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tl.month": ("Mois", "Month"),
     "tl.value": ("Valeur", "Value"),
     "tl.indicator": ("Indicateur", "Indicator"),
+    # -- impact page -----------------------------------------------------------------------
+    "imp.intro": ("Ce que les listes évitent, mesuré par le tirage au sort décidé par le comité : parmi les "
+                  "ménages tirés au sort, on compare ceux orientés vers le contact et ceux mis en attente "
+                  "(groupe témoin), une fois leurs 12 mois écoulés. Agrégats seulement : aucun nom, aucune clé.",
+                  "What the lists prevent, measured by the lottery the committee decided: among the households "
+                  "that entered it, those assigned to outreach are compared with those held out, once their 12 "
+                  "months have passed. Aggregates only: no name, no key."),
+    "imp.design": ("Plan en vigueur", "Design in force"),
+    "imp.design_line": ("Plan « {name} » — paramètres : {params}", "Design \"{name}\" — parameters: {params}"),
+    "imp.design_none": ("Aucun tirage au sort : les listes prennent les premiers rangs de chaque secteur ; "
+                        "l'impact ne peut pas être mesuré.",
+                        "No lottery: the lists take the top ranks of each sector; impact cannot be measured."),
+    "imp.decisions": ("Décisions du comité sur le plan", "The committee's design decisions"),
+    "imp.form": ("Changer de plan (décision du comité)", "Change the design (committee decision)"),
+    "imp.form_name": ("Plan", "Design"),
+    "imp.form_params": ("Paramètres (JSON, vide = valeurs par défaut)", "Parameters (JSON, empty = defaults)"),
+    "imp.form_params_bad": ("Paramètres illisibles : écrivez un objet JSON, par exemple {example}",
+                            "Unreadable parameters: write a JSON object, for example {example}"),
+    "imp.form_comment": ("Motivation (obligatoire) : qui peut être mis en attente, pourquoi, jusqu'à quand",
+                         "Reasons (required): who may be held out, why, until when"),
+    "imp.form_submit": ("Enregistrer le plan", "Record the design"),
+    "imp.form_saved": ("Plan enregistré : il s'applique au prochain calcul des listes.",
+                       "Design recorded: it applies from the next scoring."),
+    "imp.no_report": ("Pas encore de rapport d'impact (il est écrit à chaque calcul des listes).",
+                      "No impact report yet (it is written at each scoring)."),
+    "imp.not_yet": ("Pas encore de ménage tiré au sort dont les 12 mois sont écoulés : l'impact se mesure "
+                    "à mesure que les étiquettes mûrissent.",
+                    "No randomised household whose 12 months have passed yet: impact is measured as labels "
+                    "mature."),
+    "imp.headline": ("Jugements évités pour 100 ménages orientés vers le contact (intention de traiter)",
+                     "Judgments averted per 100 households assigned to outreach (intention to treat)"),
+    "imp.ci": ("intervalle à 95 % : {low} à {high}", "95% interval: {low} to {high}"),
+    "imp.contact_rate": ("Taux de contact (groupe orienté)", "Contact rate (outreach arm)"),
+    "imp.per_contacted": ("Jugements évités pour 100 ménages effectivement contactés",
+                          "Judgments averted per 100 households actually contacted"),
+    "imp.counts": ("{n} ménages tirés au sort aux étiquettes mûres ({n_out} orientés, {n_hold} témoins), "
+                   "mois de liste {first} à {last}.",
+                   "{n} randomised households with matured labels ({n_out} outreach, {n_hold} held out), "
+                   "list months {first} to {last}."),
+    "imp.by_tier": ("Par palier de risque", "By risk tier"),
+    "imp.by_group": ("Par groupe audité", "By audited group"),
+    "imp.group_attr": ("Attribut", "Attribute"),
+    "imp.axis": ("jugements évités pour 100 ménages (intervalle à 95 %)",
+                 "judgments averted per 100 households (95% interval)"),
+    "imp.suppressed": ("Masqués (moins de {n} ménages dans un des deux groupes) : {groups}",
+                       "Suppressed (fewer than {n} households in one arm): {groups}"),
+    "imp.uplift": ("Cibler le risque ou le bénéfice ? (rapport, jamais appliqué sans décision du comité)",
+                   "Target risk or benefit? (a report, never applied without the committee's decision)"),
+    "imp.uplift_intro": ("À capacité égale (même part des ménages tirés au sort), jugements évités pour 100 "
+                         "ménages atteints, selon qu'on choisit les plus à risque ou ceux à qui le contact "
+                         "profite le plus (modèle de bénéfice estimé sur le tirage au sort).",
+                         "At equal capacity (the same share of randomised households), judgments averted per "
+                         "100 households reached, choosing those most at risk or those who benefit most (a "
+                         "benefit model fitted on the lottery)."),
+    "imp.uplift_none": ("Trop peu de ménages tirés au sort pour estimer un modèle de bénéfice.",
+                        "Too few randomised households to fit a benefit model."),
+    "imp.risk": ("ciblage par le risque", "risk targeting"),
+    "imp.benefit": ("ciblage par le bénéfice", "benefit targeting"),
+    "imp.share": ("part {share} %", "share {share}%"),
+    "tier.top": ("liste (premiers rangs)", "list (top ranks)"),
+    "tier.sure": ("toujours listés", "always listed"),
+    "tier.margin": ("autour du seuil de capacité", "around the capacity cut"),
+    "tier.t1": ("palier 1", "tier 1"),
+    "tier.t2": ("palier 2", "tier 2"),
+    "tier.t3": ("palier 3", "tier 3"),
+    "tier.t4": ("palier 4", "tier 4"),
     "tl.probability": ("probabilité estimée (%)", "estimated probability (%)"),
     "tl.arrears_months": ("mois d'impayés (bailleur)", "months in arrears (landlord)"),
     "tl.procedure_stage": ("stade de procédure (0-3)", "procedure stage (0-3)"),
