@@ -183,3 +183,16 @@ def test_write_impact_json(tmp_path):
     assert write_impact(con, tmp_path / "x" / "impact") == tmp_path / "x" / "impact" / "impact.json"
     empty = json.loads(write_impact(duckdb.connect(), tmp_path / "empty").read_text(encoding="utf-8"))
     assert empty["status"] == "no_randomised_matured_rows" and empty["itt_averted_per_100"]["estimate"] is None
+
+
+def test_the_model_card_section_states_the_design_and_the_impact():
+    from models.impact_card import design_card_section
+
+    s = design_card_section(design={"name": "margin", "params": {"low": 0.5}},
+                            impact={"n": 900, "itt_averted_per_100": {"estimate": 3.14, "ci_low": 0.5,
+                                                                      "ci_high": 5.8}})
+    text = " ".join(s["paragraphs"])
+    assert s["id"] == "impact" and "3,1 jugements évités" in text and "0,5 à 5,8" in text
+    assert "jamais appliqué sans sa décision" in text
+    en = " ".join(design_card_section(design=None, impact=None, lang="en")["paragraphs"])
+    assert "No lottery" in en and "never applied" in en
