@@ -33,7 +33,7 @@ import pandas as pd
 import streamlit as st
 
 from abri.config import Paths
-from casework import CASE_STATUSES, Casework
+from casework import CASE_STATUSES, OUTCOMES, Casework
 from casework.users import SECTORS, Account, list_users
 
 CASE_ROLES = ("travailleur_social",)
@@ -246,12 +246,14 @@ def identity(scope: Scope, household_key: str) -> dict | None:
     return dict(zip(("nom", "prenom", "adresse", "arrondissement", "telephone", "date_naissance"), r, strict=True))
 
 
-def set_status(scope: Scope, household_key: str, status: str, *, expected_revision: int) -> int:
-    """Change the case status (optimistic: raises casework.ConflictError if it changed since
-    `expected_revision` was read). Logged by the store. Raises AccessDenied outside the sectors."""
+def set_status(scope: Scope, household_key: str, status: str, *, expected_revision: int,
+               outcome: str | None = None) -> int:
+    """Change the status (and the outcome, when given) of this list month's case (optimistic:
+    raises casework.ConflictError if it changed since `expected_revision` was read). Logged by the
+    store. Raises AccessDenied outside the sectors."""
     row = _listed_row(scope, household_key)
     return casework().set_status(household_key, status, by=scope.username, expected_revision=expected_revision,
-                                 list_month=str(row["snapshot_month"]))
+                                 list_month=str(row["snapshot_month"]), outcome=outcome)
 
 
 def case(scope: Scope, household_key: str) -> dict | None:
@@ -444,6 +446,10 @@ def accounts(scope: Scope) -> list[Account]:
 
 def casework_statuses() -> tuple[str, ...]:
     return CASE_STATUSES
+
+
+def case_outcomes() -> tuple[str, ...]:
+    return OUTCOMES
 
 
 def notes(scope: Scope, household_key: str) -> list[dict]:

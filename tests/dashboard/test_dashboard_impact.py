@@ -91,3 +91,16 @@ def test_a_design_with_unreadable_parameters_is_refused(home):
     at.text_area[0].set_value("x")
     next(b for b in at.button if b.label == t("imp.form_submit")).click().run()
     assert at.error and home.casework.current_design().name == "none"
+
+
+def test_a_worker_records_the_outcome_on_the_household_page(home):
+    from abri_fixture import key_of
+
+    at = app_as("ts19", page="app_pages/household.py", query={"menage": key_of("a19")})
+    at.selectbox[0].set_value("aide_acceptee")
+    at.selectbox[1].set_value("demande_fsl")
+    next(b for b in at.button if b.label == t("hh.status_save")).click().run()
+    assert not at.exception
+    case = home.casework.case(key_of("a19"), "2026-10")
+    assert (case["status"], case["outcome"]) == ("aide_acceptee", "demande_fsl")
+    assert case["contacted_date"]  # a request filed means the household was reached
