@@ -35,7 +35,7 @@ def test_design_none_lists_exactly_what_the_top_k_listed(home):
     assert set(a["arm"]) == {"outreach"} and (a["assignment_probability"] == 1).all()
 
 
-def test_the_holdout_never_reaches_a_list_a_case_or_the_serving_file(home, tmp_path):
+def test_the_holdout_never_reaches_a_list_a_case_or_the_serving_file(home, tmp_path, monkeypatch):
     path, registry, version = home
     with duckdb.connect(str(path / "warehouse.duckdb")) as con:
         out = score_month(con, registry, version, capacity=0.02, design=Design("margin"), seed=3)
@@ -60,6 +60,15 @@ def test_the_holdout_never_reaches_a_list_a_case_or_the_serving_file(home, tmp_p
             keys = set(con.execute(f"SELECT DISTINCT household_key FROM {t}").df()["household_key"])
             assert not holdout & keys, t
         assert "assignments" not in [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+    # nor a page: a social worker of the sector cannot open a held-out household, even by its key
+    from dashboard import data
+
+    monkeypatch.setenv("ABRI_HOME", str(tmp_path))
+    sector, key = a.loc[a.arm == "holdout", ["sector", "household_key"]].iloc[0]
+    scope = data.Scope("ts", "travailleur_social", (sector,))
+    assert not holdout & set(data.outreach_list(scope)["household_key"])
+    with pytest.raises(data.AccessDenied):
+        data.household(scope, key)
 
 
 def test_randomised_households_are_not_randomised_again_within_a_year(home):
