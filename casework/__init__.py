@@ -3,10 +3,11 @@
 from casework.store import (
     CASE_STATUSES,
     DECISIONS,
+    OUTCOMES,
     WITHDRAWING,
     Casework,
     CaseworkError,
     ConflictError,
 )
 
-__all__ = ["CASE_STATUSES", "DECISIONS", "WITHDRAWING", "Casework", "CaseworkError", "ConflictError"]
+__all__ = ["CASE_STATUSES", "DECISIONS", "OUTCOMES", "WITHDRAWING", "Casework", "CaseworkError", "ConflictError"]

@@ -8,7 +8,9 @@ role may not see what is asked, whatever a page or a URL asks for:
   is written to the casework access log (append-only);
 - a supervisor (encadrant) and an administrator read per-sector aggregates;
 - the ethics committee (comite) reads model versions, fairness summaries and reports, and records
-  decisions; nothing here hands it a household key, a name or an address;
+  decisions (on versions and on the randomised design); nothing here hands it a household key, a
+  name or an address;
+- the committee, supervisors and administrators read the impact report (aggregates only);
 - a data scientist (and an administrator) reads data quality, drift, evaluation and energy.
 
 Serving reads are cached per (file version, query, parameters): the parameters carry the user's
@@ -31,7 +33,7 @@ import pandas as pd
 import streamlit as st
 
 from abri.config import Paths
-from casework import CASE_STATUSES, Casework
+from casework import CASE_STATUSES, OUTCOMES, Casework
 from casework.users import SECTORS, Account, list_users
 
 CASE_ROLES = ("travailleur_social",)
@@ -39,6 +41,7 @@ SUPERVISION_ROLES = ("encadrant", "admin")
 COMMITTEE_ROLES = ("comite",)
 DATA_ROLES = ("data_scientist", "admin")
 MODEL_READ_ROLES = ("comite", "data_scientist", "admin")
+IMPACT_ROLES = ("comite", "encadrant", "admin")
 CONTACT_STATUSES = ("contacte", "aide_acceptee", "refus", "clos")
 ARRONDISSEMENTS: dict[str, tuple[int, ...]] = {"Paris Centre": (1, 2, 3, 4),
                                                **{f"{n}e": (n,) for n in range(5, 21)}}
@@ -154,19 +157,22 @@ def outreach_list(scope: Scope) -> pd.DataFrame:
         "SELECT household_key, sector, rank_in_sector, probability, risk_band, procedure_stage, arrears_months, "
         "caf_known, no_landlord_data, reasons_fr, reasons_en, strftime(snapshot_month, '%Y-%m') AS snapshot_month "
         f"FROM outreach_list WHERE sector IN ({_placeholders(sectors)}) ORDER BY sector, rank_in_sector", sectors)
-    cases = {c["household_key"]: c for c in _cases(tuple(df["household_key"]))}
+    month = str(df["snapshot_month"].iloc[0]) if len(df) else ""
+    cases = {c["household_key"]: c for c in _cases(tuple(df["household_key"]), month)}
     df["status"] = [cases.get(k, {}).get("status") for k in df["household_key"]]
     df["revision"] = [cases.get(k, {}).get("revision", 0) for k in df["household_key"]]
     df["updated_at"] = [cases.get(k, {}).get("updated_at") for k in df["household_key"]]
     return df
 
 
-def _cases(keys: tuple[str, ...]) -> list[dict]:
+def _cases(keys: tuple[str, ...], month: str) -> list[dict]:
+    """The cases of this list month (one case per household and list month)."""
     if not keys:
         return []
     with casework().connect() as con:
         rows = con.execute(f"SELECT household_key, status, revision, updated_by, updated_at FROM cases "
-                           f"WHERE household_key IN ({_placeholders(keys)})", keys).fetchall()
+                           f"WHERE list_month = ? AND household_key IN ({_placeholders(keys)})",
+                           (month, *keys)).fetchall()
     return [dict(zip(("household_key", "status", "revision", "updated_by", "updated_at"), r, strict=True))
             for r in rows]
 
@@ -216,7 +222,8 @@ def household(scope: Scope, household_key: str) -> Household:
                         (household_key,)).drop(columns=["household_key"])
     store = casework()
     store.log_access(scope.username, "view_household", household_key, None)
-    return Household(row, reasons, timeline, store.case(household_key), store.notes(household_key))
+    return Household(row, reasons, timeline, store.case(household_key, str(row["snapshot_month"])),
+                     store.notes(household_key))
 
 
 def identity(scope: Scope, household_key: str) -> dict | None:
@@ -239,17 +246,20 @@ def identity(scope: Scope, household_key: str) -> dict | None:
     return dict(zip(("nom", "prenom", "adresse", "arrondissement", "telephone", "date_naissance"), r, strict=True))
 
 
-def set_status(scope: Scope, household_key: str, status: str, *, expected_revision: int) -> int:
-    """Change the case status (optimistic: raises casework.ConflictError if it changed since
-    `expected_revision` was read). Logged by the store. Raises AccessDenied outside the sectors."""
+def set_status(scope: Scope, household_key: str, status: str, *, expected_revision: int,
+               outcome: str | None = None) -> int:
+    """Change the status (and the outcome, when given) of this list month's case (optimistic:
+    raises casework.ConflictError if it changed since `expected_revision` was read). Logged by the
+    store. Raises AccessDenied outside the sectors."""
     row = _listed_row(scope, household_key)
     return casework().set_status(household_key, status, by=scope.username, expected_revision=expected_revision,
-                                 listed_month=str(row["snapshot_month"]))
+                                 list_month=str(row["snapshot_month"]), outcome=outcome)
 
 
 def case(scope: Scope, household_key: str) -> dict | None:
-    _listed_row(scope, household_key)
-    return casework().case(household_key)
+    """The household's case for this month's list (None when nothing was recorded yet)."""
+    row = _listed_row(scope, household_key)
+    return casework().case(household_key, str(row["snapshot_month"]))
 
 
 def add_note(scope: Scope, household_key: str, body: str) -> None:
@@ -275,8 +285,10 @@ def capacity(scope: Scope) -> pd.DataFrame:
     listed = _serving(f"SELECT household_key, sector FROM outreach_list{where}", sectors)
     meta = published(scope)
     keys = tuple(listed["household_key"])
-    status = pd.DataFrame(_cases(keys), columns=["household_key", "status", "revision", "updated_by", "updated_at"])
-    first_contact = _first_contacts(keys)
+    month = str(meta.get("snapshot_month") or "")
+    status = pd.DataFrame(_cases(keys, month),
+                          columns=["household_key", "status", "revision", "updated_by", "updated_at"])
+    first_contact = _first_contacts(keys, month)
     listed = listed.merge(status[["household_key", "status"]], how="left", on="household_key")
     listed["followed"] = listed["status"].notna() & (listed["status"] != "a_contacter")
     listed["contacted"] = listed["status"].isin(CONTACT_STATUSES)
@@ -296,15 +308,16 @@ def capacity(scope: Scope) -> pd.DataFrame:
     return out.sort_values("sector", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def _first_contacts(keys: tuple[str, ...]) -> dict[str, str]:
-    """When each case first reached a contact status (from the store's case history)."""
+def _first_contacts(keys: tuple[str, ...], month: str) -> dict[str, str]:
+    """When each case of this list month first reached a contact status (case history)."""
     if not keys:
         return {}
     statuses = tuple(CONTACT_STATUSES)
     with casework().connect() as con:
         rows = con.execute(
             f"SELECT household_key, min(changed_at) FROM case_history WHERE household_key IN ({_placeholders(keys)}) "
-            f"AND status IN ({_placeholders(statuses)}) GROUP BY household_key", (*keys, *statuses)).fetchall()
+            f"AND list_month = ? AND status IN ({_placeholders(statuses)}) GROUP BY household_key",
+            (*keys, month, *statuses)).fetchall()
     return {k: at for k, at in rows}
 
 
@@ -384,6 +397,40 @@ def _withdraw_if_champion(version: str, *, decision: str, comment: str, store: C
     registry.retire(version, reason=f"décision « {decision} » du comité : {comment}", approved=store.still_approved)
 
 
+# -- impact (committee and supervisors) ---------------------------------------------------------
+def _impact_json(name: str) -> dict | None:
+    path = Paths.from_env().reports / "impact" / name
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def impact(scope: Scope) -> dict | None:
+    """reports/impact/impact.json (aggregates only; small cells already suppressed), or None."""
+    _require(scope, IMPACT_ROLES)
+    return _impact_json("impact.json")
+
+
+def uplift(scope: Scope) -> dict | None:
+    """reports/impact/uplift.json: risk vs benefit targeting (a report, never deployed), or None."""
+    _require(scope, IMPACT_ROLES)
+    return _impact_json("uplift.json")
+
+
+def design_decisions(scope: Scope) -> list[dict]:
+    """The committee's design decisions, oldest first (the last one is in force)."""
+    _require(scope, IMPACT_ROLES)
+    return casework().design_decisions()
+
+
+def record_design(scope: Scope, name: str, *, params: dict, comment: str) -> int:
+    """The committee records the randomised design (raises AccessDenied, casework.CaseworkError)."""
+    _require(scope, COMMITTEE_ROLES)
+    meta = published(scope)
+    return casework().record_design(name, params=params, by=scope.username, comment=comment,
+                                    demonstration=bool(meta.get("demonstration")))
+
+
 # -- data scientist ----------------------------------------------------------------------------
 def _optional(table: str, sql: str) -> pd.DataFrame:
     return _serving(sql) if _has_table(table) else pd.DataFrame()
@@ -434,6 +481,10 @@ def accounts(scope: Scope) -> list[Account]:
 
 def casework_statuses() -> tuple[str, ...]:
     return CASE_STATUSES
+
+
+def case_outcomes() -> tuple[str, ...]:
+    return OUTCOMES
 
 
 def notes(scope: Scope, household_key: str) -> list[dict]:

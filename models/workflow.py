@@ -15,10 +15,12 @@ import pandas as pd
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
 from models import reasons, treatment
+from models.design import Design, assign, listed_scores
+from models.impact import write_assignments
 from models.lists import evaluate_lists
 from models.monitoring import drift
 from models.registry import ModelRegistry, code_version, energy, library_versions
-from models.score import RULE_VERSION, outreach, rule_reasons, rule_scores, score
+from models.score import RULE_VERSION, rule_reasons, rule_scores, score
 from models.train import LABEL, Calibrator, TrainConfig, train
 
 
@@ -117,19 +119,14 @@ def list_evaluation(con: duckdb.DuckDBPyConnection, backtest: pd.DataFrame, *, c
     return ev.astype(object).where(ev.notna(), None).to_dict(orient="records")
 
 
-def _rule_month(frame: pd.DataFrame, *, capacity: float | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    s = rule_scores(frame)
-    lst = outreach(s, capacity=capacity)
-    why = rule_reasons(frame.merge(lst[["household_key"]], on="household_key"))
-    return s, lst, why.assign(model_version=RULE_VERSION)
-
-
-def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, pd.DataFrame]) -> None:
-    """Replace `month` in each table, all in one transaction."""
+def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, pd.DataFrame],
+                 assigned: pd.DataFrame) -> None:
+    """Replace `month` in each table and in `assignments`, all in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
         for name, df in tables.items():
             _replace(con, name, df, where="strftime(snapshot_month, '%Y-%m') = ?", params=[month])
+        write_assignments(con, assigned, month=month)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -137,11 +134,14 @@ def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, p
 
 
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,
-                month: str | None = None, capacity: float | dict = 0.01) -> dict:
+                month: str | None = None, capacity: float | dict = 0.01, design: Design | None = None,
+                seed: int = 0, exclude: set[str] | None = None) -> dict:
     """Score every cohort household of `month` (default: the latest) with `version`; write
     `scores`, `outreach` and `reasons` for that month and `drift` against the training window.
     `version` may be models.score.RULE_VERSION ('rule'): the lists are then the rule's
-    (no probability, reasons from its criteria, no drift)."""
+    (no probability, reasons from its criteria, no drift).
+    The committee's `design` (default "none": each sector's top k) assigns the month
+    (`assignments`); `outreach` holds its outreach arm only, so the holdout never reaches a list."""
     if month is None:
         month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0])[:7]
     cols = ", ".join(FEATURE_NAMES)
@@ -149,20 +149,25 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
                         "WHERE strftime(snapshot_month, '%Y-%m') = ? ORDER BY household_key", [month]).df()
     if frame.empty:
         raise ValueError(f"aucun ménage à scorer pour {month}")
+    design = design or Design()
     if version == RULE_VERSION:
-        s, lst, why = _rule_month(frame, capacity=capacity)
-        _write_month(con, month, {"scores": s, "outreach": lst, "reasons": why})
-        return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": RULE_VERSION}
-    meta = registry.metadata(version)
-    booster = registry.load(version)
-    calibrator = Calibrator.from_dict(meta["calibration"])
-    s = score(frame, booster, calibrator, version=version)
-    lst = outreach(s, capacity=capacity)
+        s = rule_scores(frame)
+    else:
+        meta = registry.metadata(version)
+        booster = registry.load(version)
+        s = score(frame, booster, Calibrator.from_dict(meta["calibration"]), version=version)
+    assigned = assign(s, design=design, capacity=capacity, month=month, seed=seed, exclude=exclude)
+    lst = listed_scores(s, assigned)
     listed = frame.merge(lst[["household_key"]], on="household_key")
-    why = reasons.explain(booster, listed)
-    train_months = meta["training_window"]["train"]
-    ref = con.execute(f"SELECT {cols} FROM features WHERE strftime(snapshot_month, '%Y-%m') IN "
-                      "(SELECT unnest(?)) USING SAMPLE 200000 ROWS (reservoir, 7)", [train_months]).df()
-    d = drift(ref, frame).assign(model_version=version, snapshot_month=frame["snapshot_month"].iloc[0])
-    _write_month(con, month, {"scores": s, "outreach": lst, "reasons": why.assign(model_version=version), "drift": d})
-    return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": version}
+    if version == RULE_VERSION:
+        tables = {"scores": s, "outreach": lst, "reasons": rule_reasons(listed).assign(model_version=RULE_VERSION)}
+    else:
+        why = reasons.explain(booster, listed)
+        ref = con.execute(f"SELECT {cols} FROM features WHERE strftime(snapshot_month, '%Y-%m') IN "
+                          "(SELECT unnest(?)) USING SAMPLE 200000 ROWS (reservoir, 7)",
+                          [meta["training_window"]["train"]]).df()
+        d = drift(ref, frame).assign(model_version=version, snapshot_month=frame["snapshot_month"].iloc[0])
+        tables = {"scores": s, "outreach": lst, "reasons": why.assign(model_version=version), "drift": d}
+    _write_month(con, month, tables, assigned)
+    return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(tables["reasons"]),
+            "version": version, "design": design.name, "held_out": int((assigned["arm"] == "holdout").sum())}

@@ -188,14 +188,19 @@ def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2, rows: int = 3
        description="The champion scores the latest month (the rule when no approved version beats it): "
                    "scores, each sector's outreach list within capacity, reasons in French, drift.")
 def outreach_lists(abri: AbriResource) -> MaterializeResult:
+    from models.impact import recently_assigned
     from models.registry import serving_version
     from models.score import RULE_VERSION
     from models.workflow import score_month
 
     version, why = serving_version(abri.registry, ece_tolerance=abri.ece_tolerance)
+    design = abri.casework.current_design()  # the committee's design; "none" until it decides
     con = abri.warehouse()
     try:
-        out = score_month(con, abri.registry, version or RULE_VERSION, capacity=abri.capacity)
+        month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0])[:7]
+        exclude = recently_assigned(con, month) if design.randomised else None
+        out = score_month(con, abri.registry, version or RULE_VERSION, month=month, capacity=abri.capacity,
+                          design=design, seed=abri.seed, exclude=exclude)
         by_sector = con.execute("SELECT sector, count(*) AS listed, min(probability) AS min_probability FROM outreach "
                                 "WHERE strftime(snapshot_month, '%Y-%m') = ? GROUP BY 1 ORDER BY 1",
                                 [out["month"]]).df()

@@ -147,3 +147,20 @@ def test_retire_withdraws_the_champion_with_its_reason(home, capsys):
     assert history[-1]["reason"] == "données d'un partenaire corrompues"
     assert "règle actuelle" in capsys.readouterr().out
     assert main(["retire", version, "--reason", " ", "--home", str(path)]) == 2
+
+
+def test_the_committee_records_a_design(tmp_path, capsys):
+    from casework import Casework
+
+    assert main(["design", "tiered", "--param", "tiers=[[1, 0.5], [10, 0.1]]", "--by", "Comité",
+                 "--comment", "essai d'un an, pas de mise à l'écart au-delà", "--home", str(tmp_path)]) == 0
+    assert "tiered" in capsys.readouterr().out
+    d = Casework(tmp_path / "casework.sqlite").current_design()
+    assert d.name == "tiered" and d.params["tiers"] == [[1, 0.5], [10, 0.1]]
+
+
+def test_a_bad_design_is_refused_clearly(tmp_path, capsys):
+    assert main(["design", "margin", "--param", "low=3", "--by", "C", "--comment", "x", "--home", str(tmp_path)]) == 2
+    assert "low" in capsys.readouterr().err
+    assert main(["design", "margin", "--param", "low", "--by", "C", "--comment", "x", "--home", str(tmp_path)]) == 2
+    assert "clé=valeur" in capsys.readouterr().err
