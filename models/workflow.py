@@ -93,9 +93,12 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
 
 
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,
-                month: str | None = None, capacity: float | dict = 0.01) -> dict:
+                month: str | None = None, capacity: float | dict = 0.01,
+                excluded: frozenset[str] = frozenset()) -> dict:
     """Score every cohort household of `month` (default: the latest) with `version`; write
-    `scores`, `outreach` and `reasons` for that month and `drift` against the training window."""
+    `scores`, `outreach` and `reasons` for that month and `drift` against the training window.
+    `excluded` (casework.subject.excluded_households: objections, erasures, recent refusals) are
+    neither scored nor listed."""
     meta = registry.metadata(version)
     booster = registry.load(version)
     calibrator = Calibrator.from_dict(meta["calibration"])
@@ -104,6 +107,9 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     cols = ", ".join(FEATURE_NAMES)
     frame = con.execute(f"SELECT household_key, snapshot_month, sector, {cols} FROM features "
                         "WHERE strftime(snapshot_month, '%Y-%m') = ? ORDER BY household_key", [month]).df()
+    left_out = int(frame["household_key"].isin(excluded).sum()) if excluded else 0
+    if left_out:
+        frame = frame[~frame["household_key"].isin(excluded)].reset_index(drop=True)
     if frame.empty:
         raise ValueError(f"aucun ménage à scorer pour {month}")
     s = score(frame, booster, calibrator, version=version)
@@ -125,4 +131,5 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": version}
+    return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": version,
+            "excluded": left_out}

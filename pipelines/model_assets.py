@@ -188,6 +188,8 @@ def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2, rows: int = 3
        description="The champion scores the latest month: scores, each sector's outreach list within "
                    "capacity, reasons in French, drift against its training window.")
 def outreach_lists(abri: AbriResource) -> MaterializeResult:
+    from abri.config import Retention
+    from casework.subject import excluded_households
     from models.workflow import score_month
 
     champion = abri.registry.champion()
@@ -197,7 +199,9 @@ def outreach_lists(abri: AbriResource) -> MaterializeResult:
                                                      "(abri review puis abri promote)"})
     con = abri.warehouse()
     try:
-        out = score_month(con, abri.registry, champion, capacity=abri.capacity)
+        excluded = excluded_households(abri.casework,
+                                       refusal_months=Retention.load(abri.home).refusal_exclusion_months)
+        out = score_month(con, abri.registry, champion, capacity=abri.capacity, excluded=excluded)
         by_sector = con.execute("SELECT sector, count(*) AS listed, min(probability) AS min_probability FROM outreach "
                                 "WHERE strftime(snapshot_month, '%Y-%m') = ? GROUP BY 1 ORDER BY 1",
                                 [out["month"]]).df()
