@@ -11,6 +11,7 @@ Tables
 - users: local accounts (argon2 password hashes), role and sectors.
 - exclusions: households kept out of scoring and lists (objection, erasure; casework/subject.py).
 - log_chain: the hash chain over access_log and decisions (casework/chain.py).
+- sessions, sign_in_failures: dashboard sessions and the sign-in lockout (casework/sessions.py).
 
 No key, name or address is ever written to Python logs or error messages from here.
 """
@@ -25,11 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from casework import chain
+from casework import chain, sessions
 
 DECISIONS = ("approve", "reject", "conditions")
 CASE_STATUSES = ("a_contacter", "contacte", "aide_acceptee", "refus", "injoignable", "clos")
-ROLES = ("travailleur_social", "encadrant", "comite", "data_scientist", "admin")
+ROLES = ("travailleur_social", "encadrant", "comite", "data_scientist", "admin", "dpo")
 LOG_RETENTION_DAYS = 183  # at least 6 months (EU AI Act art. 19 / 26)
 
 SCHEMA = """
@@ -91,7 +92,7 @@ class Casework:
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA busy_timeout=30000")
-            con.executescript(SCHEMA + chain.SCHEMA)
+            con.executescript(SCHEMA + chain.SCHEMA + sessions.SCHEMA)
             chain.start(con, _now())
             yield con
         finally:

@@ -103,7 +103,7 @@ def users_command(argv: list[str]) -> int:
 DEMO_PASSWORD = "demo-abri-2026"
 DEMO_ACCOUNTS = (("ts19", "travailleur_social", ["19e"]), ("ts18", "travailleur_social", ["18e"]),
                  ("encadrante", "encadrant", []), ("comite", "comite", []), ("datascience", "data_scientist", []),
-                 ("admin", "admin", []))
+                 ("admin", "admin", []), ("dpo", "dpo", []))
 
 
 def demo_accounts(home: str | None) -> list[tuple[str, str, list[str], str]]:
