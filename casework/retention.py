@@ -5,7 +5,7 @@ deletes what has outlived its period (abri.config.Retention; legal bases in docs
 - the partners' raw extracts in landing/<source>/<YYYY-MM>.* older than `landing_months`;
 - casework notes and overrides written more than `notes_months` ago;
 - access-log entries older than `access_log_days` (never under 6 months; the hash chain is
-  re-anchored, casework/chain.py);
+  re-anchored, casework/chain.py), and dashboard sessions last seen before then;
 - and, whatever their age, the rows of erased households that a re-ingestion brought back.
 
 Dagster's run records are purged by pipelines/retention.py (it needs the Dagster instance).
@@ -98,6 +98,12 @@ def _casework(store: Casework, *, notes_before: str, log_before: str, dry_run: b
             if n and not dry_run:
                 chain.purge_prefix(con, "access_log", last_id=last, now=now)
             out["casework.access_log"] = n
+            # ended or abandoned dashboard sessions and stale lockout counters: kept as long as the log
+            n = con.execute("SELECT count(*) FROM sessions WHERE last_seen < ?", (log_before,)).fetchone()[0]
+            if n and not dry_run:
+                con.execute("DELETE FROM sessions WHERE last_seen < ?", (log_before,))
+                con.execute("DELETE FROM sign_in_failures WHERE last_failure < ?", (log_before,))
+            out["casework.sessions"] = n
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
