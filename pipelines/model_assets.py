@@ -112,6 +112,7 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     """The SHAP explanation report and the documents of the version."""
     import json
 
+    from abri.config import Retention
     from fairness.documents import write_documents
     from fairness.explain import explanation_report
     from features.declare import FEATURE_NAMES
@@ -130,7 +131,7 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     path = explanation_report(booster=abri.registry.load(version), frame=frame, attributes=attrs, metadata=meta,
                               out_dir=out, seed=abri.seed, seed_boosters=_seed_boosters(abri, meta))
     record = json.loads((out / "audit.json").read_text(encoding="utf-8"))
-    docs = write_documents(metadata=meta, audit_record=record, out_dir=out)
+    docs = write_documents(metadata=meta, audit_record=record, out_dir=out, retention=Retention.load(abri.home))
     return {"explanations": str(path), "documents": ", ".join(sorted(p.name for p in docs.values()))}
 
 
