@@ -54,7 +54,8 @@ def _row(con: sqlite3.Connection, kind: str, row_id: int) -> tuple | None:
 
 
 def _head(con: sqlite3.Connection, kind: str) -> str:
-    r = con.execute("SELECT hash FROM log_chain WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)).fetchone()
+    # row ids grow with the chain within a kind: the (kind, row_id) index finds the head at once
+    r = con.execute("SELECT hash FROM log_chain WHERE kind = ? ORDER BY row_id DESC LIMIT 1", (kind,)).fetchone()
     if r:
         return r[0]
     a = con.execute("SELECT hash FROM log_chain_anchor WHERE kind = ?", (kind,)).fetchone()
@@ -122,13 +123,16 @@ def verify(con: sqlite3.Connection) -> Verification:
         a = con.execute("SELECT hash FROM log_chain_anchor WHERE kind = ?", (kind,)).fetchone()
         prev = a[0] if a else GENESIS
         n = 0
-        for row_id, prev_hash, stored in con.execute(
-                "SELECT row_id, prev_hash, hash FROM log_chain WHERE kind = ? ORDER BY id", (kind,)).fetchall():
+        cols = ", ".join(f"e.{c}" for c in CHAINED[kind])
+        # one pass over the chain joined to its entries (a missing entry comes back as NULLs)
+        for row_id, prev_hash, stored, *values in con.execute(
+                f"SELECT c.row_id, c.prev_hash, c.hash, {cols} FROM log_chain c LEFT JOIN {kind} e "
+                "ON e.id = c.row_id WHERE c.kind = ? ORDER BY c.id", (kind,)):
             n += 1
             if prev_hash != prev:
                 out.problems.append(f"{label} : la chaîne est rompue avant l'entrée n° {row_id} "
                                     "(une entrée précédente a été supprimée ou réécrite)")
-            values = _row(con, kind, row_id)
+            values = tuple(values) if values[0] is not None else None
             if values is None:
                 out.problems.append(f"{label} : l'entrée n° {row_id} a été supprimée")
             elif entry_hash(prev_hash, values) != stored:

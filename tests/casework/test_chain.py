@@ -83,3 +83,19 @@ def test_entries_written_before_the_chain_existed_are_chained_once(tmp_path):
     store.log_access("a", "sign_out")
     result = _verify(store)
     assert result.ok and result.checked["access_log"] == 2
+
+
+def test_concurrent_writers_never_fork_the_chain(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = Casework(tmp_path / "casework.sqlite")
+
+    def write(i: int) -> None:
+        for j in range(10):
+            store.log_access(f"u{i}", "view_list", None, {"j": j})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(8)))
+    result = _verify(store)
+    assert result.ok, result.problems[:3]
+    assert result.checked["access_log"] == 80
