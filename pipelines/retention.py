@@ -50,7 +50,7 @@ def retention_purge(context: AssetExecutionContext, abri: AbriResource) -> Mater
     retention = Retention.load(abri.home)
     report = purge(abri.paths, retention, by="dagster retention_purge")
     report.deleted["dagster.runs"] = delete_old_runs(context.instance, retention.dagster_runs_days,
-                                                     keep=context.run_id)
+                                                     keep=context.run.run_id)
     with abri.casework.connect() as con:
         check = verify(con)
     # the chain heads, kept in Dagster's history, make a later rewrite of the log detectable
