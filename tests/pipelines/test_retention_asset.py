@@ -23,3 +23,15 @@ def test_retention_purge_asset_applies_the_periods_and_records_the_chain_heads(t
     assert md["chain_ok"].value is True and len(md["access_log_head"].value) == 64
     assert md["periods"].value["access_log_days"] == 365
     assert count(paths.identity_store, "SELECT count(*) FROM identity") == 2
+
+
+def test_old_dagster_runs_are_deleted_and_recent_ones_kept(tmp_path, monkeypatch):
+    from pipelines.retention import delete_old_runs
+
+    paths = build(tmp_path / "home", monkeypatch)
+    instance = DagsterInstance.ephemeral()
+    run_id = materialize([retention_purge], resources=build_resources(str(paths.home)), instance=instance).run_id
+    assert delete_old_runs(instance, 1) == 0  # a run of a moment ago stays
+    assert delete_old_runs(instance, 0, keep=run_id) == 0  # the run doing the purge stays
+    assert delete_old_runs(instance, 0) == 1
+    assert instance.get_run_records() == []
