@@ -94,7 +94,7 @@ def _start(scope: data.Scope) -> data.Scope:
     """Rotate: end whatever this browser held, clear its state, issue a new bound token."""
     store = data.casework()
     old = st.session_state.get(_TOKEN)
-    _clear()
+    _clear(keep=("lang", "abri_pending_menage"))  # a household link opened before signing in still opens
     st.session_state[_TOKEN] = sessions.open_session(store, scope.username, binding=browser_binding(), replaces=old)
     st.session_state[_USER] = scope
     store.log_access(scope.username, "sign_in", None, None)
@@ -127,9 +127,9 @@ def locked_minutes(username: str) -> int | None:
     return max(1, math.ceil((until - datetime.now(UTC)).total_seconds() / 60))
 
 
-def _clear() -> None:
+def _clear(keep: tuple[str, ...] = ("lang",)) -> None:
     for key in list(st.session_state.keys()):  # nothing of one user's session survives for the next
-        if key != "lang":
+        if key not in keep:
             del st.session_state[key]
 
 

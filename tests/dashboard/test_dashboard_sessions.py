@@ -140,3 +140,11 @@ def test_only_the_dpo_and_the_admin_read_the_access_log(home, user):
 
     with pytest.raises(data.AccessDenied):
         data.access_log(scope_of(user))
+
+
+def test_a_household_link_opened_before_signing_in_opens_after_it(home):
+    at = app_as(None, query={"menage": key_of("a19")})
+    _sign_in(at, "ts19", PASSWORD)
+    at.run()
+    assert t("page.household") in [x.value for x in at.title]
+    assert ("ts19", "view_household") in _actions(home)
