@@ -35,7 +35,8 @@ def add_parsers(sub) -> None:
     f.add_argument("--nom")
     f.add_argument("--prenom")
     f.add_argument("--date-naissance", help="YYYY-MM-DD")
-    f.add_argument("--partner-id", choices=("id_menage", "numero_allocataire", "ref_bail"))
+    f.add_argument("--partner-id", metavar="COLUMN",
+                   help="a partner identifier of the data contract: numero_allocataire, ref_bail, identifiant_ft, ...")
     f.add_argument("--value", help="the partner identifier")
     e = ssub.add_parser("export", help="everything held on a household, as JSON and HTML")
     e.add_argument("--household-key", required=True)

@@ -120,27 +120,51 @@ def _match(key: str, seen: list) -> Match:
     return Match(key, seen[-1][1], seen[0][0], seen[-1][0])
 
 
+def partner_identifiers() -> dict[str, list[tuple[str, str]]]:
+    """Every partner identifier of the source contract (its key and link columns) -> the
+    (source, pseudonym prefix) pairs where it is delivered."""
+    from features.contract import SOURCES
+    from features.ingest.store import hash_prefix
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, src in SOURCES.items():
+        for c in src.columns:
+            if c.role in ("key", "link"):
+                out.setdefault(c.name, []).append((name, hash_prefix(src, c.name)))
+    return out
+
+
 def find_by_partner(paths: Paths, *, kind: str, identifier: str, by: str) -> list[Match]:
-    """Households linked to a partner identifier (id_menage, numero_allocataire, ref_bail), through
-    the pseudonym function and the warehouse's crosswalk. Needs the pseudonymisation key."""
+    """Households linked to a partner identifier (any key or link column of the contract:
+    numero_allocataire, ref_bail, identifiant_ft, ...), through the pseudonym function, the
+    warehouse's crosswalk and the staging rows that carry it. Needs the pseudonymisation key."""
     from features.ingest.pseudonym import KEY_ENV, Pseudonymiser, load_key
 
-    if kind not in PARTNER_IDS:
-        raise CaseworkError(f"identifiant « {kind} » inconnu : choisissez parmi {', '.join(PARTNER_IDS)}")
+    known = partner_identifiers()
+    if kind not in known:
+        raise CaseworkError(f"identifiant « {kind} » inconnu : choisissez parmi {', '.join(sorted(known))}")
     if not os.environ.get(KEY_ENV) and not paths.key_file.exists():
         raise CaseworkError(f"pas de clé de pseudonymisation ({paths.key_file}) : rien n'a été ingéré sous ce dossier")
-    link_type, prefix = PARTNER_IDS[kind]
-    link_hash = Pseudonymiser(load_key(paths.key_file)).hash(prefix + identifier.strip())
+    pz = Pseudonymiser(load_key(paths.key_file))
     keys: dict[str, list] = {}
     con = _duck(paths.warehouse, read_only=True)
     if con is not None:
         try:
-            for key, month in con.execute(
-                    "SELECT household_key, strftime(extract_month, '%Y-%m') FROM crosswalk "
-                    "WHERE link_type = ? AND link_hash = ?", [link_type, link_hash]).fetchall():
-                keys.setdefault(key, []).append((month, None))
-        except duckdb.CatalogException:
-            pass  # nothing ingested yet
+            columns = {(t, c) for t, c in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall()}
+            queries = []
+            if kind in PARTNER_IDS and ("crosswalk", "link_hash") in columns:
+                link_type, prefix = PARTNER_IDS[kind]
+                queries.append(("SELECT household_key, strftime(extract_month, '%Y-%m') FROM crosswalk "
+                                "WHERE link_type = ? AND link_hash = ?", [link_type, pz.hash(prefix + identifier.strip())]))
+            for source, prefix in known[kind]:
+                if (f"stg_{source}", f"{kind}_hash") in columns:
+                    queries.append((f'SELECT household_key, strftime(extract_month, \'%Y-%m\') FROM "stg_{source}" '
+                                    f'WHERE "{kind}_hash" = ? AND household_key IS NOT NULL',
+                                    [pz.hash(prefix + identifier.strip())]))
+            for sql, params in queries:
+                for key, month in con.execute(sql, params).fetchall():
+                    keys.setdefault(key, []).append((month, None))
         finally:
             con.close()
     Casework(paths.casework).log_access(by, "subject_find", None, {"by": kind, "found": len(keys)})

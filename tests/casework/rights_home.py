@@ -37,6 +37,8 @@ def build(home: Path, monkeypatch) -> Paths:
     for key, caf in ((ALICE, "CAF-111"), (BOB, "CAF-222")):
         con.execute("INSERT INTO crosswalk VALUES (DATE '2026-10-01', 'allocataire', ?, ?)",
                     [PZ.hash("allocataire:" + caf), key])
+    con.execute("INSERT INTO stg_france_travail (extract_month, source_row, household_key, identifiant_ft_hash) "
+                "VALUES (DATE '2026-09-01', 4, ?, ?)", [ALICE, PZ.hash("france_travail.identifiant_ft:FT-9")])
     con.execute("CREATE TABLE features AS SELECT * FROM (VALUES (?, DATE '2026-10-01', '19e', 3.0), "
                 "(?, DATE '2026-10-01', '20e', 0.0)) t(household_key, snapshot_month, sector, arrears_months)",
                 [ALICE, BOB])

@@ -47,6 +47,12 @@ def test_find_by_partner_identifier_goes_through_the_pseudonym_and_the_crosswalk
         sj.find_by_partner(paths, kind="nir", identifier="1", by="dpo")
 
 
+def test_find_by_any_partner_identifier_of_the_contract_searches_the_staging_rows(paths):
+    found = sj.find_by_partner(paths, kind="identifiant_ft", identifier="FT-9", by="dpo")
+    assert [(m.household_key, m.first_month) for m in found] == [(ALICE, "2026-09")]
+    assert sj.find_by_partner(paths, kind="identifiant_ft", identifier="FT-8", by="dpo") == []
+
+
 def test_a_bad_birth_date_or_key_is_refused_with_the_expected_format(paths):
     with pytest.raises(CaseworkError, match="AAAA-MM-JJ"):
         sj.find_by_identity(paths, nom="Ouvrard", date_naissance="04/03/1970", by="dpo")
@@ -57,7 +63,7 @@ def test_a_bad_birth_date_or_key_is_refused_with_the_expected_format(paths):
 def test_export_holds_every_store_and_is_written_owner_only_as_json_and_html(paths, tmp_path):
     record = sj.export(paths, ALICE, by="dpo")
     assert len(record["identity"]) == 2 and {r["household_key"] for r in record["identity"]} == {ALICE}
-    assert set(record["warehouse"]) == {"crosswalk", "features"}
+    assert set(record["warehouse"]) == {"crosswalk", "features", "stg_france_travail"}
     assert record["serving"]["outreach_list"][0]["reasons_fr"] == "Impayés de loyer"
     assert [n["body"] for n in record["casework"]["notes"]] == ["Rendez-vous fixé"]
     assert record["casework"]["cases"][0]["status"] == "contacte"
@@ -107,6 +113,7 @@ def test_rectify_changes_every_identity_row_and_logs_the_field_not_the_value(pat
 def test_erase_removes_the_household_from_every_store_and_keeps_what_the_law_requires(paths):
     result = sj.erase(paths, ALICE, reason="demande du 2 décembre", by="dpo")
     assert result.deleted == {"identity.identity": 2, "warehouse.crosswalk": 1, "warehouse.features": 1,
+                              "warehouse.stg_france_travail": 1,
                               "serving.outreach_list": 1, "casework.cases": 1, "casework.case_history": 1,
                               "casework.notes": 1}
     for path, table in ((paths.identity_store, "identity"), (paths.warehouse, "features"),
