@@ -237,7 +237,7 @@ def _backtests(paths: Paths, versions: list[str]):
 def _dashboard(args: argparse.Namespace) -> int:
     from dashboard.cli import dashboard_command
 
-    return dashboard_command(args.home, args.port)
+    return dashboard_command(args.home, args.port, address=args.address)
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -341,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("dashboard", help="run the Streamlit dashboard (usage statistics off)")
     home_arg(db)
     db.add_argument("--port", type=int, default=8501)
+    db.add_argument("--address", default="127.0.0.1",
+                    help="interface to listen on (default 127.0.0.1: put a TLS reverse proxy in front, docs/security.md)")
     db.set_defaults(func=_dashboard)
 
     u = sub.add_parser("users", help="dashboard accounts: add | list | disable", add_help=False)
@@ -355,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
     d.add_argument("--no-dashboard", action="store_true", help="stop after publishing, without starting the dashboard")
     d.set_defaults(func=_demo)
+
+    from abri.rights_cli import add_parsers
+
+    add_parsers(sub)
 
     c = sub.add_parser("contract-doc", help="write docs/data-contract.md from the source contract")
     c.add_argument("--out", default="docs/data-contract.md")

@@ -75,3 +75,44 @@ class Paths:
     @property
     def casework(self) -> Path:
         return self.home / "casework.sqlite"
+
+
+# Retention: each period once, here, with its legal basis in docs/security.md. A city changes
+# them in <home>/abri.toml, section [retention] (same names), e.g. `notes_months = 36`.
+MIN_ACCESS_LOG_DAYS = 183  # logs of a high-risk AI system: at least 6 months (AI Act art. 19, 26)
+
+
+@dataclass(frozen=True)
+class Retention:
+    identity_months: int = 24       # identity rows (names, contacts) after their extract month
+    landing_months: int = 12        # partners' raw extracts in landing/ after their month
+    notes_months: int = 24          # casework notes and overrides after they were written
+    access_log_days: int = 365      # access-log entries (never below MIN_ACCESS_LOG_DAYS)
+    dagster_runs_days: int = 365    # Dagster run records and their event logs
+    refusal_exclusion_months: int = 12  # a household that refused help is not listed again for this long
+
+    @classmethod
+    def load(cls, home: str | Path | None = None) -> Retention:
+        """Defaults, overridden by <home>/abri.toml [retention]. Raises ValueError naming the
+        file and the setting when a value is not a positive whole number or too short."""
+        import tomllib
+
+        path = Paths.from_env(home).home / "abri.toml"
+        if not path.exists():
+            return cls()
+        try:
+            section = tomllib.loads(path.read_text(encoding="utf-8")).get("retention", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path} : fichier TOML illisible ({exc})") from None
+        known = set(cls.__dataclass_fields__)
+        for name, value in section.items():
+            if name not in known:
+                raise ValueError(f"{path}, [retention] : réglage inconnu « {name} » "
+                                 f"(attendus : {', '.join(sorted(known))})")
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"{path}, [retention] {name} : un nombre entier positif est attendu")
+        r = cls(**section)
+        if r.access_log_days < MIN_ACCESS_LOG_DAYS:
+            raise ValueError(f"{path}, [retention] access_log_days : au moins {MIN_ACCESS_LOG_DAYS} jours "
+                             "(journaux d'un système d'IA à haut risque, AI Act art. 19 et 26)")
+        return r

@@ -11,6 +11,9 @@ Tables
 - notes, overrides: what social workers write and when they disagree with the list.
 - access_log: append-only log of every view and change of personal data (who, what, when).
 - users: local accounts (argon2 password hashes), role and sectors.
+- exclusions: households kept out of scoring and lists (objection, erasure; casework/subject.py).
+- log_chain: the hash chain over access_log and decisions (casework/chain.py).
+- sessions, sign_in_failures: dashboard sessions and the sign-in lockout (casework/sessions.py).
 
 No key, name or address is ever written to Python logs or error messages from here.
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from casework import chain, sessions
 from casework.cases import CaseMethods, migrate_cases_after, migrate_cases_before
 from casework.design_decisions import DesignMethods
 
@@ -35,7 +39,7 @@ CASE_STATUSES = ("a_contacter", "contacte", "aide_acceptee", "refus", "injoignab
 # what happened, as the worker records it (feeds the warehouse's `interventions` table)
 OUTCOMES = ("contacte", "aide_acceptee", "refus", "demande_fsl", "plan_apurement", "injoignable", "clos")
 CONTACT_OUTCOMES = ("contacte", "aide_acceptee", "refus", "demande_fsl", "plan_apurement")
-ROLES = ("travailleur_social", "encadrant", "comite", "data_scientist", "admin")
+ROLES = ("travailleur_social", "encadrant", "comite", "data_scientist", "admin", "dpo")
 LOG_RETENTION_DAYS = 183  # at least 6 months (EU AI Act art. 19 / 26)
 
 SCHEMA = """
@@ -71,6 +75,9 @@ CREATE TABLE IF NOT EXISTS access_log (
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,
     sectors TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS exclusions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, household_key TEXT NOT NULL, kind TEXT NOT NULL,
+    reason TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS access_log_append_only_update BEFORE UPDATE ON access_log
 BEGIN SELECT RAISE(ABORT, 'le journal des accès est en ajout seul'); END;
 CREATE TRIGGER IF NOT EXISTS access_log_append_only_delete BEFORE DELETE ON access_log
@@ -105,9 +112,10 @@ class Casework(CaseMethods, DesignMethods):
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA busy_timeout=30000")
             legacy = migrate_cases_before(con)
-            con.executescript(SCHEMA)
+            con.executescript(SCHEMA + chain.SCHEMA + sessions.SCHEMA)
             if legacy:
                 migrate_cases_after(con)
+            chain.start(con, _now())
             yield con
         finally:
             con.close()
@@ -120,10 +128,17 @@ class Casework(CaseMethods, DesignMethods):
         if not by.strip() or not comment.strip():
             raise CaseworkError("une décision du comité doit être signée (--by) et motivée (--comment)")
         with self.connect() as con:
-            cur = con.execute(
-                "INSERT INTO decisions (model_version, decision, decided_by, comment, report_sha256, demonstration, "
-                "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (version, decision, by, comment, report_sha256, int(demonstration), _now()))
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                cur = con.execute(
+                    "INSERT INTO decisions (model_version, decision, decided_by, comment, report_sha256, "
+                    "demonstration, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (version, decision, by, comment, report_sha256, int(demonstration), _now()))
+                chain.append(con, "decisions", int(cur.lastrowid))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
             return int(cur.lastrowid)
 
     def decisions(self, version: str | None = None) -> list[dict]:
@@ -168,8 +183,20 @@ class Casework(CaseMethods, DesignMethods):
     # -- access log ------------------------------------------------------------------------
     @staticmethod
     def _log(con: sqlite3.Connection, username: str, action: str, household_key: str | None, detail) -> None:
-        con.execute("INSERT INTO access_log (at, username, action, household_key, detail) VALUES (?, ?, ?, ?, ?)",
-                    (_now(), username, action, household_key, json.dumps(detail) if detail is not None else None))
+        own = not con.in_transaction  # chained in the caller's transaction, else in its own
+        if own:
+            con.execute("BEGIN IMMEDIATE")
+        try:
+            cur = con.execute(
+                "INSERT INTO access_log (at, username, action, household_key, detail) VALUES (?, ?, ?, ?, ?)",
+                (_now(), username, action, household_key, json.dumps(detail) if detail is not None else None))
+            chain.append(con, "access_log", int(cur.lastrowid))
+            if own:
+                con.execute("COMMIT")
+        except BaseException:
+            if own:
+                con.execute("ROLLBACK")
+            raise
 
     def log_access(self, username: str, action: str, household_key: str | None = None, detail=None) -> None:
         with self.connect() as con:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from casework.sessions import end_sessions_of
 from casework.store import ROLES, Casework, CaseworkError
 
 SECTORS = ("Paris Centre", *(f"{n}e" for n in range(5, 21)))
@@ -104,6 +105,7 @@ def disable_user(store: Casework, username: str, *, by: str = "cli") -> None:
         cur = con.execute("UPDATE users SET active = 0 WHERE username = ?", (username,))
         if cur.rowcount == 0:
             raise CaseworkError(f"aucun compte « {username} »")
+    end_sessions_of(store, username, reason="disabled")  # open dashboard sessions end at once
     store.log_access(by, "user_disable", None, {"username": username})
 
 

@@ -31,6 +31,8 @@ PAGES = {
                      url_path="modele"),
     "accounts": st.Page("app_pages/accounts.py", title=t("page.accounts"), icon=":material/badge:",
                         url_path="comptes"),
+    "audit_log": st.Page("app_pages/audit_log.py", title=t("page.audit_log"), icon=":material/policy:",
+                         url_path="journal"),
 }
 ROLE_PAGES = {
     "travailleur_social": {"section.casework": ["outreach", "household"]},
@@ -38,10 +40,11 @@ ROLE_PAGES = {
     "comite": {"section.committee": ["committee", "impact"]},
     "data_scientist": {"section.data": ["quality", "model"]},
     "admin": {"section.supervision": ["capacity", "impact"], "section.data": ["quality", "model"],
-              "section.admin": ["accounts"]},
+              "section.admin": ["accounts", "audit_log"]},
+    "dpo": {"section.dpo": ["audit_log"]},
 }
 
-scope = auth.current_scope()
+scope = auth.current_scope()  # re-checked on every run: server-side session, account still active
 if scope is None:
     if "menage" in st.query_params:  # a household link opened before signing in: go there afterwards
         st.session_state["abri_pending_menage"] = st.query_params["menage"]
@@ -50,8 +53,8 @@ if scope is None:
     signin = [st.Page("app_pages/signin.py", title=t("page.signin"), icon=":material/login:",
                       url_path="connexion", default=True)]
     signin += [st.Page("app_pages/signin.py", title=t("page.signin"), url_path=path, visibility="hidden")
-               for path in ("liste", "menage", "capacite", "comite", "impact", "qualite", "modele",
-                                                                "comptes")]
+               for path in ("liste", "menage", "capacite", "comite", "impact", "qualite", "modele", "comptes",
+                            "journal")]
     pg = st.navigation(signin)
 else:
     sections = ROLE_PAGES.get(scope.role, {})

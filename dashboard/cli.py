@@ -1,6 +1,6 @@
 """`abri dashboard` and `abri users`: the functions abri/cli.py wires as subcommands.
 
-    abri dashboard --home DIR [--port P]
+    abri dashboard --home DIR [--port P] [--address 127.0.0.1]
     abri users add NAME --role ROLE [--sector 19e ...] --password-stdin [--home DIR]
     abri users list [--home DIR]
     abri users disable NAME [--home DIR]
@@ -23,26 +23,31 @@ from casework.users import add_user, disable_user, list_users
 APP = Path(__file__).with_name("app.py")
 
 
-def streamlit_args(port: int) -> list[str]:
+def streamlit_args(port: int, *, address: str = "127.0.0.1") -> list[str]:
     """The `streamlit run` command line: headless, no usage statistics, toolbar in viewer mode (no
-    Deploy button), the system sans-serif font (no external font)."""
+    Deploy button), the system sans-serif font (no external font); listening on `address` only
+    (loopback unless told otherwise: a TLS reverse proxy faces the network, docs/security.md);
+    no traceback or error detail shown to the browser; XSRF protection on."""
     return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "viewer", "--theme.font", "sans-serif"]
+            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--theme.font", "sans-serif",
+            "--client.showErrorDetails", "false", "--server.enableXsrfProtection", "true",
+            "--server.enableCORS", "true"]
 
 
-def dashboard_command(home: str | None, port: int) -> int:
-    """Run the dashboard on 127.0.0.1-reachable `port` with ABRI_HOME set; returns Streamlit's exit
-    code (2 with a French message when nothing is published under home)."""
+def dashboard_command(home: str | None, port: int, *, address: str = "127.0.0.1") -> int:
+    """Run the dashboard on `address`:`port` with ABRI_HOME set; returns Streamlit's exit code (2
+    with a French message when nothing is published under home)."""
     paths = Paths.from_env(home)
     if not paths.serving.exists():
         print(f"abri dashboard : aucune donnée publiée dans {paths.home} (serving.duckdb absent). "
               "Lancez d'abord le pipeline, ou indiquez le bon dossier avec --home.", file=sys.stderr)
         return 2
     env = {**os.environ, "ABRI_HOME": str(paths.home.resolve()), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    print(f"Tableau de bord Abri : http://localhost:{port}  (données : {paths.home})")
+    shown = "localhost" if address in ("127.0.0.1", "localhost", "::1") else address
+    print(f"Tableau de bord Abri : http://{shown}:{port}  (données : {paths.home})")
     try:
-        return subprocess.call(streamlit_args(port), env=env)
+        return subprocess.call(streamlit_args(port, address=address), env=env)
     except KeyboardInterrupt:
         return 0
 
@@ -98,7 +103,7 @@ def users_command(argv: list[str]) -> int:
 DEMO_PASSWORD = "demo-abri-2026"
 DEMO_ACCOUNTS = (("ts19", "travailleur_social", ["19e"]), ("ts18", "travailleur_social", ["18e"]),
                  ("encadrante", "encadrant", []), ("comite", "comite", []), ("datascience", "data_scientist", []),
-                 ("admin", "admin", []))
+                 ("admin", "admin", []), ("dpo", "dpo", []))
 
 
 def demo_accounts(home: str | None) -> list[tuple[str, str, list[str], str]]:

@@ -490,3 +490,42 @@ def case_outcomes() -> tuple[str, ...]:
 def notes(scope: Scope, household_key: str) -> list[dict]:
     _listed_row(scope, household_key)
     return casework().notes(household_key)
+
+
+# -- data protection officer -------------------------------------------------------------------
+DPO_ROLES = ("dpo", "admin")
+
+
+def log_notice(scope: Scope, household_key: str) -> None:
+    """A CRPA notice downloaded for a listed household of the worker's sectors (logged)."""
+    _listed_row(scope, household_key)
+    casework().log_access(scope.username, "notice_download", household_key, None)
+
+
+def access_log(scope: Scope, *, days: int = 30, username: str = "", action: str = "",
+               key_prefix: str = "") -> pd.DataFrame:
+    """The access log of the last `days` days, newest first, filtered; household keys cut to
+    their first 12 characters. Reading it is itself logged. Raises AccessDenied."""
+    _require(scope, DPO_ROLES)
+    store = casework()
+    store.log_access(scope.username, "view_access_log", None,
+                     {"days": days, "filtered": bool(username or action or key_prefix)})
+    df = pd.DataFrame(store.access_log(since_days=days),
+                      columns=["id", "at", "username", "action", "household_key", "detail"])
+    if username:
+        df = df[df["username"] == username]
+    if action:
+        df = df[df["action"] == action]
+    if key_prefix:
+        df = df[df["household_key"].fillna("").str.startswith(key_prefix.strip().lower())]
+    df["household_key"] = df["household_key"].str[:12]
+    return df.sort_values("id", ascending=False).reset_index(drop=True)
+
+
+def verify_access_log(scope: Scope):
+    """casework.chain.verify over the whole store (access log and committee decisions)."""
+    from casework.chain import verify
+
+    _require(scope, DPO_ROLES)
+    with casework().connect() as con:
+        return verify(con)

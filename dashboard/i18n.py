@@ -511,6 +511,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tl.fsl_requests_12m": ("demandes FSL (12 mois)", "FSL applications (12 months)"),
 }
 
+from dashboard.i18n_security import SECURITY  # noqa: E402
+
+_twice = set(SECURITY) & set(CATALOGUE)
+if _twice:
+    raise KeyError(f"catalogue keys defined twice: {sorted(_twice)}")
+CATALOGUE.update(SECURITY)
+
 
 def current_lang() -> str:
     """The session's language, 'fr' outside a Streamlit session."""

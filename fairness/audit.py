@@ -12,6 +12,8 @@ judgment within 12 months), score `p`, groups `sexe` and `sexe x famille_monopar
 - A group with fewer than `min_cell` (11) rows is suppressed: it never shows a figure, it is only
   counted (see `_suppress`, which also suppresses enough neighbours that the suppressed figures
   cannot be recovered by subtraction from the overall or from a coarser group spec).
+- A rate over fewer than `min_cell` people is masked, and so are the group's four counts (tp, fp,
+  tn, fn), from which it could be recomputed: audit.json and the HTML show exactly the same.
 - Point estimates come from one MetricFrame per (group spec, operating point); intervals come
   from one shared percentile bootstrap over rows (the same resampled indices for every group spec
   and every capacity), computed with `np.bincount`, never by re-running MetricFrame.
@@ -438,8 +440,12 @@ def _result_dict(r: AuditResult, level: float) -> dict:
                 "verdict": verdicts.loc[g, m] if m in JUDGED else None,
                 "suppressed": "small_denominator" if masked else None,
             }
+        # a masked rate could be recomputed from the counts (precision = tp / (tp + fp)), and each
+        # count from the others, n and the shown rates: a group with any masked rate shows none
+        hide = bool(r.masked.loc[g].any())
         rows.append({"group": g, "values": dict(r.values.loc[g]), "n": int(bg["count"]),
-                     **{c: int(bg[c]) for c in COUNTS}, "metrics": metrics,
+                     **{c: None if hide else int(bg[c]) for c in COUNTS},
+                     "counts_suppressed": "small_denominator" if hide else None, "metrics": metrics,
                      "verdict": verdicts.loc[g, "headline"]})
     return {"group_spec": list(r.spec), "name": r.name, "reference": r.reference,
             "suppressed_groups": r.suppressed_groups, "suppressed_rows": r.suppressed_rows,

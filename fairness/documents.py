@@ -36,12 +36,13 @@ LOG_MIN_DAYS = 183  # EU AI Act art. 19 / 26: automatic logs kept at least six m
 
 
 def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
-                    lang: str = "fr") -> dict[str, Path]:
+                    lang: str = "fr", retention=None) -> dict[str, Path]:
     """Write the version's documents into out_dir; return {file name: path}.
 
     metadata: the version's metadata.json (models/workflow.py train_candidate).
     audit_record: the audit.json dictionary (fairness.audit.Audit.to_dict), or None when the
     audit has not been run (the model card and Annex IV then say so).
+    retention: abri.config.Retention, the periods the datasheet states (default: the defaults).
     Annex IV is written last: it checks which evidence files exist in out_dir (audit.html and
     explanations.html are written there by the audit step) and in the repository's docs/.
     """
@@ -57,7 +58,7 @@ def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
     card = _model_card(metadata, audit_record, lang)
     write("model_card.html", _render("document.html.j2", card, lang))
     write("model_card.md", _render("document.md.j2", card, lang, markdown=True))
-    write("datasheet.html", _render("document.html.j2", _datasheet(metadata, lang), lang))
+    write("datasheet.html", _render("document.html.j2", _datasheet(metadata, lang, retention), lang))
     entry = etalab_entry(metadata)
     write("etalab.json", json.dumps(entry, ensure_ascii=False, indent=2) + "\n")
     write("etalab.html", _render("document.html.j2", _etalab_view(entry, metadata, lang), lang))
@@ -304,7 +305,23 @@ def _energy_section(metadata: dict, lang: str) -> dict:
         method=e.get("method", "?"))])
 
 
-def _datasheet(metadata: dict, lang: str) -> dict:
+def _retention_section(retention, lang: str) -> dict:
+    from dataclasses import fields
+
+    from abri.config import Retention
+
+    retention = retention or Retention()
+    rows = []
+    for f in fields(retention):
+        n = getattr(retention, f.name)
+        period = t("doc.ds.ret.days" if f.name.endswith("_days") else "doc.ds.ret.months", lang, n=n)
+        rows.append([t(f"doc.ds.ret.{f.name}", lang), period, t(f"doc.ds.ret.{f.name}.basis", lang)])
+    return _section("retention", t("doc.ds.retention", lang), [], table={"header": [
+        t("doc.ds.ret.data", lang), t("doc.ds.ret.period", lang), t("doc.ds.ret.basis", lang)], "rows": rows},
+        notes=[t("doc.ds.ret.note", lang)])
+
+
+def _datasheet(metadata: dict, lang: str, retention=None) -> dict:
     rows = []
     for name, s in SOURCES.items():
         feats = [f for f in FEATURES if f.source == name]
@@ -327,6 +344,7 @@ def _datasheet(metadata: dict, lang: str) -> dict:
             _section("snapshot", t("doc.ds.snapshot", lang), [t(
                 "doc.ds.snapshot_text", lang, hash=metadata.get("data_snapshot_sha256", "?"),
                 rows=r.get("train", "?"), positives=r.get("positives", "?"))]),
+            _retention_section(retention, lang),
         ],
     }
 

@@ -617,6 +617,50 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "d'entraînement, {positives} jugements.",
         "en": "Training data fingerprint (SHA-256): {hash}; {rows} training rows, {positives} "
               "judgments."},
+    "doc.ds.retention": {"fr": "8. Durées de conservation", "en": "8. Retention periods"},
+    "doc.ds.ret.data": {"fr": "Données", "en": "Data"},
+    "doc.ds.ret.period": {"fr": "Durée", "en": "Period"},
+    "doc.ds.ret.basis": {"fr": "Fondement", "en": "Basis"},
+    "doc.ds.ret.months": {"fr": "{n} mois", "en": "{n} months"},
+    "doc.ds.ret.days": {"fr": "{n} jours", "en": "{n} days"},
+    "doc.ds.ret.note": {
+        "fr": "Appliquées chaque mois par `abri purge` (actif Dagster retention_purge) ; réglables dans "
+              "abri.toml [retention] ; détail et fondements dans docs/security.md.",
+        "en": "Applied monthly by `abri purge` (Dagster asset retention_purge); set in abri.toml "
+              "[retention]; details and legal bases in docs/security.md."},
+    "doc.ds.ret.identity_months": {"fr": "Registre d'identité (noms, adresses, téléphones)",
+                                   "en": "Identity store (names, addresses, phones)"},
+    "doc.ds.ret.identity_months.basis": {
+        "fr": "Minimisation (RGPD art. 5-1-e) : seul le mois courant sert à contacter ; marge pour "
+              "les recours.", "en": "Storage limitation (GDPR art. 5(1)(e)): only the current month "
+              "is needed to contact; margin for appeals."},
+    "doc.ds.ret.landing_months": {"fr": "Extraits bruts des partenaires (landing/)",
+                                  "en": "Partners' raw extracts (landing/)"},
+    "doc.ds.ret.landing_months.basis": {
+        "fr": "Rejeu d'une ingestion et renvois correctifs des partenaires ; l'entrepôt pseudonymisé "
+              "en garde le contenu utile.", "en": "Re-running an ingestion and partners' corrected "
+              "resends; the pseudonymised warehouse keeps what is needed."},
+    "doc.ds.ret.notes_months": {"fr": "Notes et désaccords des travailleurs sociaux",
+                                "en": "Social workers' notes and disagreements"},
+    "doc.ds.ret.notes_months.basis": {
+        "fr": "Durée d'un accompagnement et de son suivi (mission d'action sociale, RGPD art. 6-1-e).",
+        "en": "Length of a support episode and its follow-up (social-work mission, GDPR art. 6(1)(e))."},
+    "doc.ds.ret.access_log_days": {"fr": "Journal des accès (chaîné)", "en": "Access log (hash-chained)"},
+    "doc.ds.ret.access_log_days.basis": {
+        "fr": "Au moins 6 mois pour un système à haut risque (AI Act art. 19 et 26-6) ; traçabilité "
+              "(RGPD art. 32, recommandation CNIL : 6 mois à 1 an).",
+        "en": "At least 6 months for a high-risk system (AI Act art. 19 and 26(6)); traceability "
+              "(GDPR art. 32, CNIL guidance: 6 months to 1 year)."},
+    "doc.ds.ret.dagster_runs_days": {"fr": "Historique des exécutions Dagster", "en": "Dagster run history"},
+    "doc.ds.ret.dagster_runs_days.basis": {
+        "fr": "Documentation technique et suivi des versions (AI Act art. 12 et 18) sur un cycle annuel.",
+        "en": "Technical documentation and version tracking (AI Act art. 12 and 18) over a yearly cycle."},
+    "doc.ds.ret.refusal_exclusion_months": {"fr": "Exclusion après un refus d'aide",
+                                            "en": "Exclusion after help was refused"},
+    "doc.ds.ret.refusal_exclusion_months.basis": {
+        "fr": "Respect du refus exprimé (RGPD art. 21 par analogie) : le ménage n'est pas relancé "
+              "pendant cette durée.", "en": "Respect for the refusal (GDPR art. 21 by analogy): the "
+              "household is not approached again for this period."},
     # ------------------------------------------------------------------ Etalab entry
     "doc.et.title": {"fr": "Inventaire des algorithmes publics : fiche Abri",
                      "en": "Public algorithm inventory: Abri entry"},

@@ -101,8 +101,9 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
         if g["group"] == spec["reference"]:
             for c in cells.values():
                 c["ratio_ci"] = ""
-        groups.append({"group": g["group"], "n": g["n"], "tp": g["tp"], "fp": g["fp"],
-                       "tn": g["tn"], "fn": g["fn"], "verdict": g["verdict"], "cells": cells})
+        # counts exactly as audit.json holds them: suppressed there, "masqué" here
+        shown = {c: t("report.masked_cell", lang) if g[c] is None else g[c] for c in ("tp", "fp", "tn", "fn")}
+        groups.append({"group": g["group"], "n": g["n"], **shown, "verdict": g["verdict"], "cells": cells})
         if g["verdict"] in counts:
             counts[g["verdict"]] += 1
         if ref is None or g["group"] == spec["reference"]:

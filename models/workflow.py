@@ -135,18 +135,24 @@ def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, p
 
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,
                 month: str | None = None, capacity: float | dict = 0.01, design: Design | None = None,
-                seed: int = 0, exclude: set[str] | None = None) -> dict:
+                seed: int = 0, exclude: set[str] | None = None, excluded: frozenset[str] = frozenset()) -> dict:
     """Score every cohort household of `month` (default: the latest) with `version`; write
     `scores`, `outreach` and `reasons` for that month and `drift` against the training window.
     `version` may be models.score.RULE_VERSION ('rule'): the lists are then the rule's
     (no probability, reasons from its criteria, no drift).
     The committee's `design` (default "none": each sector's top k) assigns the month
-    (`assignments`); `outreach` holds its outreach arm only, so the holdout never reaches a list."""
+    (`assignments`); `outreach` holds its outreach arm only, so the holdout never reaches a list;
+    `exclude`: households not eligible for this month's randomisation (models.impact.recently_assigned).
+    `excluded` (casework.subject.excluded_households: objections, erasures, recent refusals) are
+    neither scored nor listed."""
     if month is None:
         month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0])[:7]
     cols = ", ".join(FEATURE_NAMES)
     frame = con.execute(f"SELECT household_key, snapshot_month, sector, {cols} FROM features "
                         "WHERE strftime(snapshot_month, '%Y-%m') = ? ORDER BY household_key", [month]).df()
+    left_out = int(frame["household_key"].isin(excluded).sum()) if excluded else 0
+    if left_out:
+        frame = frame[~frame["household_key"].isin(excluded)].reset_index(drop=True)
     if frame.empty:
         raise ValueError(f"aucun ménage à scorer pour {month}")
     design = design or Design()
@@ -170,4 +176,5 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
         tables = {"scores": s, "outreach": lst, "reasons": why.assign(model_version=version), "drift": d}
     _write_month(con, month, tables, assigned)
     return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(tables["reasons"]),
-            "version": version, "design": design.name, "held_out": int((assigned["arm"] == "holdout").sum())}
+            "version": version, "design": design.name, "held_out": int((assigned["arm"] == "holdout").sum()),
+            "excluded": left_out}

@@ -16,14 +16,15 @@ from pipelines.impact_assets import impact_assets
 from pipelines.model_assets import downstream_assets
 from pipelines.model_checks import model_checks
 from pipelines.resources import build_resources
+from pipelines.retention import retention_job, retention_purge, retention_schedule
 
 # one process: DuckDB allows a single writer per warehouse file
 defs = Definitions(
-    assets=[*ingest_assets, *downstream_assets, *impact_assets],
+    assets=[*ingest_assets, *downstream_assets, *impact_assets, retention_purge],
     asset_checks=[*ingest_checks, *feature_checks, *model_checks],
-    jobs=[ingest_job, retrain_job],
+    jobs=[ingest_job, retrain_job, retention_job],
     sensors=[landing_sensor],
-    schedules=[monthly_ingest_schedule, retrain_schedule],
+    schedules=[monthly_ingest_schedule, retrain_schedule, retention_schedule],
     resources=build_resources(),
     executor=in_process_executor,
 )

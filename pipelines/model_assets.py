@@ -112,6 +112,7 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     """The SHAP explanation report and the documents of the version."""
     import json
 
+    from abri.config import Retention
     from fairness.documents import write_documents
     from fairness.explain import explanation_report
     from features.declare import FEATURE_NAMES
@@ -130,7 +131,7 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     path = explanation_report(booster=abri.registry.load(version), frame=frame, attributes=attrs, metadata=meta,
                               out_dir=out, seed=abri.seed, seed_boosters=_seed_boosters(abri, meta))
     record = json.loads((out / "audit.json").read_text(encoding="utf-8"))
-    docs = write_documents(metadata=meta, audit_record=record, out_dir=out)
+    docs = write_documents(metadata=meta, audit_record=record, out_dir=out, retention=Retention.load(abri.home))
     return {"explanations": str(path), "documents": ", ".join(sorted(p.name for p in docs.values()))}
 
 
@@ -188,6 +189,8 @@ def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2, rows: int = 3
        description="The champion scores the latest month (the rule when no approved version beats it): "
                    "scores, each sector's outreach list within capacity, reasons in French, drift.")
 def outreach_lists(abri: AbriResource) -> MaterializeResult:
+    from abri.config import Retention
+    from casework.subject import excluded_households
     from models.impact import recently_assigned
     from models.registry import serving_version
     from models.score import RULE_VERSION
@@ -199,8 +202,10 @@ def outreach_lists(abri: AbriResource) -> MaterializeResult:
     try:
         month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0])[:7]
         exclude = recently_assigned(con, month) if design.randomised else None
+        excluded = excluded_households(abri.casework,
+                                       refusal_months=Retention.load(abri.home).refusal_exclusion_months)
         out = score_month(con, abri.registry, version or RULE_VERSION, month=month, capacity=abri.capacity,
-                          design=design, seed=abri.seed, exclude=exclude)
+                          design=design, seed=abri.seed, exclude=exclude, excluded=excluded)
         by_sector = con.execute("SELECT sector, count(*) AS listed, min(probability) AS min_probability FROM outreach "
                                 "WHERE strftime(snapshot_month, '%Y-%m') = ? GROUP BY 1 ORDER BY 1",
                                 [out["month"]]).df()

@@ -117,5 +117,6 @@ with override_col:
 with st.expander(t("hh.notice")):
     st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang))
     st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang),
-                       file_name=f"notice-{key[:8]}.html", mime="text/html", on_click="ignore",
+                       file_name=f"notice-{key[:8]}.html", mime="text/html", on_click=data.log_notice,
+                       args=(scope, key),
                        icon=":material/download:")

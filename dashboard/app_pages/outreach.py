@@ -12,9 +12,6 @@ st.write(t("list.intro"))
 if meta.get("rule_lists"):
     st.warning(t("list.rule_lists"), icon=":material/rule:")
 df = data.outreach_list(scope)
-if not st.session_state.get("abri_list_logged"):
-    data.log_list_view(scope, rows=len(df))
-    st.session_state["abri_list_logged"] = True
 
 sort_options = {"rank": ["sector", "rank_in_sector"], "probability": ["probability"],
                 "stage": ["procedure_stage"], "updated": ["updated_at"]}
@@ -38,6 +35,11 @@ if private_only:
 descending = sort in ("probability", "stage")
 shown = shown.sort_values(sort_options[sort], ascending=not descending, na_position="first").reset_index(drop=True)
 
+# every view of a different set of rows is logged (not every rerun of the same view)
+seen = hash((meta.get("snapshot_month"), tuple(shown["household_key"])))
+if st.session_state.get("abri_list_logged") != seen:
+    data.log_list_view(scope, rows=len(shown))
+    st.session_state["abri_list_logged"] = seen
 st.caption(t("list.count", n=len(shown), total=len(df)))
 if shown.empty:
     st.info(t("list.empty"))

@@ -6,8 +6,11 @@ from dashboard import auth
 from dashboard.i18n import t
 
 st.title(t("app.title"))
-if auth.timed_out():
+ended = auth.ended_reason()
+if ended == "idle":
     st.warning(t("signin.timeout", minutes=auth.IDLE_MINUTES))
+elif ended in ("disabled", "binding"):
+    st.warning(t(f"signin.ended_{ended}"))
 
 if auth.oidc_configured():
     if getattr(st.user, "is_logged_in", False):
@@ -23,4 +26,5 @@ with st.form("signin"):
 if submitted:
     if auth.sign_in(username, password) is not None:
         st.rerun()
-    st.error(t("signin.failed"))
+    minutes = auth.locked_minutes(username)
+    st.error(t("signin.locked", minutes=minutes) if minutes else t("signin.failed"))

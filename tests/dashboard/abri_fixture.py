@@ -33,6 +33,7 @@ ACCOUNTS = {  # username -> (role, sectors)
     "comite": ("comite", []),
     "ds": ("data_scientist", []),
     "admin": ("admin", []),
+    "dpo": ("dpo", []),
 }
 REASONS = [("procedure", "hausse", 1.2, "Procédure d'expulsion engagée : commandement de payer il y a 3 mois",
             "Eviction procedure under way: formal demand 3 months ago"),

@@ -16,6 +16,16 @@ def scope_of(username: str):
     return Scope(username, role, tuple(sectors))
 
 
+def signed_in_token(username: str) -> str:
+    """A server-side session for `username`, as a sign-in opens one (bound to the AppTest
+    "browser": no cookie, no user agent)."""
+    from casework.sessions import open_session
+    from dashboard import data
+    from dashboard.auth import browser_binding
+
+    return open_session(data.casework(), username, binding=browser_binding())
+
+
 def app_as(username: str | None, *, page: str | None = None, query: dict | None = None, lang: str = "fr"):
     """An AppTest of the dashboard signed in as `username` (None: signed out), run on `page`."""
     from streamlit.testing.v1 import AppTest
@@ -23,7 +33,7 @@ def app_as(username: str | None, *, page: str | None = None, query: dict | None 
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.session_state["lang"] = lang
     if username:
-        at.session_state["abri_user"] = scope_of(username)
+        at.session_state["abri_session"] = signed_in_token(username)
     at.query_params.update(query or {})
     at.run()
     if page:

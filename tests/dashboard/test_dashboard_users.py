@@ -81,3 +81,11 @@ def test_the_dashboard_runs_headless_without_usage_stats_or_deploy_button():
     for flag in ("--server.headless true", "--browser.gatherUsageStats false", "--client.toolbarMode viewer",
                  "--theme.font sans-serif", "--server.port 8599"):
         assert flag in args
+
+
+def test_the_dashboard_listens_on_loopback_and_shows_no_error_details_unless_told():
+    args = " ".join(streamlit_args(8599))
+    for flag in ("--server.address 127.0.0.1", "--client.showErrorDetails false",
+                 "--server.enableXsrfProtection true"):
+        assert flag in args
+    assert "--server.address 10.0.0.5" in " ".join(streamlit_args(8599, address="10.0.0.5"))

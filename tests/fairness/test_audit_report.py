@@ -105,3 +105,32 @@ def test_a_group_outside_tolerance_gets_a_plain_sentence_on_the_verdict_page():
     page = render_html(a.to_dict())
     verdict = page[page.index('id="verdict"'):page.index('id="details"')]
     assert "« prive » : la liste manque" in verdict and "hors tolérance" in verdict
+
+
+def _all_groups(record):
+    for spec in record["group_specs"]:
+        yield None, spec, spec["groups"]
+    for point in record["sweep"]:
+        for spec in point["group_specs"]:
+            yield point["operating_point"]["capacity"], spec, spec["groups"]
+
+
+def test_no_masked_rate_can_be_recomputed_from_the_counts_in_audit_json(record):
+    hidden = 0
+    for _, _, groups in _all_groups(record):
+        for g in groups:
+            masked = any(m["suppressed"] for m in g["metrics"].values())
+            counts = [g[c] for c in ("tp", "fp", "tn", "fn")]
+            assert (counts == [None] * 4) == masked, g["group"]
+            assert (g["counts_suppressed"] is not None) == masked
+            hidden += masked
+    assert hidden > 0  # the fixture has groups with masked rates: the test can fail
+
+
+def test_the_html_shows_exactly_the_counts_audit_json_shows(record):
+    page = render_html(record, lang="fr")
+    for spec in record["group_specs"]:
+        for g in spec["groups"]:
+            cells = [str(g["n"])] + ["masqué" if g[c] is None else str(g[c]) for c in ("tp", "fp", "tn", "fn")]
+            row = "".join(f'<td class="num">{c}</td>' for c in cells)
+            assert row in re.sub(r"\s*\n\s*", "", page), g["group"]

@@ -162,3 +162,13 @@ def test_notice_in_english():
 def test_unknown_language_is_refused(tmp_path):
     with pytest.raises(ValueError):
         write_documents(metadata=META, audit_record=None, out_dir=tmp_path, lang="de")
+
+
+def test_datasheet_states_each_retention_period_with_its_basis(tmp_path):
+    from abri.config import Retention
+
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path, retention=Retention(notes_months=36))
+    sheet = (tmp_path / "datasheet.html").read_text(encoding="utf-8")
+    assert "8. Durées de conservation" in sheet
+    assert "36 mois" in sheet and "365 jours" in sheet and "AI Act art. 19" in sheet
+    assert "Registre d&#39;identité" in sheet or "Registre d'identité" in sheet

@@ -27,6 +27,7 @@ DOWNSTREAM = {  # asset -> its parents: a change to the graph shows here in revi
     "outreach_lists": {"features"},
     "serving_database": {"outreach_lists", "audit_report"},
     "interventions": {"outreach_lists"},
+    "retention_purge": set(),
 }
 FEATURE_CHECKS = {"features.features_no_leakage": True, "features.features_null_rates": False,
                   "features.features_shift": False}
@@ -68,7 +69,8 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
     assert defs.resolve_job_def("ingest_job") is not None
     assert defs.resolve_job_def("retrain_job") is not None
     assert {s.name for s in defs.sensors} == {"landing_sensor"}
-    assert {s.name for s in defs.schedules} == {"monthly_ingest_schedule", "retrain_schedule"}
+    assert defs.resolve_job_def("retention_job") is not None
+    assert {s.name for s in defs.schedules} == {"monthly_ingest_schedule", "retrain_schedule", "retention_schedule"}
     assert monthly.get_first_partition_key() == "2022-01"
 
 
