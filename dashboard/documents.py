@@ -21,6 +21,21 @@ def percent(p: float | None) -> str:
     return "" if p is None or pd.isna(p) else f"{100 * float(p):.0f} %"
 
 
+# what a calibrated probability can honestly claim at the ends of the scale (issue 10 section 5)
+DISPLAY_CEILING, DISPLAY_FLOOR = 0.95, 0.01
+
+
+def probability(p: float | None) -> str:
+    """A probability as a worker reads it: '37 %', never '100 %' nor '0 %' ('> 95 %', '< 1 %')."""
+    if p is None or pd.isna(p):
+        return ""
+    if p > DISPLAY_CEILING:
+        return "> 95 %"
+    if p < DISPLAY_FLOOR:
+        return "< 1 %"
+    return percent(p)
+
+
 def share(x: float | None, lang: str) -> str:
     """0.413 -> "41,3 %" in French, "41.3%" in English; missing -> empty."""
     if x is None or pd.isna(x):
@@ -46,7 +61,7 @@ def list_table(df: pd.DataFrame, *, lang: str) -> pd.DataFrame:
         t("col.household", lang=lang): df["household_key"].str[:8],
         t("col.sector", lang=lang): df["sector"],
         t("col.band", lang=lang): [t(f"band.{b}", lang=lang) for b in df["risk_band"]],
-        t("col.probability", lang=lang): [percent(p) for p in df["probability"]],
+        t("col.probability", lang=lang): [probability(p) for p in df["probability"]],
         t("col.stage", lang=lang): [t(f"stage.{int(s)}", lang=lang) for s in df["procedure_stage"].fillna(0)],
         t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else f"{a:.0f}"
                                       for a in df["arrears_months"]],

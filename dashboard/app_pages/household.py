@@ -26,7 +26,7 @@ st.subheader(t("hh.title", short=key[:8], sector=row["sector"], rank=int(row["ra
 if row["model_version"] == documents.RULE_VERSION:
     st.markdown(t("hh.summary_rule", stage=t(f"stage.{int(row['procedure_stage'] or 0)}")))
 else:
-    st.markdown(t("hh.summary", band=t(f"band.{row['risk_band']}"), probability=documents.percent(row["probability"]),
+    st.markdown(t("hh.summary", band=t(f"band.{row['risk_band']}"), probability=documents.probability(row["probability"]),
                   stage=t(f"stage.{int(row['procedure_stage'] or 0)}")))
 
 left, right = st.columns([3, 2])

@@ -62,3 +62,12 @@ def test_the_notice_gives_each_reason_a_relative_weight(home):
     assert t("notice.src_no_landlord") in dict(sections)[t("notice.data_h")]
     page = documents.notice_html(row=hh.row, reasons=pd.DataFrame(hh.reasons), lang="en").decode()
     assert "<h2>5. Your rights</h2>" in page and "<script" not in page
+
+
+def test_no_displayed_probability_is_a_certainty():
+    from dashboard.documents import probability
+
+    shown = [probability(p) for p in (0.0, 0.004, 0.37, 0.951, 0.999, 1.0)]
+    assert not any(s.startswith(("100", "0 %")) for s in shown)
+    assert shown[3] == shown[4] == shown[5] == "> 95 %"
+    assert shown[0] == "< 1 %" and shown[2] == "37 %"

@@ -85,3 +85,38 @@ def test_out_of_time_probabilities_are_calibrated_and_scored_by_brier(trained):
     assert 0 < ev.loc[("model", "all"), "brier"] < 0.05
     cal = trained.calibration
     assert len(cal) == 10 and abs(cal["predicted"].mean() - cal["observed"].mean()) < 0.02
+
+
+def test_the_same_model_file_at_one_and_two_threads(panel):
+    from dataclasses import replace
+
+    one = train(panel, CONFIG).booster.model_to_string()
+    two = train(panel, replace(CONFIG, threads=2)).booster.model_to_string()
+    strip = lambda s: "\n".join(line for line in s.splitlines() if "num_threads" not in line)  # noqa: E731
+    assert strip(one) == strip(two)
+
+
+def test_calibrated_probabilities_never_claim_certainty(trained):
+    p = trained.calibrator(np.array([1e-9, 1e-4, 0.5, 0.9999, 1.0]))
+    assert np.all(p > 0) and np.all(p < 1)
+
+
+def test_every_evaluation_carries_the_calibration_error_of_each_test_month(trained):
+    ev = trained.evaluation
+    model = ev[ev["scorer"] == "model"]
+    assert model["ece"].notna().all() and (model["ece"] >= 0).all()
+    assert len(model) == len(model["month"].unique()) >= 3  # test months + 'all'
+
+
+def test_raising_a_risk_criterion_never_lowers_the_score(trained, panel):
+    from features.declare import FEATURES
+
+    rising = [f.name for f in FEATURES if f.monotone]
+    assert {"procedure_stage_current", "hearing_pending", "arrears_months"} <= set(rising)
+    rows = panel[list(FEATURE_NAMES)].head(300).copy()
+    base = trained.booster.predict(rows)
+    for name in rising:
+        higher = rows.assign(**{name: rows[name].fillna(0) + 1})
+        lower = rows.assign(**{name: rows[name].fillna(0)})
+        assert np.all(trained.booster.predict(higher) >= trained.booster.predict(lower) - 1e-12), name
+    assert base.shape == (300,)
