@@ -43,6 +43,7 @@ from features.ingest.validate import (
     lit,
     q,
     quarantine_cells_sql,
+    shown_value_sql,
     typed_sql,
 )
 
@@ -183,7 +184,8 @@ def _check_column_types(con, src: Source, *, rel: str) -> None:
     typed_cols = [c for c in src.columns if c.dtype != "string"]
     exprs = ", ".join(
         f"count({q('txt__' + c.name)}), count(*) FILTER (WHERE {q('txt__' + c.name)} IS NOT NULL "
-        f"AND {q('r__' + c.name)} IN ('{E.NOT_A_NUMBER}', '{E.BAD_DATE}', '{E.UNKNOWN_VALUE}'))"
+        f"AND {q('r__' + c.name)} IN ('{E.NOT_A_NUMBER}', '{E.BAD_DATE}', '{E.UNKNOWN_VALUE}', "
+        f"'{E.NOT_AN_INTEGER}', '{E.DECIMAL_POINT}'))"
         for c in typed_cols)
     counts = con.execute(f"SELECT {exprs} FROM typed").fetchone()
     for i, c in enumerate(typed_cols):
@@ -238,7 +240,8 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
         f"WHEN {lit(code)} THEN {lit(fr)}" for code, fr in E.ROW_REASONS_FR.items()) + " END"
     shown = [c for c in src.columns if c.role in ("attribute", "audit")]
     value = ("CASE c.column_name " + " ".join(
-        f"WHEN {lit(c.name)} THEN t.{q('txt__' + c.name)}" for c in shown) + " END") if shown else "NULL"
+        f"WHEN {lit(c.name)} THEN {shown_value_sql(c, 't.' + q('txt__' + c.name))}" for c in shown)
+        + " END") if shown else "NULL"
     con.execute("DELETE FROM quarantine WHERE source = ? AND extract_month = ?", [src.name, start])
     con.execute(
         f"INSERT INTO quarantine SELECT {lit(src.name)}, $month_start, {lit(rel)}, c.{q(ROW)}, "
