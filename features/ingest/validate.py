@@ -127,13 +127,14 @@ def shown_value_sql(col: Column, v: str) -> str:
     holds ten digits or more (a phone number)."""
     if col.role not in ("attribute", "audit") or col.dtype == "string":
         return "NULL"
+    visible = f"regexp_replace({v}, {CONTROL}, '\uFFFD', 'g')"  # a NUL shown as �
     short = f"length({v}) <= 12 AND length(regexp_replace({v}, '[^0-9]', '', 'g')) < 10"
     if col.dtype == "category":
         allowed = ", ".join(lit(a.upper()) for a in col.allowed or ())
         code = (f"(NOT regexp_matches({v}, '\\s') AND regexp_matches({v}, '[0-9_]'))"
                 + (f" OR upper({v}) IN ({allowed})" if allowed else ""))
-        return f"CASE WHEN {short} AND ({code}) THEN {v} END"
-    return f"CASE WHEN {short} AND length(regexp_replace({v}, '[^[:alpha:]]', '', 'g')) <= 1 THEN {v} END"
+        return f"CASE WHEN {short} AND ({code}) THEN {visible} END"
+    return f"CASE WHEN {short} AND length(regexp_replace({v}, '[^[:alpha:]]', '', 'g')) <= 1 THEN {visible} END"
 
 
 def duplicates_sql(src: Source) -> str:
