@@ -11,6 +11,8 @@ from abri.config import Paths
 # The demo city's history: 48 months, so that after the 15 months a label needs to mature the
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
 DEMO_MONTHS = 48
+# commands that write the stores: one at a time per home (abri/lock.py)
+LOCKED = frozenset({"ingest", "features", "train", "score", "run", "demo", "key"})
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -312,11 +314,22 @@ def main(argv: list[str] | None = None) -> int:
 
         return audit_command(argv[1:])
     args = build_parser().parse_args(argv)
+    from abri.files import owner_only, secure_home
+    from abri.lock import LockedError, pipeline_lock
     from casework import CaseworkError
     from models.registry import RegistryError
 
+    owner_only()  # every store, folder and report this process (and its children) creates
     try:
-        return args.func(args)
+        if args.command not in LOCKED:
+            return args.func(args)
+        paths = Paths.from_env(getattr(args, "home", None))
+        secure_home(paths)
+        with pipeline_lock(paths, what=f"abri {args.command}"):
+            return args.func(args)
+    except LockedError as exc:
+        print(f"abri {args.command} : {exc}", file=sys.stderr)
+        return 3
     except (ValueError, KeyError, RegistryError, CaseworkError) as exc:
         print(f"abri {args.command} : {exc}", file=sys.stderr)
         return 2

@@ -41,20 +41,28 @@ def ingest_command(home: str | None, month: str | None) -> int:
     from dagster import DagsterInstance, materialize
 
     from abri.config import Paths
-    from features.ingest import landing_months
+    from features.ingest.landing import inventory
     from pipelines.assets import ingest_assets
     from pipelines.checks import ingest_checks
     from pipelines.partitions import monthly
     from pipelines.resources import build_resources
 
     paths = Paths.from_env(home)
-    found = landing_months(paths)
-    if month is None and not found:
+    found = inventory(paths)
+    for warning in found.warnings():  # misnamed and future files: listed, never silently skipped
+        print(f"abri ingest : attention, {warning}", file=sys.stderr)
+    keys = set(monthly.get_partition_keys())
+    if month is None:
+        too_old = [m for m in found.months if m not in keys]
+        for m in too_old:
+            print(f"abri ingest : attention, mois {m} hors de la plage des partitions "
+                  f"(à partir de {monthly.get_first_partition_key()}) : ignoré", file=sys.stderr)
+        found.months = [m for m in found.months if m in keys]
+    if month is None and not found.months:
         print(f"abri ingest : aucun extrait dans {paths.landing} (lancez d'abord `abri simulate`).",
               file=sys.stderr)
         return 1
-    months = [month] if month else found
-    keys = set(monthly.get_partition_keys())
+    months = [month] if month else found.months
     outside = [m for m in months if m not in keys]
     if outside:
         print(f"abri ingest : mois hors de la plage des partitions ({monthly.get_first_partition_key()} "

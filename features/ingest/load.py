@@ -21,6 +21,7 @@ import pyarrow as pa
 from abri.config import Paths
 from features.contract import SOURCES, Source, source
 from features.ingest import errors as E
+from features.ingest import guards
 from features.ingest.pseudonym import (
     ADRESSE,
     ALLOCATAIRE,
@@ -205,13 +206,16 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
           rows_in: int) -> tuple[IngestResult, pa.Table | None]:
     params = {"month_start": start, "month_end": end}
     sql = typed_sql(src)
+    guards.check_volume(con, src, rel=rel, start=start, rows_in=rows_in)
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {sql}", {k: v for k, v in params.items() if f"${k}" in sql})
+    guards.check_date_formats(con, src, rel=rel)
     _check_file_month(con, src, rel=rel, month=month, start=start, end=end)
     _check_column_types(con, src, rel=rel)
     con.execute(f"CREATE OR REPLACE TEMP TABLE q_cells AS {quarantine_cells_sql(src)}")
     con.execute(f"INSERT INTO q_cells {duplicates_sql(src)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT * FROM typed "
                 f"WHERE {q(ROW)} NOT IN (SELECT {q(ROW)} FROM q_cells)")
+    guards.already_delivered(con, src, rel=rel, start=start)
     _link(con, src)
 
     # staging: delete-then-insert of the month
@@ -301,8 +305,10 @@ def _write_crosswalk(con, start: date) -> None:
              f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
     con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) "
                 "WHERE link_hash IS NOT NULL")
-    con.execute("INSERT INTO crosswalk SELECT $month_start, n.link_type, n.link_hash, n.household_key FROM xw_new n "
+    con.execute("INSERT INTO crosswalk (extract_month, link_type, link_hash, household_key, last_month) "
+                "SELECT $month_start, n.link_type, n.link_hash, n.household_key, $month_start FROM xw_new n "
                 "ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)", {"month_start": start})
+    guards.retract_crosswalk(con, start)
     con.execute("""CREATE OR REPLACE TABLE crosswalk_unique AS
         SELECT link_type, link_hash, any_value(household_key) AS household_key FROM crosswalk
         GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1""")
