@@ -7,6 +7,7 @@ by another tool, walking it once (symbolic links are left alone, never followed)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -29,10 +30,8 @@ def private(path: Path) -> None:
         return
     if stat.S_ISLNK(st.st_mode) or not st.st_mode & 0o077:
         return
-    try:
+    with contextlib.suppress(PermissionError):  # a partner account's file: read, not ours to change
         path.chmod(0o700 if stat.S_ISDIR(st.st_mode) else 0o600)
-    except PermissionError:  # a file dropped by a partner's account: read, never ours to change
-        pass
 
 
 def secure_home(paths: Paths) -> list[Path]:
