@@ -30,7 +30,7 @@ DOWNSTREAM = {  # asset -> its parents: a change to the graph shows here in revi
 FEATURE_CHECKS = {"features.features_no_leakage": True, "features.features_null_rates": False,
                   "features.features_shift": False}
 CHECKS = ["duplicate_keys", "null_rates", "row_accounting", "values_in_range", "volume_change"]
-BLOCKING = {"row_accounting", "duplicate_keys", "values_in_range"}
+BLOCKING = {"row_accounting", "duplicate_keys", "values_in_range", "identity_store_agrees"}
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +53,8 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
         key = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == name)
         assert {p.to_user_string() for p in graph.get(key).parent_keys} == parents, name
     checks = sorted(f"{k.asset_key.to_user_string()}.{k.name}" for k in graph.asset_check_keys)
-    assert checks == sorted([f"{a}.{c}" for a in EXPECTED_ASSETS for c in CHECKS] + list(FEATURE_CHECKS))
+    assert checks == sorted([f"{a}.{c}" for a in EXPECTED_ASSETS for c in CHECKS] + list(FEATURE_CHECKS)
+                            + ["stg_menages.identity_store_agrees"])
     for a in ingest_assets:
         assert a.group_names_by_key[a.key] == "ingest"
         assert a.backfill_policy is not None and a.backfill_policy.max_partitions_per_run is None
