@@ -69,7 +69,8 @@ def reason_expr(src: Source, col: Column, v: str, parsed: str) -> str:
              f"WHEN regexp_matches({v}, {CONTROL}) THEN '{E.CONTROL_CHARACTER}'",
              f"WHEN length({v}) > {E.MAX_FIELD_CHARS} THEN '{E.TOO_LONG}'"]
     if col.dtype == "int":
-        d = f"try_cast({v} AS DOUBLE)"
+        text = f"replace({v}, ',', '.')" if src.format == "csv" and src.decimal == "," else v
+        d = f"try_cast({text} AS DOUBLE)"
         whens.append(f"WHEN {parsed} IS NULL AND isfinite({d}) THEN '{E.NOT_AN_INTEGER}'")
     if col.dtype == "float" and src.format == "csv" and src.decimal == ",":
         whens.append(f"WHEN {parsed} IS NULL AND contains({v}, '.') THEN '{E.DECIMAL_POINT}'")
