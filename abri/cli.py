@@ -201,6 +201,19 @@ def _users(args: argparse.Namespace) -> int:
     return users_command(args.rest)
 
 
+def _key(args: argparse.Namespace) -> int:
+    """`abri key rotate`: every pseudonym re-keyed, the old key kept as a dated backup."""
+    from features.ingest.keys import rotate_key
+
+    paths = Paths.from_env(args.home)
+    print(f"Rotation de la clé de pseudonymisation de {paths.home}…", flush=True)
+    report = rotate_key(paths)
+    print(f"{report.pseudonyms} pseudonymes recalculés depuis landing/ ; colonnes rééncodées :")
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 def _write_doc(out: str, text: str, what: str) -> int:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -287,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     u = sub.add_parser("users", help="dashboard accounts: add | list | disable", add_help=False)
     u.add_argument("rest", nargs=argparse.REMAINDER)
     u.set_defaults(func=_users)
+
+    k = sub.add_parser("key", help="pseudonymisation key: rotate (re-key every pseudonym, keep a dated backup)")
+    k.add_argument("action", choices=("rotate",))
+    home_arg(k)
+    k.set_defaults(func=_key)
 
     sub.add_parser("audit", add_help=False, help="fairness audit of any scored table (CSV/Parquet) -> audit.json + audit.html")
 
