@@ -2,6 +2,7 @@
 
 from dagster import Definitions, in_process_executor
 
+from abri.files import owner_only
 from pipelines.assets import ingest_assets
 from pipelines.automation import (
     ingest_job,
@@ -14,6 +15,10 @@ from pipelines.checks import ingest_checks
 from pipelines.feature_checks import feature_checks
 from pipelines.model_assets import downstream_assets
 from pipelines.resources import build_resources
+
+# `dagster dev` and its run workers create stores, reports and run records: owner-only, as
+# under the `abri` command (abri/files.py)
+owner_only()
 
 # one process: DuckDB allows a single writer per warehouse file
 defs = Definitions(

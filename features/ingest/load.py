@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from abri.config import Paths
+from abri.files import private
 from features.contract import SOURCES, Source, source
 from features.ingest import errors as E
 from features.ingest import guards
@@ -115,8 +116,9 @@ def file_sha256(path: Path) -> str:
 
 
 def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    paths.home.mkdir(parents=True, exist_ok=True)
+    paths.home.mkdir(parents=True, exist_ok=True, mode=0o700)
     con = duckdb.connect(str(paths.warehouse), read_only=read_only)
+    private(paths.warehouse)  # owner-only even when the caller did not set the umask
     con.execute("SET enable_progress_bar = false")  # our own progress lines instead
     if not read_only:
         for stmt in warehouse_ddl():
@@ -318,6 +320,7 @@ def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
                     commit_warehouse: duckdb.DuckDBPyConnection) -> None:
     """Names and contacts to the identity store; both stores commit, or neither."""
     ident = duckdb.connect(str(paths.identity_store))
+    private(paths.identity_store)
     try:
         ident.execute(IDENTITY_DDL)
         ident.register("new_identity", identity)

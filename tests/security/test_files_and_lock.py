@@ -106,9 +106,8 @@ def test_a_second_run_is_refused_naming_the_holder_pid_and_start_time(tmp_path, 
         assert main(["ingest", "--home", str(home), "--month", MONTH]) == 3
         err = capsys.readouterr().err
         assert f"pid {holder.pid}" in err and "démarré le" in err and "UTC" in err and "abri ingest" in err
-        with pytest.raises(LockedError):
-            with pipeline_lock(Paths(home)):
-                pass
+        with pytest.raises(LockedError), pipeline_lock(Paths(home)):
+            pass
     finally:
         holder.kill()
         holder.wait()
@@ -124,8 +123,7 @@ def test_a_second_run_is_refused_naming_the_holder_pid_and_start_time(tmp_path, 
 
 def test_the_lock_is_reentrant_within_one_process(tmp_path):
     paths = Paths(tmp_path)
-    with pipeline_lock(paths, what="abri run"):
-        with pipeline_lock(paths, what="ingestion Dagster"):
-            assert "abri run" in paths.lock_file.read_text()
+    with pipeline_lock(paths, what="abri run"), pipeline_lock(paths, what="ingestion Dagster"):
+        assert "abri run" in paths.lock_file.read_text()
     with pipeline_lock(paths):
         pass
