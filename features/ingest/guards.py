@@ -113,23 +113,25 @@ def already_delivered(con: duckdb.DuckDBPyConnection, src: Source, *, rel: str, 
 
 
 def retract_crosswalk(con: duckdb.DuckDBPyConnection, start: date) -> None:
-    """After a household file (re)load of month `start` (its pairs in `xw_new`): widen the
-    months of the pairs it holds, and withdraw month `start` from the pairs it no longer holds,
-    so a corrected resend removes a wrong link instead of leaving it beside the right one.
-    A pair seen only in that month is deleted; otherwise its first or last month moves in."""
-    con.execute("""UPDATE crosswalk c SET extract_month = least(c.extract_month, $m),
-                   last_month = greatest(coalesce(c.last_month, c.extract_month), $m)
-                   FROM xw_new n WHERE c.link_type = n.link_type AND c.link_hash = n.link_hash
-                   AND c.household_key = n.household_key
-                   AND (c.extract_month > $m OR c.last_month IS NULL OR c.last_month < $m)""", {"m": start})
-    gone = ("NOT EXISTS (SELECT 1 FROM xw_new n WHERE n.link_type = crosswalk.link_type "
-            "AND n.link_hash = crosswalk.link_hash AND n.household_key = crosswalk.household_key)")
-    con.execute(f"DELETE FROM crosswalk WHERE extract_month = $m AND last_month = $m AND {gone}", {"m": start})
-    con.execute(f"UPDATE crosswalk SET extract_month = CAST(extract_month + INTERVAL 1 MONTH AS DATE) "
-                f"WHERE extract_month = $m AND coalesce(last_month, DATE '9999-12-31') > $m AND {gone}",
+    """After a household file (re)load of month `start` (its pairs in `xw_new`, new pairs already
+    inserted with seen_again = false): mark the pairs seen in another month than their first,
+    and withdraw the pairs first seen in `start` that the file no longer holds, so a corrected
+    resend removes a wrong link instead of leaving it beside the right one. Such a pair seen in
+    no other month is deleted; one seen again keeps its place, first month moved after `start`.
+    Only pairs not yet marked are joined: after two months the work is the month's new pairs."""
+    match = ("c.link_type = n.link_type AND c.link_hash = n.link_hash AND c.household_key = n.household_key")
+    con.execute(f"""UPDATE crosswalk c SET seen_again = true, extract_month = least(c.extract_month, $m)
+                    FROM xw_new n WHERE {match} AND ((c.seen_again IS NOT TRUE AND c.extract_month <> $m)
+                    OR c.extract_month > $m)""", {"m": start})
+    con.execute("""CREATE OR REPLACE TEMP TABLE xw_gone AS SELECT c.link_type, c.link_hash, c.household_key,
+                   c.seen_again IS NOT FALSE AS seen_again FROM crosswalk c
+                   ANTI JOIN xw_new n USING (link_type, link_hash, household_key) WHERE c.extract_month = $m""",
                 {"m": start})
-    con.execute(f"UPDATE crosswalk SET last_month = CAST(last_month - INTERVAL 1 MONTH AS DATE) "
-                f"WHERE last_month = $m AND extract_month < $m AND {gone}", {"m": start})
+    gone = ("(link_type, link_hash, household_key) IN (SELECT link_type, link_hash, household_key FROM xw_gone "
+            "WHERE seen_again = {})")
+    con.execute(f"DELETE FROM crosswalk WHERE extract_month = $m AND {gone.format('false')}", {"m": start})
+    con.execute(f"UPDATE crosswalk SET extract_month = CAST(extract_month + INTERVAL 1 MONTH AS DATE) "
+                f"WHERE extract_month = $m AND {gone.format('true')}", {"m": start})
 
 
 def identity_months_agree(con: duckdb.DuckDBPyConnection, identity_store: Path) -> tuple[bool, dict]:

@@ -307,8 +307,8 @@ def _write_crosswalk(con, start: date) -> None:
              f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
     con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) "
                 "WHERE link_hash IS NOT NULL")
-    con.execute("INSERT INTO crosswalk (extract_month, link_type, link_hash, household_key, last_month) "
-                "SELECT $month_start, n.link_type, n.link_hash, n.household_key, $month_start FROM xw_new n "
+    con.execute("INSERT INTO crosswalk (extract_month, link_type, link_hash, household_key, seen_again) "
+                "SELECT $month_start, n.link_type, n.link_hash, n.household_key, false FROM xw_new n "
                 "ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)", {"month_start": start})
     guards.retract_crosswalk(con, start)
     con.execute("""CREATE OR REPLACE TABLE crosswalk_unique AS

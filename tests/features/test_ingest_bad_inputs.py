@@ -419,7 +419,7 @@ def test_a_corrected_household_file_withdraws_the_wrong_link(paths):
 def test_a_link_seen_in_a_later_month_survives_a_correction_of_an_earlier_one(paths):
     ingest_source(paths, source_name="menages", month=NEXT)
     con = duckdb.connect(str(paths.warehouse), read_only=True)
-    n_both = con.execute("SELECT count(*) FROM crosswalk WHERE last_month > extract_month").fetchone()[0]
+    n_both = con.execute("SELECT count(*) FROM crosswalk WHERE seen_again").fetchone()[0]
     con.close()
     assert n_both > 0
     f = paths.landing / "menages" / f"{MONTH}.parquet"
