@@ -12,7 +12,7 @@ from abri.config import Paths
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
 DEMO_MONTHS = 48
 # commands that write the stores: one at a time per home (abri/lock.py)
-LOCKED = frozenset({"ingest", "features", "train", "score", "run", "demo", "key"})
+LOCKED = frozenset({"ingest", "features", "train", "score", "run", "key"})  # demo: its own steps
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -39,7 +39,19 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """`make demo`: the whole flow on the embedded demo city, then the dashboard."""
+    """`make demo`: the whole flow on the embedded demo city, then the dashboard (which runs
+    without the pipeline lock, so a command can run beside it)."""
+    from abri.files import secure_home
+    from abri.lock import pipeline_lock
+
+    paths = Paths.from_env(args.home)
+    secure_home(paths)
+    with pipeline_lock(paths, what="abri demo"):
+        code = _demo_pipeline(args)
+    return code or _demo_dashboard(paths, args)
+
+
+def _demo_pipeline(args: argparse.Namespace) -> int:
     from pipelines.cli import features_command, ingest_command, score_command, train_command
     from synthetic.simulate import simulate
 
@@ -85,7 +97,7 @@ def _demo(args: argparse.Namespace) -> int:
           f"{meta['energy']['kg_co2e'] * 1000:.3f} g CO2e")
     print(f"\nRapport du comité : {paths.home / 'reports' / version / 'audit.html'}")
     print(f"Interface Dagster : DAGSTER_HOME={paths.home / 'dagster_home'} .venv/bin/dagster dev -m pipelines.definitions")
-    return _demo_dashboard(paths, args)
+    return 0
 
 
 def _demo_dashboard(paths: Paths, args: argparse.Namespace) -> int:

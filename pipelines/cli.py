@@ -21,6 +21,11 @@ def prepare_dagster_home(home: Path) -> Path:
     return dagster_home
 
 
+# errors whose message is ours, in French and free of any value read from a file; any other
+# (a library's) may quote a row: only its class is printed, the detail stays in Dagster
+OWN_ERRORS = ("IngestError", "LockedError", "ValueError", "RegistryError", "CaseworkError")
+
+
 def _failure_message(result) -> str:
     """The IngestError's own words (file, row, column), else the innermost error's message."""
     fallback = None
@@ -31,7 +36,9 @@ def _failure_message(result) -> str:
         while err is not None:
             if err.cls_name == "IngestError":
                 return err.message.split("IngestError: ", 1)[-1].strip()
-            fallback = err.message.strip()  # the innermost cause says what went wrong
+            # the innermost cause says what went wrong
+            fallback = (err.message.split(": ", 1)[-1].strip() if err.cls_name in OWN_ERRORS else
+                        f"erreur {err.cls_name} (détail dans l'interface Dagster, DAGSTER_HOME)")
             err = err.cause
     return fallback or "échec de l'exécution Dagster (voir l'interface Dagster pour le détail)"
 
