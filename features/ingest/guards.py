@@ -136,7 +136,8 @@ def retract_crosswalk(con: duckdb.DuckDBPyConnection, start: date) -> None:
 
 def identity_months_agree(con: duckdb.DuckDBPyConnection, identity_store: Path) -> tuple[bool, dict]:
     """The months of the household reference in the warehouse (ingest_log) and in the identity
-    store are the same: a crash between the two commits, or a restore of one store only, shows."""
+    store are the same: a crash between the two commits, or a restore of one store only, shows.
+    Warehouse months older than every identity month are the retention purge's, not a gap."""
     loaded = {r[0] for r in con.execute(
         "SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM ingest_log WHERE source = 'menages'").fetchall()}
     held: set[str] = set()
@@ -149,6 +150,10 @@ def identity_months_agree(con: duckdb.DuckDBPyConnection, identity_store: Path) 
                     "SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM identity").fetchall()}
         finally:
             ident.close()
-    only_wh, only_id = sorted(loaded - held), sorted(held - loaded)
+    # months before the oldest identity month were purged by retention (casework/retention.py)
+    oldest = min(held) if held else None
+    purged = sorted(m for m in loaded - held if oldest and m < oldest)
+    only_wh, only_id = sorted(loaded - held - set(purged)), sorted(held - loaded)
     return not only_wh and not only_id, {"months": len(loaded), "only_in_warehouse": only_wh[:24],
-                                         "only_in_identity_store": only_id[:24]}
+                                         "only_in_identity_store": only_id[:24],
+                                         "purged_from_identity_store": len(purged)}

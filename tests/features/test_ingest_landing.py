@@ -65,9 +65,17 @@ def _identity_months(paths):
 def test_identity_store_and_warehouse_agree_and_a_gap_shows(paths):
     for m in ("2026-09", "2026-10"):
         ingest_source(paths, source_name="menages", month=m)
-    assert _identity_months(paths) == (True, {"months": 2, "only_in_warehouse": [], "only_in_identity_store": []})
+    assert _identity_months(paths) == (True, {"months": 2, "only_in_warehouse": [], "only_in_identity_store": [],
+                                              "purged_from_identity_store": 0})
     con = duckdb.connect(str(paths.identity_store))
-    con.execute("DELETE FROM identity WHERE extract_month = DATE '2026-09-01'")
+    rows = con.execute("SELECT * FROM identity WHERE extract_month = DATE '2026-10-01'").fetchall()
+    con.execute("DELETE FROM identity WHERE extract_month = DATE '2026-10-01'")  # the latest month lost
     con.close()
     passed, meta = _identity_months(paths)
-    assert not passed and meta["only_in_warehouse"] == ["2026-09"]
+    assert not passed and meta["only_in_warehouse"] == ["2026-10"]
+    con = duckdb.connect(str(paths.identity_store))
+    con.executemany("INSERT INTO identity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("DELETE FROM identity WHERE extract_month = DATE '2026-09-01'")  # retention purged the oldest
+    con.close()
+    passed, meta = _identity_months(paths)
+    assert passed and meta["purged_from_identity_store"] == 1
