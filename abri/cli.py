@@ -219,7 +219,7 @@ def _key(args: argparse.Namespace) -> int:
 
     paths = Paths.from_env(args.home)
     print(f"Rotation de la clé de pseudonymisation de {paths.home}…", flush=True)
-    report = rotate_key(paths)
+    report = rotate_key(paths, chain_unmatched=args.chain_unmatched)
     print(f"{report.pseudonyms} pseudonymes recalculés depuis landing/ ; colonnes rééncodées :")
     for line in report.lines():
         print(line)
@@ -315,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser("key", help="pseudonymisation key: rotate (re-key every pseudonym, keep a dated backup)")
     k.add_argument("action", choices=("rotate",))
+    k.add_argument("--chain-unmatched", action="store_true",
+                   help="re-key pseudonyms whose landing file was purged by chaining (HMAC of the old one)")
     home_arg(k)
     k.set_defaults(func=_key)
 

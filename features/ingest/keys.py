@@ -38,6 +38,7 @@ from features.ingest.validate import lit, q, typed_sql
 PSEUDONYM_COLUMNS = frozenset({"household_key", "link_hash"} | {
     f"{c.name}_hash" for s in SOURCES.values() for c in s.columns if c.role in ("key", "link")})
 DUCKDB_STORES = ("warehouse", "identity_store", "serving")
+CHAIN_PREFIX = "rechained:"
 
 
 @dataclass
@@ -47,9 +48,13 @@ class Rotation:
     rekeyed: dict[tuple[str, str, str], int] = field(default_factory=dict)
     backup: Path | None = None
     pseudonyms: int = 0
+    chained: int = 0
 
     def lines(self) -> list[str]:
         out = [f"  {store} : {table}.{column} ({n} lignes)" for (store, table, column), n in sorted(self.rekeyed.items())]
+        if self.chained:
+            out.append(f"  {self.chained} pseudonymes sans fichier dans landing/ rééncodés par chaînage "
+                       "(cohérents entre tables, plus reliés à de futurs extraits)")
         return out + [f"  ancienne clé conservée (0600) : {self.backup}"]
 
 
@@ -108,14 +113,22 @@ def _sqlite_columns(con: sqlite3.Connection) -> list[tuple[str, str]]:
     return out
 
 
-def _unmapped(con, columns, *, store: str) -> list[str]:
-    out = []
+def _unmapped(con, columns, *, store: str) -> dict[str, set[str]]:
+    """store.table.column -> the pseudonyms that no message in landing/ gives."""
+    out = {}
     for table, column in columns:
-        n = con.execute(f"SELECT count(DISTINCT {q(column)}) FROM {q(table)} WHERE {q(column)} IS NOT NULL "
-                        f"AND {q(column)} NOT IN (SELECT old FROM rekey)").fetchone()[0]
-        if n:
-            out.append(f"{store}.{table}.{column} : {n} pseudonyme(s)")
+        values = {v for (v,) in con.execute(
+            f"SELECT DISTINCT {q(column)} FROM {q(table)} WHERE {q(column)} IS NOT NULL "
+            f"AND {q(column)} NOT IN (SELECT old FROM rekey)").fetchall()}
+        if values:
+            out[f"{store}.{table}.{column}"] = values
     return out
+
+
+def chained(new: bytes, old_pseudonym: str) -> str:
+    """The new pseudonym of one whose message is gone (its landing file purged): the same in
+    every table, so joins hold, but no future extract will ever give it again."""
+    return Pseudonymiser(new).hash(CHAIN_PREFIX + old_pseudonym)
 
 
 def _open_duckdb(path: Path, mapping: pa.Table) -> duckdb.DuckDBPyConnection:
@@ -175,6 +188,17 @@ def rekey_casework(con: sqlite3.Connection, columns: list[tuple[str, str]]) -> d
     return done
 
 
+def _add_to_mapping(stores, more: pa.Table) -> None:
+    for name, con, _ in stores:
+        if name == "casework":
+            con.executemany("INSERT OR IGNORE INTO rekey VALUES (?, ?)",
+                            zip(more["old"].to_pylist(), more["new"].to_pylist(), strict=True))
+        else:
+            con.register("rekey_more", more)
+            con.execute("INSERT INTO rekey SELECT old, new FROM rekey_more")
+            con.unregister("rekey_more")
+
+
 def _state_file(paths: Paths) -> Path:
     return paths.key_file.parent / "rotation.json"
 
@@ -191,10 +215,11 @@ def _write_private(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
-def rotate_key(paths: Paths, *, now: datetime | None = None) -> Rotation:
+def rotate_key(paths: Paths, *, chain_unmatched: bool = False, now: datetime | None = None) -> Rotation:
     """Re-key every pseudonym of this home under a new key (see the module's docstring).
     Raises ValueError (nothing changed) when the key comes from the environment or when a
-    pseudonym has no file left in landing/ to rebuild it from."""
+    pseudonym has no file left in landing/ to rebuild it from, unless chain_unmatched: those
+    then become `chained(new, old)` (landing files purged by retention)."""
     if os.environ.get(KEY_ENV):
         raise ValueError(f"la clé vient de la variable {KEY_ENV} : sa rotation se fait là où elle est gérée, "
                          "puis réingérez l'historique")
@@ -208,7 +233,7 @@ def rotate_key(paths: Paths, *, now: datetime | None = None) -> Rotation:
 
     # open every store and check that every pseudonym can be re-keyed, before changing anything
     stores: list[tuple[str, object, list]] = []
-    problems: list[str] = []
+    problems: dict[str, set[str]] = {}
     try:
         for name in DUCKDB_STORES:
             path = getattr(paths, name)
@@ -220,10 +245,16 @@ def rotate_key(paths: Paths, *, now: datetime | None = None) -> Rotation:
             con = _open_sqlite(paths.casework, mapping)
             stores.append(("casework", con, _sqlite_columns(con)))
         for name, con, columns in stores:
-            problems += _unmapped(con, columns, store=name)
+            problems.update(_unmapped(con, columns, store=name))
+        if problems and not chain_unmatched:
+            raise ValueError(
+                "rotation impossible, rien n'a changé : ces pseudonymes n'ont plus de fichier dans landing/ pour "
+                "être recalculés — " + " ; ".join(f"{k} : {len(v)} pseudonyme(s)" for k, v in sorted(problems.items()))
+                + " ; relancez avec --chain-unmatched pour les rééncoder par chaînage (fichiers purgés)")
         if problems:
-            raise ValueError("rotation impossible, rien n'a changé : ces pseudonymes n'ont plus de fichier dans "
-                             "landing/ pour être recalculés — " + " ; ".join(problems))
+            extra = sorted(set().union(*problems.values()))
+            report.chained = len(extra)
+            _add_to_mapping(stores, pa.table({"old": extra, "new": [chained(new, v) for v in extra]}))
         if not resuming:
             _write_private(nxt, new)
         for name, con, columns in stores:

@@ -165,3 +165,23 @@ def test_a_world_readable_key_file_is_refused_without_showing_it(tmp_path):
     assert "s" * 64 not in str(info.value)
     k.chmod(0o600)
     assert load_key(k) == b"s" * 64
+
+
+def test_pseudonyms_of_purged_files_can_be_chained_consistently(city, tmp_path):
+    from features.ingest.keys import chained
+
+    paths = _loaded(city, tmp_path / "home")
+    last = landing_months(paths)[-1]
+    (paths.landing / "services_sociaux" / f"{last}.csv").unlink()  # purged by retention
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    gone = {v for (v,) in con.execute("SELECT id_contact_hash FROM stg_services_sociaux WHERE extract_month = "
+                                      "(SELECT max(extract_month) FROM stg_services_sociaux)").fetchall()}
+    con.close()
+    report = rotate_key(paths, chain_unmatched=True)
+    new = paths.key_file.read_bytes().strip()
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    after = {v for (v,) in con.execute("SELECT id_contact_hash FROM stg_services_sociaux WHERE extract_month = "
+                                       "(SELECT max(extract_month) FROM stg_services_sociaux)").fetchall()}
+    con.close()
+    assert gone and report.chained == len(gone)
+    assert after == {chained(new, v) for v in gone}
