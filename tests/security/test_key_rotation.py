@@ -185,3 +185,40 @@ def test_pseudonyms_of_purged_files_can_be_chained_consistently(city, tmp_path):
     con.close()
     assert gone and report.chained == len(gone)
     assert after == {chained(new, v) for v in gone}
+
+
+def test_an_interrupted_rotation_resumes_and_ends_as_a_whole_one(city, tmp_path, monkeypatch):
+    import features.ingest.keys as keys
+
+    paths = _loaded(city, tmp_path / "home")
+    hk = _tables(paths.warehouse)["stg_menages"][0][2]
+    Casework(paths.casework).set_status(hk, _a_status(), by="ts19", expected_revision=0)
+    old = paths.key_file.read_bytes()
+
+    def crash(con, columns):
+        raise RuntimeError("coupure de courant")
+
+    monkeypatch.setattr(keys, "rekey_casework", crash)
+    with pytest.raises(RuntimeError):
+        rotate_key(paths)
+    assert paths.key_file.read_bytes() == old  # the old key still rules
+    assert (paths.key_file.parent / "rotation.json").exists()
+    pending = paths.key_file.with_name("pseudonym.key.next").read_bytes()
+    monkeypatch.undo()
+    report = rotate_key(paths)
+    assert paths.key_file.read_bytes() == pending and report.backup.read_bytes() == old
+    assert {s for s, _, _ in report.rekeyed} == {"casework"}  # the others were done before the crash
+    new_keys = {r[2] for r in _tables(paths.warehouse)["stg_menages"]}
+    con = sqlite3.connect(paths.casework)
+    assert {k for (k,) in con.execute("SELECT household_key FROM cases")} <= new_keys
+    con.close()
+    assert new_keys == {Pseudonymiser(pending).household_key(i) for i in _ids(paths)}
+
+
+def _ids(paths):
+    import pyarrow.parquet as pq
+
+    out = set()
+    for f in (paths.landing / "menages").glob("*.parquet"):
+        out |= {i for i in pq.read_table(f)["id_menage"].to_pylist() if i}
+    return out
