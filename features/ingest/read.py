@@ -221,10 +221,10 @@ def _read_csv(raw: bytes, src: Source, rel: str) -> pa.Table:
         # a malformed line or a field longer than Arrow's block: read again with the whole file
         # as one block, setting malformed lines aside (Arrow's own message quotes the line)
         def keep_aside(row) -> str:
-            ragged.append(row.number - 1 if row.number else 0)  # record number, header is 1
+            ragged.append(row.number - 1 if row.number else -1)  # record number, header is 1
             return "skip"
         table = _arrow_csv(data, src, names, block_size=len(data) + 1, invalid_row_handler=keep_aside)
-        if table is None:
+        if table is None or -1 in ragged:  # one thread: Arrow knows every line's number
             raise E.IngestError(E.UNREADABLE, file=rel,
                                 detail="fichier CSV illisible (guillemet non fermé ?) : demandez au "
                                        "partenaire de le renvoyer")
