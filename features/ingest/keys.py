@@ -16,6 +16,7 @@ secrets/pseudonym.key.<UTC time>.bak (0600) and the new one secrets/pseudonym.ke
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -132,7 +133,12 @@ def chained(new: bytes, old_pseudonym: str) -> str:
 
 
 def _open_duckdb(path: Path, mapping: pa.Table) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+    con = None
+    with contextlib.suppress(duckdb.IOException):
+        con = duckdb.connect(str(path))
+    if con is None:  # another process (the dashboard, a run) has the file open
+        raise ValueError(f"{path.name} est ouvert par un autre processus (tableau de bord ?) : arrêtez-le, "
+                         "puis relancez `abri key rotate` (rien n'a changé)")
     con.register("rekey_arrow", mapping)
     con.execute("CREATE OR REPLACE TEMP TABLE rekey AS SELECT DISTINCT old, new FROM rekey_arrow")
     return con
