@@ -11,6 +11,8 @@ from abri.config import ECE_TOLERANCE, Paths
 # The demo city's history: 48 months, so that after the 15 months a label needs to mature the
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
 DEMO_MONTHS = 48
+# commands that write the stores: one at a time per home (abri/lock.py)
+LOCKED = frozenset({"ingest", "features", "train", "score", "run", "key"})  # demo: its own steps
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -37,7 +39,19 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """`make demo`: the whole flow on the embedded demo city, then the dashboard."""
+    """`make demo`: the whole flow on the embedded demo city, then the dashboard (which runs
+    without the pipeline lock, so a command can run beside it)."""
+    from abri.files import secure_home
+    from abri.lock import pipeline_lock
+
+    paths = Paths.from_env(args.home)
+    secure_home(paths)
+    with pipeline_lock(paths, what="abri demo"):
+        code = _demo_pipeline(args)
+    return code or _demo_dashboard(paths, args)
+
+
+def _demo_pipeline(args: argparse.Namespace) -> int:
     from pipelines.cli import features_command, ingest_command, score_command, train_command
     from synthetic.simulate import simulate
 
@@ -90,7 +104,7 @@ def _demo(args: argparse.Namespace) -> int:
           f"{meta['energy']['kg_co2e'] * 1000:.3f} g CO2e")
     print(f"\nRapport du comité : {paths.home / 'reports' / version / 'audit.html'}")
     print(f"Interface Dagster : DAGSTER_HOME={paths.home / 'dagster_home'} .venv/bin/dagster dev -m pipelines.definitions")
-    return _demo_dashboard(paths, args)
+    return 0
 
 
 def _demo_dashboard(paths: Paths, args: argparse.Namespace) -> int:
@@ -246,6 +260,19 @@ def _users(args: argparse.Namespace) -> int:
     return users_command(args.rest)
 
 
+def _key(args: argparse.Namespace) -> int:
+    """`abri key rotate`: every pseudonym re-keyed, the old key kept as a dated backup."""
+    from features.ingest.keys import rotate_key
+
+    paths = Paths.from_env(args.home)
+    print(f"Rotation de la clé de pseudonymisation de {paths.home}…", flush=True)
+    report = rotate_key(paths, chain_unmatched=args.chain_unmatched)
+    print(f"{report.pseudonyms} pseudonymes recalculés depuis landing/ ; colonnes rééncodées :")
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 def _write_doc(out: str, text: str, what: str) -> int:
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -349,6 +376,13 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("rest", nargs=argparse.REMAINDER)
     u.set_defaults(func=_users)
 
+    k = sub.add_parser("key", help="pseudonymisation key: rotate (re-key every pseudonym, keep a dated backup)")
+    k.add_argument("action", choices=("rotate",))
+    k.add_argument("--chain-unmatched", action="store_true",
+                   help="re-key pseudonyms whose landing file was purged by chaining (HMAC of the old one)")
+    home_arg(k)
+    k.set_defaults(func=_key)
+
     sub.add_parser("audit", add_help=False, help="fairness audit of any scored table (CSV/Parquet) -> audit.json + audit.html")
 
     d = sub.add_parser("demo", help="run every stage that exists on the demo city (make demo)")
@@ -379,11 +413,22 @@ def main(argv: list[str] | None = None) -> int:
 
         return audit_command(argv[1:])
     args = build_parser().parse_args(argv)
+    from abri.files import owner_only, secure_home
+    from abri.lock import LockedError, pipeline_lock
     from casework import CaseworkError
     from models.registry import RegistryError
 
+    owner_only()  # every store, folder and report this process (and its children) creates
     try:
-        return args.func(args)
+        if args.command not in LOCKED:
+            return args.func(args)
+        paths = Paths.from_env(getattr(args, "home", None))
+        secure_home(paths)
+        with pipeline_lock(paths, what=f"abri {args.command}"):
+            return args.func(args)
+    except LockedError as exc:
+        print(f"abri {args.command} : {exc}", file=sys.stderr)
+        return 3
     except (ValueError, KeyError, RegistryError, CaseworkError) as exc:
         print(f"abri {args.command} : {exc}", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@
 Everything runtime lives under ABRI_HOME (default ./var): landing/ (partner extracts),
 resend/ (the demo city's late redeliveries), truth/ (the demo city's ground truth, read only by
 tests and benchmarks), warehouse.duckdb, serving.duckdb, casework.sqlite, models/, reports/,
-bench/, dagster_home/.
+bench/, dagster_home/, secrets/, run.lock. Everything is owner-only (0700/0600).
 """
 
 from __future__ import annotations
@@ -75,6 +75,11 @@ class Paths:
     @property
     def casework(self) -> Path:
         return self.home / "casework.sqlite"
+
+    @property
+    def lock_file(self) -> Path:
+        """Held (flock) by the running pipeline command; names its pid and start time."""
+        return self.home / "run.lock"
 
 
 # Retention: each period once, here, with its legal basis in docs/security.md. A city changes

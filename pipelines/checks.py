@@ -1,7 +1,7 @@
 """Asset checks on the staging tables; the measures live in features.ingest.quality.
 
 Blocking (a failure would corrupt downstream tables): row accounting, duplicate keys, values
-out of range. Informative: null rates (and linkage), volume change against the previous month.
+out of range, and (household reference) the identity store agreeing with the warehouse. Informative: null rates (and linkage), volume change against the previous month.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetCheckSeverity, asset_check
 
-from features.ingest import ORDER, quality
+from features.ingest import ORDER, guards, quality
 from pipelines.assets import asset_key
 from pipelines.resources import IngestResource
 
@@ -38,4 +38,15 @@ def build_check(source_name: str, name: str, measure: Callable, blocking: bool) 
     return _check
 
 
-ingest_checks = [build_check(s, n, m, b) for s in ORDER for n, m, b in CHECKS]
+@asset_check(asset=asset_key("menages"), name="identity_store_agrees", blocking=True,
+             description="The identity store holds the same household-reference months as the warehouse.")
+def identity_store_agrees(ingest: IngestResource) -> AssetCheckResult:
+    con = ingest.warehouse()
+    try:
+        passed, metadata = guards.identity_months_agree(con, ingest.paths.identity_store)
+    finally:
+        con.close()
+    return AssetCheckResult(passed=passed, metadata=metadata, severity=AssetCheckSeverity.ERROR)
+
+
+ingest_checks = [build_check(s, n, m, b) for s in ORDER for n, m, b in CHECKS] + [identity_store_agrees]

@@ -21,6 +21,11 @@ def prepare_dagster_home(home: Path) -> Path:
     return dagster_home
 
 
+# errors whose message is ours, in French and free of any value read from a file; any other
+# (a library's) may quote a row: only its class is printed, the detail stays in Dagster
+OWN_ERRORS = ("IngestError", "LockedError", "ValueError", "RegistryError", "CaseworkError")
+
+
 def _failure_message(result) -> str:
     """The IngestError's own words (file, row, column), else the innermost error's message."""
     fallback = None
@@ -31,7 +36,9 @@ def _failure_message(result) -> str:
         while err is not None:
             if err.cls_name == "IngestError":
                 return err.message.split("IngestError: ", 1)[-1].strip()
-            fallback = err.message.strip()  # the innermost cause says what went wrong
+            # the innermost cause says what went wrong
+            fallback = (err.message.split(": ", 1)[-1].strip() if err.cls_name in OWN_ERRORS else
+                        f"erreur {err.cls_name} (détail dans l'interface Dagster, DAGSTER_HOME)")
             err = err.cause
     return fallback or "échec de l'exécution Dagster (voir l'interface Dagster pour le détail)"
 
@@ -41,20 +48,28 @@ def ingest_command(home: str | None, month: str | None) -> int:
     from dagster import DagsterInstance, materialize
 
     from abri.config import Paths
-    from features.ingest import landing_months
+    from features.ingest.landing import inventory
     from pipelines.assets import ingest_assets
     from pipelines.checks import ingest_checks
     from pipelines.partitions import monthly
     from pipelines.resources import build_resources
 
     paths = Paths.from_env(home)
-    found = landing_months(paths)
-    if month is None and not found:
+    found = inventory(paths)
+    for warning in found.warnings():  # misnamed and future files: listed, never silently skipped
+        print(f"abri ingest : attention, {warning}", file=sys.stderr)
+    keys = set(monthly.get_partition_keys())
+    if month is None:
+        too_old = [m for m in found.months if m not in keys]
+        for m in too_old:
+            print(f"abri ingest : attention, mois {m} hors de la plage des partitions "
+                  f"(à partir de {monthly.get_first_partition_key()}) : ignoré", file=sys.stderr)
+        found.months = [m for m in found.months if m in keys]
+    if month is None and not found.months:
         print(f"abri ingest : aucun extrait dans {paths.landing} (lancez d'abord `abri simulate`).",
               file=sys.stderr)
         return 1
-    months = [month] if month else found
-    keys = set(monthly.get_partition_keys())
+    months = [month] if month else found.months
     outside = [m for m in months if m not in keys]
     if outside:
         print(f"abri ingest : mois hors de la plage des partitions ({monthly.get_first_partition_key()} "

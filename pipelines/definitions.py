@@ -2,6 +2,7 @@
 
 from dagster import Definitions, in_process_executor
 
+from abri.files import owner_only
 from pipelines.assets import ingest_assets
 from pipelines.automation import (
     ingest_job,
@@ -17,6 +18,10 @@ from pipelines.model_assets import downstream_assets
 from pipelines.model_checks import model_checks
 from pipelines.resources import build_resources
 from pipelines.retention import retention_job, retention_purge, retention_schedule
+
+# `dagster dev` and its run workers create stores, reports and run records: owner-only, as
+# under the `abri` command (abri/files.py)
+owner_only()
 
 # one process: DuckDB allows a single writer per warehouse file
 defs = Definitions(

@@ -6,6 +6,7 @@ import duckdb
 from dagster import ConfigurableResource
 
 from abri.config import ECE_TOLERANCE, Paths
+from abri.lock import pipeline_lock
 from features.ingest import IngestResult, connect_warehouse, ingest_source
 
 
@@ -20,7 +21,9 @@ class IngestResource(ConfigurableResource):
         return Paths.from_env(self.home)
 
     def ingest(self, source_name: str, month: str) -> IngestResult:
-        result = ingest_source(self.paths, source_name=source_name, month=month)
+        # a sensor's run and a command never write together (re-entrant under `abri ingest`)
+        with pipeline_lock(self.paths, what="ingestion Dagster"):
+            result = ingest_source(self.paths, source_name=source_name, month=month)
         if self.echo:
             print("  " + result.line(), flush=True)
         return result

@@ -18,6 +18,14 @@ FUTURE_DATE = "future_date"
 WRONG_MONTH_ROW = "wrong_month"
 DUPLICATE = "duplicate"
 DUPLICATE_KEY = "duplicate_key"
+NOT_AN_INTEGER = "not_an_integer"
+DECIMAL_POINT = "decimal_point"
+CONTROL_CHARACTER = "control_character"
+TOO_LONG = "too_long"
+WRONG_FIELD_COUNT = "wrong_field_count"
+ALREADY_DELIVERED = "already_delivered"
+
+MAX_FIELD_CHARS = 2000  # longer cells are quarantined (an address is under 200 characters)
 
 ROW_REASONS_FR = {
     NOT_A_NUMBER: "n'est pas un nombre",
@@ -29,6 +37,13 @@ ROW_REASONS_FR = {
     WRONG_MONTH_ROW: "ne correspond pas au mois du fichier",
     DUPLICATE: "ligne identique à une ligne précédente du fichier (doublon exact)",
     DUPLICATE_KEY: "identifiant déjà présent dans une ligne précédente du fichier, avec un contenu différent",
+    NOT_AN_INTEGER: "n'est pas un nombre entier",
+    DECIMAL_POINT: "contient un point (séparateur de milliers ?) alors que le contrat prévoit une virgule "
+                   "décimale et aucun séparateur de milliers",
+    CONTROL_CHARACTER: "contient un caractère de contrôle (octet nul ou autre caractère invisible)",
+    TOO_LONG: f"dépasse {MAX_FIELD_CHARS} caractères",
+    WRONG_FIELD_COUNT: "ligne mal formée : elle n'a pas le nombre de colonnes de l'en-tête",
+    ALREADY_DELIVERED: "événement déjà livré dans le fichier d'un mois précédent",
 }
 
 # -- file-level reason codes (IngestError.reason_code) ----------------------------------------
@@ -43,6 +58,11 @@ WRONG_MONTH = "wrong_month"
 UNREADABLE = "unreadable_file"
 WRONG_TYPE = "wrong_type"
 UNKNOWN_SOURCE = "unknown_source"
+NOT_REGULAR = "not_a_regular_file"
+COMPRESSED = "compressed_file"
+WRONG_DATE_FORMAT = "wrong_date_format"
+VOLUME_COLLAPSE = "volume_collapse"
+ALREADY_DELIVERED_FILE = "already_delivered_file"
 
 
 def _thousands(n: int) -> str:

@@ -19,8 +19,10 @@ import pandas as pd
 import pyarrow as pa
 
 from abri.config import Paths
+from abri.files import private
 from features.contract import SOURCES, Source, source
 from features.ingest import errors as E
+from features.ingest import guards
 from features.ingest.pseudonym import (
     ADRESSE,
     ALLOCATAIRE,
@@ -43,6 +45,7 @@ from features.ingest.validate import (
     lit,
     q,
     quarantine_cells_sql,
+    shown_value_sql,
     typed_sql,
 )
 
@@ -113,8 +116,9 @@ def file_sha256(path: Path) -> str:
 
 
 def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    paths.home.mkdir(parents=True, exist_ok=True)
+    paths.home.mkdir(parents=True, exist_ok=True, mode=0o700)
     con = duckdb.connect(str(paths.warehouse), read_only=read_only)
+    private(paths.warehouse)  # owner-only even when the caller did not set the umask
     con.execute("SET enable_progress_bar = false")  # our own progress lines instead
     if not read_only:
         for stmt in warehouse_ddl():
@@ -183,7 +187,8 @@ def _check_column_types(con, src: Source, *, rel: str) -> None:
     typed_cols = [c for c in src.columns if c.dtype != "string"]
     exprs = ", ".join(
         f"count({q('txt__' + c.name)}), count(*) FILTER (WHERE {q('txt__' + c.name)} IS NOT NULL "
-        f"AND {q('r__' + c.name)} IN ('{E.NOT_A_NUMBER}', '{E.BAD_DATE}', '{E.UNKNOWN_VALUE}'))"
+        f"AND {q('r__' + c.name)} IN ('{E.NOT_A_NUMBER}', '{E.BAD_DATE}', '{E.UNKNOWN_VALUE}', "
+        f"'{E.NOT_AN_INTEGER}', '{E.DECIMAL_POINT}'))"
         for c in typed_cols)
     counts = con.execute(f"SELECT {exprs} FROM typed").fetchone()
     for i, c in enumerate(typed_cols):
@@ -203,13 +208,16 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
           rows_in: int) -> tuple[IngestResult, pa.Table | None]:
     params = {"month_start": start, "month_end": end}
     sql = typed_sql(src)
+    guards.check_volume(con, src, rel=rel, start=start, rows_in=rows_in)
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {sql}", {k: v for k, v in params.items() if f"${k}" in sql})
+    guards.check_date_formats(con, src, rel=rel)
     _check_file_month(con, src, rel=rel, month=month, start=start, end=end)
     _check_column_types(con, src, rel=rel)
     con.execute(f"CREATE OR REPLACE TEMP TABLE q_cells AS {quarantine_cells_sql(src)}")
     con.execute(f"INSERT INTO q_cells {duplicates_sql(src)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT * FROM typed "
                 f"WHERE {q(ROW)} NOT IN (SELECT {q(ROW)} FROM q_cells)")
+    guards.already_delivered(con, src, rel=rel, start=start)
     _link(con, src)
 
     # staging: delete-then-insert of the month
@@ -238,7 +246,8 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
         f"WHEN {lit(code)} THEN {lit(fr)}" for code, fr in E.ROW_REASONS_FR.items()) + " END"
     shown = [c for c in src.columns if c.role in ("attribute", "audit")]
     value = ("CASE c.column_name " + " ".join(
-        f"WHEN {lit(c.name)} THEN t.{q('txt__' + c.name)}" for c in shown) + " END") if shown else "NULL"
+        f"WHEN {lit(c.name)} THEN {shown_value_sql(c, 't.' + q('txt__' + c.name))}" for c in shown)
+        + " END") if shown else "NULL"
     con.execute("DELETE FROM quarantine WHERE source = ? AND extract_month = ?", [src.name, start])
     con.execute(
         f"INSERT INTO quarantine SELECT {lit(src.name)}, $month_start, {lit(rel)}, c.{q(ROW)}, "
@@ -298,8 +307,10 @@ def _write_crosswalk(con, start: date) -> None:
              f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
     con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) "
                 "WHERE link_hash IS NOT NULL")
-    con.execute("INSERT INTO crosswalk SELECT $month_start, n.link_type, n.link_hash, n.household_key FROM xw_new n "
+    con.execute("INSERT INTO crosswalk (extract_month, link_type, link_hash, household_key, seen_again) "
+                "SELECT $month_start, n.link_type, n.link_hash, n.household_key, false FROM xw_new n "
                 "ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)", {"month_start": start})
+    guards.retract_crosswalk(con, start)
     con.execute("""CREATE OR REPLACE TABLE crosswalk_unique AS
         SELECT link_type, link_hash, any_value(household_key) AS household_key FROM crosswalk
         GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1""")
@@ -309,6 +320,7 @@ def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
                     commit_warehouse: duckdb.DuckDBPyConnection) -> None:
     """Names and contacts to the identity store; both stores commit, or neither."""
     ident = duckdb.connect(str(paths.identity_store))
+    private(paths.identity_store)
     try:
         ident.execute(IDENTITY_DDL)
         ident.register("new_identity", identity)

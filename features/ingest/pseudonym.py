@@ -2,7 +2,8 @@
 
 The same identifier gives the same pseudonym in every month and every source (one key per city),
 and a different one under another key. The key comes from $ABRI_PSEUDONYM_KEY, else from a key
-file created on first use with mode 0600. The key is never printed, logged or put in an error.
+file created on first use with mode 0600; a key under 32 bytes or a key file others can
+read is refused. The key is never printed, logged or put in an error.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -26,21 +28,45 @@ PERSONNE = "personne:"
 ADRESSE = "adresse:"
 
 
+MIN_KEY_BYTES = 32
+
+
 def load_key(key_file: Path) -> bytes:
-    """The pseudonymisation key: $ABRI_PSEUDONYM_KEY, else key_file (created 0600 if absent)."""
+    """The pseudonymisation key: $ABRI_PSEUDONYM_KEY, else key_file (created 0600 if absent).
+
+    Refused with a French message (ValueError, naming the file, never the key): a key shorter
+    than MIN_KEY_BYTES, and a key file that its group or other users can read or write.
+    """
     env = os.environ.get(KEY_ENV)
     if env:
-        return env.encode("utf-8")
+        return _strong(env.encode("utf-8"), f"la variable {KEY_ENV}")
     if key_file.exists():
+        mode = stat.S_IMODE(key_file.stat().st_mode)
+        if mode & 0o077:
+            raise ValueError(f"le fichier de clé {key_file} est accessible à d'autres utilisateurs "
+                             f"(droits {mode:04o}) : refusé ; faites `chmod 600 {key_file}` puis, la clé "
+                             "ayant pu être lue, `abri key rotate`")
         key = key_file.read_bytes().strip()
         if not key:
             raise ValueError(f"le fichier de clé {key_file} est vide")
-        return key
+        return _strong(key, f"le fichier de clé {key_file}")
     key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_hex(32).encode("ascii")
+    key = new_key()
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(key)
+    return key
+
+
+def new_key() -> bytes:
+    """A fresh key: 32 random bytes, as 64 hexadecimal characters."""
+    return secrets.token_hex(32).encode("ascii")
+
+
+def _strong(key: bytes, where: str) -> bytes:
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"{where} contient une clé trop courte ({len(key)} octets ; {MIN_KEY_BYTES} au moins) : "
+                         "refusée ; une clé se crée avec `python -c \"import secrets; print(secrets.token_hex(32))\"`")
     return key
 
 

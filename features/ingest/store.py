@@ -9,7 +9,8 @@ Warehouse (warehouse.duckdb), keyed by (source, extract_month):
 - ingest_log: one row per loaded file; rows_in = rows_loaded + rows_quarantined.
 - linkage: rows loaded and rows linked to a household, per source and month.
 - crosswalk: link hashes of the household reference (menages) -> household_key, one row per
-  pair (first month seen); crosswalk_unique: the links that point to exactly one household.
+  pair (first month seen, and whether seen in another month, so that a corrected resend
+  withdraws a wrong link); crosswalk_unique: the links that point to exactly one household.
 Identity store (identity.duckdb): `identity`, names and contacts per household and month.
 """
 
@@ -58,7 +59,9 @@ def warehouse_ddl() -> list[str]:
         """CREATE TABLE IF NOT EXISTS linkage (source VARCHAR, extract_month DATE,
            rows_loaded BIGINT, rows_linked BIGINT, linkage_rate DOUBLE)""",
         """CREATE TABLE IF NOT EXISTS crosswalk (extract_month DATE, link_type VARCHAR,
-           link_hash VARCHAR, household_key VARCHAR)""",
+           link_hash VARCHAR, household_key VARCHAR, seen_again BOOLEAN)""",
+        # warehouses created before seen_again (NULL there: taken as seen in another month)
+        "ALTER TABLE crosswalk ADD COLUMN IF NOT EXISTS seen_again BOOLEAN",
         """CREATE TABLE IF NOT EXISTS crosswalk_unique (link_type VARCHAR, link_hash VARCHAR,
            household_key VARCHAR)""",
     ]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from features.contract import Column, Source
 from features.ingest import errors as E
-from features.ingest.read import ROW
+from features.ingest.read import PROBLEM, ROW
 
 OLDEST = "DATE '1900-01-01'"
+CONTROL = r"'[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]'"  # RE2 class: NUL and the other invisible bytes
 
 
 def q(name: str) -> str:
@@ -37,10 +38,16 @@ def parse_expr(src: Source, col: Column, v: str) -> str:
     if col.dtype in ("string", "category"):
         return v
     if col.dtype == "int":
-        return f"try_cast({v} AS BIGINT)"
+        # DuckDB rounds '2.5' to 3 in a cast: only whole numbers are integers ('2.0' from Parquet)
+        d = f"try_cast({v} AS DOUBLE)"
+        return f"(CASE WHEN isfinite({d}) AND {d} = trunc({d}) THEN try_cast({d} AS BIGINT) END)"
     if col.dtype == "float":
-        text = f"replace({v}, ',', '.')" if csv and src.decimal == "," else v
-        return f"(CASE WHEN isfinite(try_cast({text} AS DOUBLE)) THEN try_cast({text} AS DOUBLE) END)"
+        if csv and src.decimal == ",":
+            # "1.645" is one thousand six hundred and forty-five, not 1.645: a point is refused
+            text = f"replace({v}, ',', '.')"
+            return (f"(CASE WHEN NOT contains({v}, '.') AND isfinite(try_cast({text} AS DOUBLE)) "
+                    f"THEN try_cast({text} AS DOUBLE) END)")
+        return f"(CASE WHEN isfinite(try_cast({v} AS DOUBLE)) THEN try_cast({v} AS DOUBLE) END)"
     if col.dtype in ("date", "month"):
         if csv:
             fmt = src.month_format if col.dtype == "month" else src.date_format
@@ -58,7 +65,15 @@ def reason_expr(src: Source, col: Column, v: str, parsed: str) -> str:
     missing = f"'{E.MISSING_REQUIRED}'" if col.required or col.role == "key" else "NULL"
     bad = {"int": E.NOT_A_NUMBER, "float": E.NOT_A_NUMBER, "date": E.BAD_DATE,
            "month": E.BAD_DATE, "bool": E.UNKNOWN_VALUE}.get(col.dtype)
-    whens = [f"WHEN {v} IS NULL THEN {missing}"]
+    whens = [f"WHEN {v} IS NULL THEN {missing}",
+             f"WHEN regexp_matches({v}, {CONTROL}) THEN '{E.CONTROL_CHARACTER}'",
+             f"WHEN length({v}) > {E.MAX_FIELD_CHARS} THEN '{E.TOO_LONG}'"]
+    if col.dtype == "int":
+        text = f"replace({v}, ',', '.')" if src.format == "csv" and src.decimal == "," else v
+        d = f"try_cast({text} AS DOUBLE)"
+        whens.append(f"WHEN {parsed} IS NULL AND isfinite({d}) THEN '{E.NOT_AN_INTEGER}'")
+    if col.dtype == "float" and src.format == "csv" and src.decimal == ",":
+        whens.append(f"WHEN {parsed} IS NULL AND contains({v}, '.') THEN '{E.DECIMAL_POINT}'")
     if bad:
         whens.append(f"WHEN {parsed} IS NULL THEN '{bad}'")
     if col.allowed:
@@ -79,7 +94,7 @@ def reason_expr(src: Source, col: Column, v: str, parsed: str) -> str:
 def typed_sql(src: Source) -> str:
     """SELECT over `raw`: source_row, each column parsed, and one r__<column> reason per column."""
     texts = ", ".join(f"nullif(trim(CAST({q(c.name)} AS VARCHAR)), '') AS {q(c.name)}" for c in src.columns)
-    parts = [q(ROW)]
+    parts = [q(ROW), q(PROBLEM)]
     for c in src.columns:
         v = f"t.{q(c.name)}"
         parsed = parse_expr(src, c, v)
@@ -87,19 +102,40 @@ def typed_sql(src: Source) -> str:
         parts.append(f"{reason_expr(src, c, v, parsed)} AS {reason_col(c.name)}")
         parts.append(f"{v} AS {q('txt__' + c.name)}")
     return (f"-- reads: raw (the partner file, registered from Arrow)\n"
-            f"SELECT {', '.join(parts)} FROM (SELECT {q(ROW)}, {texts} FROM raw) AS t")
+            f"SELECT {', '.join(parts)} FROM (SELECT {q(ROW)}, {q(PROBLEM)}, {texts} FROM raw) AS t")
 
 
 def quarantine_cells_sql(src: Source) -> str:
-    """One row per failing cell of the `typed` table: source_row, column_name, reason_code."""
+    """One row per failing cell of the `typed` table: source_row, column_name, reason_code; a
+    malformed line (read_problem) is one row without a column."""
     return "\nUNION ALL\n".join(
-        f"SELECT {q(ROW)}, {lit(c.name)} AS column_name, {reason_col(c.name)} AS reason_code "
-        f"FROM typed WHERE {reason_col(c.name)} IS NOT NULL"
-        for c in src.columns)
+        [f"SELECT {q(ROW)}, NULL AS column_name, {q(PROBLEM)} AS reason_code FROM typed "
+         f"WHERE {q(PROBLEM)} IS NOT NULL"]
+        + [f"SELECT {q(ROW)}, {lit(c.name)} AS column_name, {reason_col(c.name)} AS reason_code "
+           f"FROM typed WHERE {reason_col(c.name)} IS NOT NULL AND {q(PROBLEM)} IS NULL"
+           for c in src.columns])
 
 
 def all_valid(src: Source) -> str:
-    return " AND ".join(f"{reason_col(c.name)} IS NULL" for c in src.columns)
+    return " AND ".join([f"{q(PROBLEM)} IS NULL"] + [f"{reason_col(c.name)} IS NULL" for c in src.columns])
+
+
+def shown_value_sql(col: Column, v: str) -> str:
+    """The raw text kept in quarantine.value, or NULL. Only attribute/audit columns, and only a
+    value that cannot be a name, an address, a phone or a partner id: two swapped headers would
+    otherwise put surnames in a number column. A number, date or yes/no keeps at most one letter
+    ("12,5O"), a category code has no space and a digit or an underscore ("QF9"), and neither
+    holds ten digits or more (a phone number)."""
+    if col.role not in ("attribute", "audit") or col.dtype == "string":
+        return "NULL"
+    visible = f"regexp_replace({v}, {CONTROL}, '\uFFFD', 'g')"  # a NUL shown as �
+    short = f"length({v}) <= 12 AND length(regexp_replace({v}, '[^0-9]', '', 'g')) < 10"
+    if col.dtype == "category":
+        allowed = ", ".join(lit(a.upper()) for a in col.allowed or ())
+        code = (f"(NOT regexp_matches({v}, '\\s') AND regexp_matches({v}, '[0-9_]'))"
+                + (f" OR upper({v}) IN ({allowed})" if allowed else ""))
+        return f"CASE WHEN {short} AND ({code}) THEN {visible} END"
+    return f"CASE WHEN {short} AND length(regexp_replace({v}, '[^[:alpha:]]', '', 'g')) <= 1 THEN {visible} END"
 
 
 def duplicates_sql(src: Source) -> str:

@@ -122,14 +122,14 @@ def test_household_key_is_a_stable_keyed_hash_across_months_and_sources(loaded):
 
 
 def test_another_key_gives_other_pseudonyms(city, tmp_path, monkeypatch):
-    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle")
+    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle-assez-longue-pour-etre-acceptee")
     paths = fresh(city, tmp_path)
     month = landing_months(paths)[0]
     ingest_source(paths, source_name="menages", month=month)
     other = {k for (k,) in sql(paths, "SELECT household_key FROM stg_menages")}
     assert not paths.key_file.exists()
     ids = pd.read_parquet(paths.landing / "menages" / f"{month}.parquet")["id_menage"].dropna()
-    with_env = {hmac.new(b"une-autre-cle", f"menage:{i}".encode(), hashlib.sha256).hexdigest() for i in ids}
+    with_env = {hmac.new(b"une-autre-cle-assez-longue-pour-etre-acceptee", f"menage:{i}".encode(), hashlib.sha256).hexdigest() for i in ids}
     assert other <= with_env
 
 

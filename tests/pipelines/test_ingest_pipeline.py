@@ -33,7 +33,7 @@ FEATURE_CHECKS = {"features.features_no_leakage": True, "features.features_null_
                   "features.features_shift": False}
 MODEL_CHECKS = {"candidate_model.beats_the_rule": True}
 CHECKS = ["duplicate_keys", "null_rates", "row_accounting", "values_in_range", "volume_change"]
-BLOCKING = {"row_accounting", "duplicate_keys", "values_in_range"}
+BLOCKING = {"row_accounting", "duplicate_keys", "values_in_range", "identity_store_agrees"}
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +57,7 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
         assert {p.to_user_string() for p in graph.get(key).parent_keys} == parents, name
     checks = sorted(f"{k.asset_key.to_user_string()}.{k.name}" for k in graph.asset_check_keys)
     assert checks == sorted([f"{a}.{c}" for a in EXPECTED_ASSETS for c in CHECKS] + list(FEATURE_CHECKS)
-                            + list(MODEL_CHECKS))
+                            + ["stg_menages.identity_store_agrees"] + list(MODEL_CHECKS))
     for a in ingest_assets:
         assert a.group_names_by_key[a.key] == "ingest"
         assert a.backfill_policy is not None and a.backfill_policy.max_partitions_per_run is None
