@@ -97,6 +97,19 @@ def append(con: sqlite3.Connection, kind: str, row_id: int) -> str:
     return _append(con, kind, row_id)
 
 
+def rechain(con: sqlite3.Connection, kind: str) -> int:
+    """Recompute `kind`'s chain from its anchor, inside the caller's transaction. Only for a
+    rewrite Abri itself makes of every entry at once (the pseudonymisation key rotation re-keys
+    `household_key`): the caller verifies the chain first, so a forgery is never sealed."""
+    if not con.in_transaction:
+        raise RuntimeError("chain.rechain hors transaction")
+    con.execute("DELETE FROM log_chain WHERE kind = ?", (kind,))
+    ids = [r[0] for r in con.execute(f"SELECT id FROM {kind} ORDER BY id").fetchall()]
+    for row_id in ids:
+        _append(con, kind, row_id)
+    return len(ids)
+
+
 @dataclass
 class Verification:
     """What `verify` found: problems (French, entry ids only: never a key or a name) and, per

@@ -171,8 +171,18 @@ def rekey_duckdb(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]])
 def rekey_casework(con: sqlite3.Connection, columns: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """casework.sqlite: the same, in one transaction. Its append-only triggers (access log,
     decisions) are dropped and re-created inside that transaction, so nobody else can write
-    meanwhile; a tamper-evident chain over these rows must be recomputed here too (issue 12 B)."""
+    meanwhile. The tamper-evident chain over the access log (casework/chain.py) hashes the
+    household keys: it is verified before (a broken chain stops the rotation, never sealed) and
+    recomputed after, in the same transaction."""
+    from casework import chain
+
     done = {}
+    has_chain = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'log_chain'").fetchone() is not None
+    if has_chain:
+        check = chain.verify(con)
+        if not check.ok:
+            raise ValueError("rotation refusée : la chaîne du journal des accès est rompue "
+                             "(abri audit-log verify) ; rien n'a changé")
     con.execute("BEGIN IMMEDIATE")
     try:
         tables = sorted({t for t, _ in columns})
@@ -187,6 +197,10 @@ def rekey_casework(con: sqlite3.Connection, columns: list[tuple[str, str]]) -> d
             done[(table, column)] = cur.rowcount
         for _, sql in triggers:
             con.execute(sql)
+        if has_chain:
+            for kind in chain.CHAINED:
+                if any(t == kind for t, _ in columns):
+                    chain.rechain(con, kind)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -222,3 +222,16 @@ def _ids(paths):
     for f in (paths.landing / "menages").glob("*.parquet"):
         out |= {i for i in pq.read_table(f)["id_menage"].to_pylist() if i}
     return out
+
+
+def test_the_access_log_chain_still_verifies_after_a_rotation(rotated):
+    from casework import chain
+
+    paths = rotated[0]
+    con = sqlite3.connect(paths.casework)
+    try:
+        check = chain.verify(con)
+    finally:
+        con.close()
+    assert check.ok, check.problems
+    assert check.checked["access_log"] >= 1
