@@ -35,7 +35,7 @@ def build(home: Path, monkeypatch) -> Paths:
     ident.close()
     con = connect_warehouse(paths)
     for key, caf in ((ALICE, "CAF-111"), (BOB, "CAF-222")):
-        con.execute("INSERT INTO crosswalk VALUES (DATE '2026-10-01', 'allocataire', ?, ?)",
+        con.execute("INSERT INTO crosswalk (extract_month, link_type, link_hash, household_key) VALUES (DATE '2026-10-01', 'allocataire', ?, ?)",
                     [PZ.hash("allocataire:" + caf), key])
     con.execute("INSERT INTO stg_france_travail (extract_month, source_row, household_key, identifiant_ft_hash) "
                 "VALUES (DATE '2026-09-01', 4, ?, ?)", [ALICE, PZ.hash("france_travail.identifiant_ft:FT-9")])
