@@ -14,13 +14,14 @@ class IngestResource(ConfigurableResource):
 
     home: str
     echo: bool = False
+    force: bool = False  # reload files already loaded (same SHA-256)
 
     @property
     def paths(self) -> Paths:
         return Paths.from_env(self.home)
 
     def ingest(self, source_name: str, month: str) -> IngestResult:
-        result = ingest_source(self.paths, source_name=source_name, month=month)
+        result = ingest_source(self.paths, source_name=source_name, month=month, force=self.force)
         if self.echo:
             print("  " + result.line(), flush=True)
         return result
@@ -66,7 +67,8 @@ class AbriResource(ConfigurableResource):
         return Casework(self.paths.casework)
 
 
-def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False) -> dict:
+def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False,
+                    force: bool = False) -> dict:
     root = str(Paths.from_env(home).home)
-    return {"ingest": IngestResource(home=root, echo=echo),
+    return {"ingest": IngestResource(home=root, echo=echo, force=force),
             "abri": AbriResource(home=root, demonstration=demonstration)}

@@ -382,6 +382,27 @@ def _is_month(text: str) -> bool:
         return False
 
 
+def pending_files(paths: Paths, months: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(source, month) of the landing files not yet loaded as they are now (new, or changed
+    since their load, or loaded under another key), oldest month first."""
+    months = list(months) if months is not None else landing_months(paths)
+    kid = key_id(load_key(paths.key_file))
+    con = connect_warehouse(paths)
+    try:
+        same_key = not con.execute("SELECT count(*) FROM warehouse_key WHERE key_id <> ?", [kid]).fetchall()[0][0]
+        logged = {(s, m.strftime("%Y-%m")): h for s, m, h in con.execute(
+            "SELECT source, extract_month, file_hash FROM ingest_log").fetchall()} if same_key else {}
+    finally:
+        con.close()
+    out = []
+    for month in months:
+        for name in ORDER:
+            path = paths.landing / name / f"{month}.{SOURCES[name].extension}"
+            if path.is_file() and logged.get((name, month)) != file_sha256(path):
+                out.append((name, month))
+    return out
+
+
 def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None, force: bool = False,
                  on_progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
     """Every source of one month, household reference first; files already loaded are skipped
