@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from abri.config import connect_duckdb
+
 
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -89,7 +91,7 @@ def stage_features(home: Path) -> dict:
     from features.build import build_features, build_labels, summarize
     from features.contract import SOURCES
 
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con = connect_duckdb(home / "warehouse.duckdb", home=home)
     t0 = time.perf_counter()
     for name in SOURCES:  # one full read: every column of every row
         con.execute(f"SELECT max(COLUMNS(*)) FROM stg_{name}").fetchall()
@@ -108,7 +110,7 @@ def stage_train(home: Path) -> dict:
     from models.train import TrainConfig
     from models.workflow import train_candidate
 
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con = connect_duckdb(home / "warehouse.duckdb", home=home)
     registry = ModelRegistry(home / "models")
     # one configuration at Paris scale: the grid search is a demo-size luxury on 2 cores
     config = TrainConfig(param_grid=({"num_leaves": 15, "learning_rate": 0.08, "min_data_in_leaf": 500,
@@ -132,7 +134,7 @@ def stage_score(home: Path) -> dict:
     from models.registry import ModelRegistry
     from models.workflow import score_month
 
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con = connect_duckdb(home / "warehouse.duckdb", home=home)
     registry = ModelRegistry(home / "models")
     version = registry.entries()[-1]["version"]
     t0 = time.perf_counter()
@@ -167,7 +169,7 @@ def stage_ceiling(home: Path) -> dict:
 
     paths = Paths.from_env(home)
     pz = Pseudonymiser(load_key(paths.key_file))
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = connect_duckdb(home / "warehouse.duckdb", home=home, read_only=True)
     version = con.execute("SELECT max(model_version) FROM backtest_scores").fetchall()[0][0]
     bt = con.execute("SELECT household_key, strftime(snapshot_month, '%Y-%m') AS month, score, rule, logistic, "
                      "judgment_within_horizon AS y FROM backtest_scores WHERE model_version = ?", [version]).df()
@@ -204,7 +206,7 @@ def stage_dashboard(home: Path) -> dict:
     os.environ["ABRI_HOME"] = str(home)
     from dashboard.data import Scope
 
-    with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
+    with connect_duckdb(home / "serving.duckdb", home=home, read_only=True) as con:
         sector, key = con.execute("SELECT sector, arg_min(household_key, rank_in_sector) FROM outreach_list "
                                   "GROUP BY sector ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"

@@ -152,12 +152,12 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
 def ingested_months(home: str | None) -> list[str]:
     import duckdb
 
-    from abri.config import Paths
+    from abri.config import Paths, connect_duckdb
 
     paths = Paths.from_env(home)
     if not paths.warehouse.exists():
         return []
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+    with connect_duckdb(paths.warehouse, home=paths.home, read_only=True) as con:
         try:
             return [r[0] for r in con.execute("SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM ingest_log "
                                               "WHERE source = 'menages' ORDER BY 1").fetchall()]

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from abri.config import Paths
+from abri.config import Paths, connect_duckdb
 from features.contract import SOURCES, Source, source
 from features.ingest import errors as E
 from features.ingest.pseudonym import (
@@ -118,8 +118,7 @@ def file_sha256(path: Path) -> str:
 
 def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     paths.home.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(paths.warehouse), read_only=read_only)
-    con.execute("SET enable_progress_bar = false")  # our own progress lines instead
+    con = connect_duckdb(paths.warehouse, home=paths.home, read_only=read_only)
     if not read_only:
         for stmt in warehouse_ddl():
             con.execute(stmt)
@@ -342,7 +341,7 @@ def _write_crosswalk(con, start: date) -> None:
 def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
                     commit_warehouse: duckdb.DuckDBPyConnection) -> None:
     """Names and contacts to the identity store; both stores commit, or neither."""
-    ident = duckdb.connect(str(paths.identity_store))
+    ident = connect_duckdb(paths.identity_store, home=paths.home)
     try:
         ident.execute(IDENTITY_DDL)
         ident.register("new_identity", identity)
