@@ -8,6 +8,7 @@ Dagster, so a benchmark can call it directly.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
@@ -126,6 +127,10 @@ def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDB
 
 
 def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
+    """abri_hmac bound to this file's Pseudonymiser (replacing the previous file's, whose memo
+    is dropped with it)."""
+    with contextlib.suppress(duckdb.InvalidInputException):  # the first file on this connection
+        con.remove_function("abri_hmac")
     con.create_function("abri_hmac", pz.arrow_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
                         type="arrow", null_handling="special", side_effects=False)
     # pseudonym.normalise in SQL (same results, tested), so names are normalised at DuckDB speed
@@ -156,12 +161,15 @@ def _already_loaded(con, src: Source, *, month: str, start: date, rel: str, file
 
 
 def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
-                  key: bytes | None = None, force: bool = False) -> IngestResult:
+                  key: bytes | None = None, force: bool = False,
+                  con: duckdb.DuckDBPyConnection | None = None) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
     A file already loaded for this month (same SHA-256, same key) is skipped unless `force`:
-    the result has `skipped=True` and the logged counts. Returns the counts; raises IngestError
-    (file-level problem, nothing changed) or KeyError (unknown source).
+    the result has `skipped=True` and the logged counts. `con`: a warehouse connection to reuse
+    (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file).
+    Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
+    (unknown source).
     """
     src = source(source_name)
     start, end = month_bounds(month)
@@ -170,7 +178,8 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
     key = key if key is not None else load_key(paths.key_file)
     kid = key_id(key)
     file_hash = file_sha256(path) if path.is_file() else None
-    con = connect_warehouse(paths)
+    own = con is None
+    con = connect_warehouse(paths) if own else con
     try:
         if file_hash and not force:
             done = _already_loaded(con, src, month=month, start=start, rel=rel, file_hash=file_hash, kid=kid)
@@ -193,7 +202,12 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
             con.execute("ROLLBACK")
             raise
     finally:
-        con.close()
+        if own:
+            con.close()
+        else:  # the next file starts clean
+            con.unregister("raw")
+            for name in ("typed", "q_cells", "good", "links", "xw_new"):
+                con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
     return result
 
 
@@ -331,11 +345,19 @@ def _write_crosswalk(con, start: date) -> None:
              f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
     con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) "
                 "WHERE link_hash IS NOT NULL")
-    con.execute("INSERT INTO crosswalk SELECT $month_start, n.link_type, n.link_hash, n.household_key FROM xw_new n "
-                "ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)", {"month_start": start})
-    con.execute("""CREATE OR REPLACE TABLE crosswalk_unique AS
-        SELECT link_type, link_hash, any_value(household_key) AS household_key FROM crosswalk
+    con.execute("CREATE OR REPLACE TEMP TABLE xw_added AS SELECT n.link_type, n.link_hash, n.household_key "
+                "FROM xw_new n ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)")
+    con.execute("INSERT INTO crosswalk SELECT $month_start, link_type, link_hash, household_key FROM xw_added",
+                {"month_start": start})
+    # the crosswalk only grows: a link's uniqueness changes only when a pair with it is added
+    con.execute("CREATE OR REPLACE TEMP TABLE xw_touched AS SELECT DISTINCT link_type, link_hash FROM xw_added")
+    con.execute("DELETE FROM crosswalk_unique u USING xw_touched t "
+                "WHERE u.link_type = t.link_type AND u.link_hash = t.link_hash")
+    con.execute("""INSERT INTO crosswalk_unique
+        SELECT link_type, link_hash, any_value(household_key) FROM crosswalk SEMI JOIN xw_touched USING (link_type, link_hash)
         GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1""")
+    con.execute("DROP TABLE xw_added")
+    con.execute("DROP TABLE xw_touched")
 
 
 def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
@@ -410,9 +432,10 @@ def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = No
     names = [n for n in ORDER if sources is None or n in set(sources)]
     key = load_key(paths.key_file)
     results = []
-    for name in names:
-        r = ingest_source(paths, source_name=name, month=month, key=key, force=force)
-        results.append(r)
-        if on_progress:
-            on_progress(r)
+    with connect_warehouse(paths) as con:  # one connection, so one checkpoint, per month
+        for name in names:
+            r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con)
+            results.append(r)
+            if on_progress:
+                on_progress(r)
     return results

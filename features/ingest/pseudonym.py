@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 KEY_ENV = "ABRI_PSEUDONYM_KEY"
 
@@ -62,10 +63,16 @@ def normalise(text: str | None) -> str | None:
 
 
 class Pseudonymiser:
-    """hash(prefix, value) -> 64 hex characters; None stays None."""
+    """hash(prefix, value) -> 64 hex characters; None stays None.
+
+    The vectorised form hashes each distinct message once per batch and remembers the pseudonyms
+    it computed (ingestion makes one Pseudonymiser per file: an identifier that appears as a
+    link, a staging column and a crosswalk entry is hashed once per file)."""
 
     def __init__(self, key: bytes):
         self._key = key
+        self._base = hmac.new(key, digestmod=hashlib.sha256)  # key schedule done once
+        self._memo: dict[str, str] = {}
 
     def __repr__(self) -> str:  # never show the key
         return "Pseudonymiser(<clé masquée>)"
@@ -73,14 +80,26 @@ class Pseudonymiser:
     def hash(self, message: str | None) -> str | None:
         if message is None:
             return None
-        return hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+        h = self._base.copy()
+        h.update(message.encode("utf-8"))
+        return h.hexdigest()
 
     def household_key(self, id_menage: str | None) -> str | None:
         return self.hash(MENAGE + id_menage) if id_menage else None
 
     def arrow_udf(self, messages: pa.Array) -> pa.Array:
         """Vectorised form for DuckDB (`create_function(..., type="arrow")`)."""
-        return pa.array([self.hash(m) for m in messages.to_pylist()], type=pa.string())
+        unique = pc.unique(messages)
+        memo, out = self._memo, []
+        for m in unique.to_pylist():
+            if m is None:
+                out.append(None)
+                continue
+            h = memo.get(m)
+            if h is None:
+                h = memo[m] = self.hash(m)
+            out.append(h)
+        return pc.take(pa.array(out, type=pa.string()), pc.index_in(messages, value_set=unique))
 
     def normalise_udf(self, texts: pa.Array) -> pa.Array:
         return pa.array([normalise(t) for t in texts.to_pylist()], type=pa.string())

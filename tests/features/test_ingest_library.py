@@ -244,3 +244,24 @@ def test_names_are_normalised_the_same_in_sql_and_in_python():
     _register_udfs(con, Pseudonymiser(b"k"))
     for text in ["Élodie  Le-Gall", "d'Aubigné", "12 rue de l'Église", "Straße", "  ", "Zoé Müller", "Œuvre"]:
         assert con.execute("SELECT abri_norm(?)", [text]).fetchone()[0] == normalise(text), text
+
+
+def test_the_crosswalk_kept_up_to_date_equals_one_built_from_scratch(loaded):
+    kept = sql(loaded, "SELECT * FROM crosswalk_unique ORDER BY ALL")
+    scratch = sql(loaded, "SELECT link_type, link_hash, any_value(household_key) FROM crosswalk "
+                          "GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1 ORDER BY ALL")
+    assert kept == scratch and len(kept) > 1000
+
+
+def test_the_vectorised_pseudonyms_equal_one_hmac_per_value():
+    import pyarrow as pa
+
+    from features.ingest import Pseudonymiser
+
+    pz = Pseudonymiser(b"cle-de-test")
+    messages = pa.array(["menage:1", None, "menage:2", "menage:1", "adresse:É Ü", "menage:2"])
+    expected = [None if m is None else hmac.new(b"cle-de-test", m.encode(), hashlib.sha256).hexdigest()
+                for m in messages.to_pylist()]
+    assert pz.arrow_udf(messages).to_pylist() == expected
+    assert pz.arrow_udf(messages.slice(2)).to_pylist() == expected[2:]  # from the memo
+    assert pa.array([], pa.string()).equals(pz.arrow_udf(pa.array([], pa.string())))
