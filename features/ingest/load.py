@@ -127,8 +127,7 @@ def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDB
 
 
 def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
-    """abri_hmac bound to this file's Pseudonymiser (replacing the previous file's, whose memo
-    is dropped with it)."""
+    """abri_hmac bound to this file's Pseudonymiser (replacing the previous file's)."""
     with contextlib.suppress(duckdb.InvalidInputException):  # the first file on this connection
         con.remove_function("abri_hmac")
     con.create_function("abri_hmac", pz.arrow_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
@@ -162,12 +161,15 @@ def _already_loaded(con, src: Source, *, month: str, start: date, rel: str, file
 
 def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
                   key: bytes | None = None, force: bool = False,
-                  con: duckdb.DuckDBPyConnection | None = None) -> IngestResult:
+                  con: duckdb.DuckDBPyConnection | None = None,
+                  pseudonymiser: Pseudonymiser | None = None) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
     A file already loaded for this month (same SHA-256, same key) is skipped unless `force`:
     the result has `skipped=True` and the logged counts. `con`: a warehouse connection to reuse
-    (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file).
+    (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file);
+    `pseudonymiser`: one to reuse, made with the same key (`ingest_month` shares one per month:
+    the identifiers menages hashes for the crosswalk are the links the other sources look up).
     Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
     (unknown source).
     """
@@ -186,7 +188,7 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
             if done is not None:
                 return done
         table = read_extract(path, src, rel=rel)
-        _register_udfs(con, Pseudonymiser(key))
+        _register_udfs(con, pseudonymiser or Pseudonymiser(key))
         con.register("raw", table)
         con.execute("BEGIN TRANSACTION")
         try:
@@ -432,9 +434,11 @@ def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = No
     names = [n for n in ORDER if sources is None or n in set(sources)]
     key = load_key(paths.key_file)
     results = []
+    pz = Pseudonymiser(key)  # one memo for the month's files
     with connect_warehouse(paths) as con:  # one connection, so one checkpoint, per month
         for name in names:
-            r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con)
+            r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con,
+                              pseudonymiser=pz)
             results.append(r)
             if on_progress:
                 on_progress(r)

@@ -66,8 +66,10 @@ class Pseudonymiser:
     """hash(prefix, value) -> 64 hex characters; None stays None.
 
     The vectorised form hashes each distinct message once per batch and remembers the pseudonyms
-    it computed (ingestion makes one Pseudonymiser per file: an identifier that appears as a
-    link, a staging column and a crosswalk entry is hashed once per file)."""
+    it computed, up to MEMO_LIMIT of them (ingestion makes one Pseudonymiser per month: an
+    identifier that appears as a link, a staging column and a crosswalk entry is hashed once)."""
+
+    MEMO_LIMIT = 2_000_000  # about 400 MB of messages and pseudonyms; then the memo starts over
 
     def __init__(self, key: bytes):
         self._key = key
@@ -90,6 +92,8 @@ class Pseudonymiser:
     def arrow_udf(self, messages: pa.Array) -> pa.Array:
         """Vectorised form for DuckDB (`create_function(..., type="arrow")`)."""
         unique = pc.unique(messages)
+        if len(self._memo) > self.MEMO_LIMIT:
+            self._memo.clear()
         memo, out = self._memo, []
         for m in unique.to_pylist():
             if m is None:
