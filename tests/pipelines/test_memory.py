@@ -65,7 +65,7 @@ def test_every_connection_of_ingest_features_checks_and_serving_gets_the_setting
         resource.warehouse().close()
     publish(paths.warehouse, paths.serving, registry=ModelRegistry(paths.models))
     assert {db.rsplit("/", 1)[-1] for db, _ in opened} >= {"warehouse.duckdb", "identity.duckdb", ":memory:"}
-    assert len(opened) > 10
+    assert len(opened) >= 6  # one per month of ingestion, the panel, the CLI, two resources, serving
     for db, cfg in opened:
         assert cfg.get("memory_limit") == "1GB", db
         assert cfg.get("temp_directory") == str(tmp_path / "duckdb_tmp"), db
