@@ -1,7 +1,9 @@
 -- cohort: the tenant households active at the end of each snapshot month (in that month's
 -- household reference) with no eviction judgment known by then. Snapshot months >= $since.
+-- One row per household and month without DISTINCT: stg_menages has one row per household and
+-- month (duplicate ids are quarantined) and judgments one per household.
 -- reads: stg_menages, judgments; parameters: $since (DATE)
-SELECT DISTINCT m.household_key,
+SELECT m.household_key,
        m.extract_month AS snapshot_month,
        CASE WHEN m.arrondissement <= 4 THEN 'Paris Centre' ELSE m.arrondissement::VARCHAR || 'e' END AS sector
 FROM stg_menages m
