@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOME_DIR ?= var
+SCALE ?= paris
 
 .PHONY: demo test lint bench install docs clean
 
@@ -25,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run --home $(HOME_DIR)/bench
+	$(BIN)/python -m benchmarks.run --home $(HOME_DIR)/bench --scale $(SCALE)
 
 docs: $(STAMP)
 	$(BIN)/abri contract-doc --out docs/data-contract.md

@@ -125,7 +125,7 @@ def _demo_dashboard(paths: Paths, args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from pipelines.cli import ingest_command
 
-    return ingest_command(args.home, args.month)
+    return ingest_command(args.home, args.month, force=args.force)
 
 
 def _features(args: argparse.Namespace) -> int:
@@ -314,12 +314,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("ingest", help="validate, quarantine, pseudonymise and load the partners' extracts (Dagster)")
     home_arg(i)
-    i.add_argument("--month", default=None, help="YYYY-MM; default: every month found in landing/")
+    i.add_argument("--month", default=None,
+                   help="YYYY-MM; default: the months of landing/ with a new or changed file")
+    i.add_argument("--force", action="store_true", help="reload files already loaded (same SHA-256)")
     i.set_defaults(func=_ingest)
 
     f = sub.add_parser("features", help="build point-in-time features and labels for the ingested months (Dagster)")
     home_arg(f)
-    f.add_argument("--month", default=None, help="YYYY-MM; default: every ingested month")
+    f.add_argument("--month", default=None,
+                   help="YYYY-MM; default: the months that files ingested since the last build change")
     f.set_defaults(func=_features)
 
     t = sub.add_parser("train", help="train a candidate model and write its committee report (Dagster)")

@@ -1,14 +1,20 @@
-"""Configuration in one place: where Abri keeps its runtime data.
+"""Configuration in one place: where Abri keeps its runtime data, and how much memory DuckDB uses.
 
 Everything runtime lives under ABRI_HOME (default ./var): landing/ (partner extracts),
 resend/ (the demo city's late redeliveries), truth/ (the demo city's ground truth, read only by
 tests and benchmarks), warehouse.duckdb, serving.duckdb, casework.sqlite, models/, reports/,
-bench/, dagster_home/, secrets/, run.lock. Everything is owner-only (0700/0600).
+bench/, dagster_home/, secrets/, run.lock, duckdb_tmp/ (DuckDB's spill files). Everything is
+owner-only (0700/0600).
+
+ABRI_MEMORY_LIMIT (e.g. "8GB", "1GiB", "512MB"; default: half the machine's RAM) caps every DuckDB
+connection Abri opens (`connect_duckdb`): DuckDB spills to ABRI_HOME/duckdb_tmp beyond it, with
+insertion order not preserved (no query relies on it: orders are explicit) so it can stream.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +22,43 @@ DEFAULT_HOME = Path("var")
 # Largest expected calibration error (absolute) a version may carry to serve: `abri promote
 # --ece-tolerance`, the candidate's blocking check (AbriResource.ece_tolerance).
 ECE_TOLERANCE = 0.02
+
+MEMORY_ENV = "ABRI_MEMORY_LIMIT"
+DEFAULT_MEMORY_SHARE = 0.5  # of the machine's RAM: leaves room for the model and the OS
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def machine_memory_bytes() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def memory_limit() -> str:
+    """DuckDB's memory_limit: $ABRI_MEMORY_LIMIT, else half the machine's RAM (in MiB)."""
+    value = os.environ.get(MEMORY_ENV, "").strip()
+    if not value:
+        return f"{int(machine_memory_bytes() * DEFAULT_MEMORY_SHARE) >> 20}MiB"
+    m = _SIZE.match(value)
+    if not m or float(m.group(1)) <= 0:
+        raise ValueError(f"{MEMORY_ENV}={value!r} : une taille est attendue, par exemple 8GB, 1GiB ou 512MB")
+    return f"{m.group(1)}{m.group(2)}"
+
+
+def duckdb_config(home: Path) -> dict[str, object]:
+    """The settings every DuckDB connection of Abri gets (see the module's docstring)."""
+    tmp = Path(home) / "duckdb_tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    return {"memory_limit": memory_limit(), "temp_directory": str(tmp), "preserve_insertion_order": False}
+
+
+def connect_duckdb(path: Path | str | None = None, *, home: Path, read_only: bool = False):
+    """Open a DuckDB database (None: in memory) with the memory cap of `duckdb_config(home)`.
+    The one way Abri opens DuckDB: the cap then holds for every stage."""
+    import duckdb
+
+    con = duckdb.connect(":memory:" if path is None else str(path), read_only=read_only,
+                         config=duckdb_config(home))
+    con.execute("SET enable_progress_bar = false")  # our own progress lines instead
+    return con
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Why a household is on the list: its largest SHAP contributions, grouped and in plain words.
 
-Contributions come from LightGBM's own TreeSHAP (`pred_contrib=True`): exact SHAP values of
-the raw score, summing with the expected value to the raw score (tested). Related features
+Contributions come from LightGBM's own TreeSHAP (`pred_contrib=True`), run once per group of
+rows that take the same sides in a tree (`contributions`): exact SHAP values of the raw score,
+summing with the expected value to the raw score (tested). Related features
 are one reason (every arrears feature is "Impayés de loyer"); a reason's sentence uses the
 household's own values. Protected attributes are not features, so they can never appear.
 """
@@ -48,9 +49,75 @@ STAGES = ({1: "du commandement de payer", 2: "de l'assignation", 3: "du jugement
           {1: "formal demand", 2: "summons", 3: "judgment"})
 
 
-def contributions(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:
-    """SHAP values [n, features + 1] of the raw score; the last column is the expected value."""
-    return booster.predict(X[list(FEATURE_NAMES)], pred_contrib=True)
+def contributions(booster: lgb.Booster, X: pd.DataFrame, *, batch: int = 100_000) -> np.ndarray:
+    """SHAP values [n, features + 1] of the raw score; the last column is the expected value.
+
+    Exact TreeSHAP, memoised: a tree's SHAP values depend on a row only through the side it takes
+    at each of the tree's splits, so rows are grouped by that pattern and LightGBM's own TreeSHAP
+    (`pred_contrib`) runs once per group and tree (a few hundred groups per tree, whatever the
+    number of rows). Equal to `booster.predict(X, pred_contrib=True)` up to float rounding
+    (tested); models this does not cover (categorical splits, several trees per iteration) and
+    small inputs use `pred_contrib` directly."""
+    values = np.ascontiguousarray(X[list(FEATURE_NAMES)].to_numpy(dtype=np.float64))
+    if not len(values):
+        return np.zeros((0, values.shape[1] + 1))
+    trees = _numeric_splits(booster) if len(values) >= MEMO_MIN_ROWS else None
+    if trees is None:
+        return booster.predict(values, pred_contrib=True)
+    return np.concatenate([_memoised(booster, trees, values[i:i + batch]) for i in range(0, len(values), batch)])
+
+
+MEMO_MIN_ROWS = 2_000  # below, one pred_contrib call is cheaper than one call per tree
+_ZERO = 1e-35  # LightGBM's kZeroThreshold
+
+
+def _numeric_splits(booster: lgb.Booster) -> list[list[tuple]] | None:
+    """Per tree, its splits (feature, threshold, default_left, missing_type); None when a tree
+    has a split the memo does not reproduce (categorical) or an iteration has several trees."""
+    model = booster.dump_model()
+    if model.get("num_tree_per_iteration", 1) != 1:
+        return None
+    trees = []
+    for info in model["tree_info"]:
+        splits, stack = [], [info["tree_structure"]]
+        while stack:
+            node = stack.pop()
+            if "split_feature" not in node:
+                continue
+            if node["decision_type"] != "<=":
+                return None
+            splits.append((node["split_feature"], float(node["threshold"]), bool(node["default_left"]),
+                           node["missing_type"]))
+            stack += [node["left_child"], node["right_child"]]
+        trees.append(splits)
+    return trees
+
+
+def _memoised(booster: lgb.Booster, trees: list[list[tuple]], values: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(values), values.shape[1] + 1))
+    nan = np.isnan(values)
+    for i, splits in enumerate(trees):
+        # the side each row takes at each split, as LightGBM decides it (NumericalDecision)
+        sides = []
+        for f, threshold, default_left, missing in splits:
+            x = values[:, f]
+            if missing == "NaN":
+                sides.append(np.where(nan[:, f], default_left, x <= threshold))
+            else:
+                x = np.where(nan[:, f], 0.0, x)
+                sides.append(np.where(np.abs(x) <= _ZERO, default_left, x <= threshold) if missing == "Zero"
+                             else x <= threshold)
+        if not sides:
+            pattern = np.zeros(len(values), dtype=np.int64)
+        elif len(sides) < 63:
+            pattern = (np.stack(sides, axis=1).astype(np.int64) << np.arange(len(sides))).sum(axis=1)
+        else:
+            packed = np.packbits(np.stack(sides, axis=1), axis=1)
+            pattern = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+        _, first, group = np.unique(pattern, return_index=True, return_inverse=True)
+        shap = booster.predict(values[first], pred_contrib=True, start_iteration=i, num_iteration=1, num_threads=1)
+        out += shap[group.ravel()]
+    return out
 
 
 def phrase(name: str, value, lang: str = "fr") -> str:

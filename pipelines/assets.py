@@ -1,4 +1,5 @@
-"""One ingestion asset per partner source (group "ingest"): thin wrappers over features.ingest."""
+"""One ingestion asset per partner source (group "ingest"): thin wrappers over features.ingest.
+A month whose file was already loaded (same SHA-256) is skipped and counted in `months_skipped`."""
 
 import warnings
 
@@ -26,6 +27,9 @@ def asset_key(source_name: str) -> AssetKey:
 def _markdown(results: list[IngestResult]) -> str:
     lines = ["| mois | lignes | chargées | quarantaine | liaison | motifs |", "|---|---|---|---|---|---|"]
     for r in results:
+        if r.skipped:
+            lines.append(f"| {r.month} | {r.rows_in} | inchangé, ignoré | | | |")
+            continue
         reasons = ", ".join(f"{c or 'ligne'}: {code} ×{n}" for c, code, n in r.quarantine_summary[:5])
         lines.append(f"| {r.month} | {r.rows_in} | {r.rows_loaded} | {r.rows_quarantined} | "
                      f"{r.linkage_rate:.1%} | {reasons} |")
@@ -50,8 +54,12 @@ def build_ingest_asset(source_name: str) -> AssetsDefinition:
         rows_in = sum(r.rows_in for r in results)
         loaded = sum(r.rows_loaded for r in results)
         linked = sum(r.rows_linked for r in results)
+        skipped = [r.month for r in results if r.skipped]
         return MaterializeResult(metadata={
             "months": len(results),
+            "months_loaded": len(results) - len(skipped),
+            "months_skipped": len(skipped),
+            "skipped": MetadataValue.md(", ".join(skipped) or "aucun"),
             "rows_in": rows_in,
             "rows_loaded": loaded,
             "rows_quarantined": sum(r.rows_quarantined for r in results),

@@ -1,5 +1,7 @@
-"""`abri ingest`: run the ingestion assets through Dagster, in-process, against the persistent
-instance at <home>/dagster_home, so the runs show in the Dagster UI."""
+"""`abri ingest`, `abri features`, ...: run the assets through Dagster, in-process, against the
+persistent instance at <home>/dagster_home, so the runs show in the Dagster UI. Without --month,
+ingest and features do only the month's work: unchanged files are skipped by their SHA-256 and
+only the months that the new or changed files affect are rebuilt."""
 
 from __future__ import annotations
 
@@ -43,11 +45,13 @@ def _failure_message(result) -> str:
     return fallback or "échec de l'exécution Dagster (voir l'interface Dagster pour le détail)"
 
 
-def ingest_command(home: str | None, month: str | None) -> int:
-    """Ingest one month (YYYY-MM) or every month found in landing/; 0 on success, 1 on failure."""
+def ingest_command(home: str | None, month: str | None, *, force: bool = False) -> int:
+    """Ingest one month (YYYY-MM), or without `month` the months of landing/ with a new or
+    changed file (unchanged files are skipped by their SHA-256); 0 on success, 1 on failure."""
     from dagster import DagsterInstance, materialize
 
     from abri.config import Paths
+    from features.ingest import pending_files
     from features.ingest.landing import inventory
     from pipelines.assets import ingest_assets
     from pipelines.checks import ingest_checks
@@ -69,7 +73,17 @@ def ingest_command(home: str | None, month: str | None) -> int:
         print(f"abri ingest : aucun extrait dans {paths.landing} (lancez d'abord `abri simulate`).",
               file=sys.stderr)
         return 1
-    months = [month] if month else found.months
+    found_months = found.months
+    months = [month] if month else found_months
+    if not month and not force:
+        pending = sorted({m for _, m in pending_files(paths, found_months)})
+        if not pending:
+            print(f"Rien de nouveau : les {len(found_months)} mois de {paths.landing} sont déjà chargés "
+                  "(fichiers inchangés, ignorés).", flush=True)
+            return 0
+        months = found_months[found_months.index(pending[0]): found_months.index(pending[-1]) + 1]
+        if len(months) < len(found_months):
+            print(f"{len(found_months) - len(months)} mois inchangés ignorés (déjà chargés).", flush=True)
     outside = [m for m in months if m not in keys]
     if outside:
         print(f"abri ingest : mois hors de la plage des partitions ({monthly.get_first_partition_key()} "
@@ -84,7 +98,7 @@ def ingest_command(home: str | None, month: str | None) -> int:
         result = materialize(
             [*ingest_assets, *ingest_checks],
             instance=instance,
-            resources=build_resources(str(paths.home), echo=True),
+            resources=build_resources(str(paths.home), echo=True, force=force),
             partition_key=months[0] if len(months) == 1 else None,
             tags=tags,
             raise_on_error=False,
@@ -147,7 +161,8 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
         mat = event.event_specific_data.materialization
         shown = {k: v.value for k, v in mat.metadata.items()
                  if k in ("rows", "months", "label_rows", "positives", "version", "status", "scored", "listed",
-                          "report", "snapshot_month", "energy_kwh", "design", "held_out", "cases_opened")}
+                          "report", "snapshot_month", "energy_kwh", "design", "held_out", "cases_opened",
+                          "months_rebuilt", "months_loaded", "months_skipped")}
         line = f"  {mat.asset_key.to_user_string()} : " + ", ".join(f"{k}={v}" for k, v in shown.items())
         if shown and line not in lines:
             lines.append(line)
@@ -158,12 +173,12 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
 def ingested_months(home: str | None) -> list[str]:
     import duckdb
 
-    from abri.config import Paths
+    from abri.config import Paths, connect_duckdb
 
     paths = Paths.from_env(home)
     if not paths.warehouse.exists():
         return []
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+    with connect_duckdb(paths.warehouse, home=paths.home, read_only=True) as con:
         try:
             return [r[0] for r in con.execute("SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM ingest_log "
                                               "WHERE source = 'menages' ORDER BY 1").fetchall()]
@@ -172,14 +187,31 @@ def ingested_months(home: str | None) -> list[str]:
 
 
 def features_command(home: str | None, month: str | None = None) -> int:
-    """Features for every ingested month (or one), then labels, with their checks."""
+    """Features of one month, or without `month` of the months the files ingested since the
+    last build change (nothing when nothing changed), then labels, with their checks."""
+    from abri.config import Paths
+    from features.build import pending_months
+    from features.ingest import connect_warehouse
     from pipelines.feature_checks import feature_checks
     from pipelines.model_assets import features, labels
 
-    months = [month] if month else ingested_months(home)
-    if not months:
+    if not ingested_months(home):
         print("abri features : aucun mois ingéré (lancez d'abord `abri ingest`).", file=sys.stderr)
         return 1
+    if month:
+        months = [month]
+    else:
+        con = connect_warehouse(Paths.from_env(home))
+        try:
+            months = pending_months(con)
+            has_labels = con.execute("SELECT count(*) FROM information_schema.tables "
+                                     "WHERE table_name = 'labels'").fetchall()[0][0] > 0
+        finally:
+            con.close()
+        if not months:
+            print("Indicateurs à jour : aucun fichier nouveau ou modifié depuis la dernière construction.",
+                  flush=True)
+            return 0 if has_labels else _run(home, [labels], label="Étiquettes (jugement dans les 12 mois)")
     code = _run(home, [features, *feature_checks], months=months,
                 label=f"Indicateurs de {months[0]} à {months[-1]} ({len(months)} mois)")
     return code or _run(home, [labels], label="Étiquettes (jugement dans les 12 mois)")

@@ -38,14 +38,15 @@ with warnings.catch_warnings():
     def features(context: AssetExecutionContext, abri: AbriResource) -> MaterializeResult:
         con = abri.warehouse()
         try:
-            build_features(con, months=list(context.partition_keys))
+            rebuilt = build_features(con, months=list(context.partition_keys))
             rows = con.execute("SELECT strftime(snapshot_month, '%Y-%m') AS month, count(*) AS households, "
                                "avg((arrears_months IS NULL)::INT) AS no_landlord_data "
                                "FROM features WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest(?)) "
-                               "GROUP BY 1 ORDER BY 1", [list(context.partition_keys)]).df()
+                               "GROUP BY 1 ORDER BY 1", [rebuilt]).df()
         finally:
             con.close()
-        return MaterializeResult(metadata={"months": len(rows), "rows": int(rows["households"].sum()),
+        return MaterializeResult(metadata={"months": len(rows), "months_rebuilt": len(rebuilt),
+                                           "rows": int(rows["households"].sum()),
                                            "preview": MetadataValue.md(_md_table(rows.tail(12)))})
 
 

@@ -15,6 +15,7 @@ class IngestResource(ConfigurableResource):
 
     home: str
     echo: bool = False
+    force: bool = False  # reload files already loaded (same SHA-256)
 
     @property
     def paths(self) -> Paths:
@@ -23,7 +24,7 @@ class IngestResource(ConfigurableResource):
     def ingest(self, source_name: str, month: str) -> IngestResult:
         # a sensor's run and a command never write together (re-entrant under `abri ingest`)
         with pipeline_lock(self.paths, what="ingestion Dagster"):
-            result = ingest_source(self.paths, source_name=source_name, month=month)
+            result = ingest_source(self.paths, source_name=source_name, month=month, force=self.force)
         if self.echo:
             print("  " + result.line(), flush=True)
         return result
@@ -70,7 +71,8 @@ class AbriResource(ConfigurableResource):
         return Casework(self.paths.casework)
 
 
-def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False) -> dict:
+def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False,
+                    force: bool = False) -> dict:
     root = str(Paths.from_env(home).home)
-    return {"ingest": IngestResource(home=root, echo=echo),
+    return {"ingest": IngestResource(home=root, echo=echo, force=force),
             "abri": AbriResource(home=root, demonstration=demonstration)}

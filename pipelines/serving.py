@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from abri.config import connect_duckdb
 from models.registry import ModelRegistry
 from models.score import RULE_VERSION
 
@@ -50,7 +51,7 @@ def publish(warehouse: Path, serving: Path, *, registry: ModelRegistry, demonstr
     serving.parent.mkdir(parents=True, exist_ok=True)
     tmp = serving.with_name(f"{serving.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect()
+    con = connect_duckdb(home=serving.parent)  # the memory cap of every Abri connection
     try:
         con.execute("ATTACH ? AS out", [str(tmp)])
         con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])

@@ -2,7 +2,8 @@
 
 A plain library (no Dagster): `ingest_source` loads one file, `ingest_month` every source of a
 month; both raise `IngestError` (with a reason code, naming the file) when a file cannot be
-ingested, and leave the previous state of the month intact.
+ingested, and leave the previous state of the month intact. A file already loaded (same
+SHA-256, same key) is skipped (`IngestResult.skipped`); `pending_files` lists those that are not.
 """
 
 from features.ingest.errors import IngestError
@@ -14,6 +15,7 @@ from features.ingest.load import (
     ingest_month,
     ingest_source,
     landing_months,
+    pending_files,
 )
 from features.ingest.pseudonym import Pseudonymiser, load_key, normalise
 
@@ -29,4 +31,5 @@ __all__ = [
     "landing_months",
     "load_key",
     "normalise",
+    "pending_files",
 ]

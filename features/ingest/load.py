@@ -8,7 +8,9 @@ Dagster, so a benchmark can call it directly.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,7 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from abri.config import Paths
+from abri.config import Paths, connect_duckdb
 from abri.files import private
 from features.contract import SOURCES, Source, source
 from features.ingest import errors as E
@@ -87,6 +89,7 @@ class IngestResult:
     rows_quarantined: int
     rows_linked: int
     quarantine_summary: list[tuple[str | None, str, int]] = field(default_factory=list)
+    skipped: bool = False  # the same file was already loaded (same SHA-256, same key): nothing done
 
     @property
     def linkage_rate(self) -> float:
@@ -94,6 +97,8 @@ class IngestResult:
 
     def line(self) -> str:
         n = _thousands
+        if self.skipped:
+            return f"{self.source} {self.month} : inchangé (même empreinte SHA-256), ignoré"
         return (f"{self.source} {self.month} : {n(self.rows_in)} lignes, {n(self.rows_loaded)} chargées, "
                 f"{n(self.rows_quarantined)} en quarantaine, liaison {self.linkage_rate:.1%}")
 
@@ -117,9 +122,8 @@ def file_sha256(path: Path) -> str:
 
 def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     paths.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = duckdb.connect(str(paths.warehouse), read_only=read_only)
+    con = connect_duckdb(paths.warehouse, home=paths.home, read_only=read_only)
     private(paths.warehouse)  # owner-only even when the caller did not set the umask
-    con.execute("SET enable_progress_bar = false")  # our own progress lines instead
     if not read_only:
         for stmt in warehouse_ddl():
             con.execute(stmt)
@@ -127,6 +131,9 @@ def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDB
 
 
 def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
+    """abri_hmac bound to this file's Pseudonymiser (replacing the previous file's)."""
+    with contextlib.suppress(duckdb.InvalidInputException):  # the first file on this connection
+        con.remove_function("abri_hmac")
     con.create_function("abri_hmac", pz.arrow_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
                         type="arrow", null_handling="special", side_effects=False)
     # pseudonym.normalise in SQL (same results, tested), so names are normalised at DuckDB speed
@@ -134,10 +141,39 @@ def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
                 "upper(strip_accents(replace(x, 'ß', 'ss'))), '[^A-Z0-9]+', ' ', 'g')), '')")
 
 
+def key_id(key: bytes) -> str:
+    """A fingerprint of the pseudonymisation key (never the key): files loaded under another key
+    must be loaded again, their pseudonyms differ."""
+    return hmac.new(key, b"abri:key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def _already_loaded(con, src: Source, *, month: str, start: date, rel: str, file_hash: str,
+                    kid: str) -> IngestResult | None:
+    """The log's result for this very file if it is already loaded under this key, else None."""
+    if con.execute("SELECT count(*) FROM warehouse_key WHERE key_id <> ?", [kid]).fetchall()[0][0]:
+        return None
+    rows = con.execute(
+        "SELECT l.rows_in, l.rows_loaded, l.rows_quarantined, coalesce(k.rows_linked, 0) FROM ingest_log l "
+        "LEFT JOIN linkage k USING (source, extract_month) WHERE l.source = ? AND l.extract_month = ? "
+        "AND l.file_hash = ?", [src.name, start, file_hash]).fetchall()
+    if not rows:
+        return None
+    row = rows[0]
+    return IngestResult(source=src.name, month=month, file=rel, file_hash=file_hash, rows_in=row[0],
+                        rows_loaded=row[1], rows_quarantined=row[2], rows_linked=row[3], skipped=True)
+
+
 def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
-                  key: bytes | None = None) -> IngestResult:
+                  key: bytes | None = None, force: bool = False,
+                  con: duckdb.DuckDBPyConnection | None = None,
+                  pseudonymiser: Pseudonymiser | None = None) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
+    A file already loaded for this month (same SHA-256, same key) is skipped unless `force`:
+    the result has `skipped=True` and the logged counts. `con`: a warehouse connection to reuse
+    (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file);
+    `pseudonymiser`: one to reuse, made with the same key (`ingest_month` shares one per month:
+    the identifiers menages hashes for the crosswalk are the links the other sources look up).
     Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
     (unknown source).
     """
@@ -145,17 +181,25 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
     start, end = month_bounds(month)
     path = file or paths.landing / src.name / f"{month}.{src.extension}"
     rel = f"{src.name}/{month}.{src.extension}"
-    table = read_extract(path, src, rel=rel)
-    pz = Pseudonymiser(key if key is not None else load_key(paths.key_file))
-    file_hash = file_sha256(path)
-    con = connect_warehouse(paths)
+    key = key if key is not None else load_key(paths.key_file)
+    kid = key_id(key)
+    file_hash = file_sha256(path) if path.is_file() else None
+    own = con is None
+    con = connect_warehouse(paths) if own else con
     try:
-        _register_udfs(con, pz)
+        if file_hash and not force:
+            done = _already_loaded(con, src, month=month, start=start, rel=rel, file_hash=file_hash, kid=kid)
+            if done is not None:
+                return done
+        table = read_extract(path, src, rel=rel)
+        _register_udfs(con, pseudonymiser or Pseudonymiser(key))
         con.register("raw", table)
         con.execute("BEGIN TRANSACTION")
         try:
             result, identity = _load(con, src, month=month, start=start, end=end, rel=rel,
                                      file_hash=file_hash, rows_in=table.num_rows)
+            con.execute("DELETE FROM warehouse_key")
+            con.execute("INSERT INTO warehouse_key VALUES (?)", [kid])
             if identity is not None:
                 _write_identity(paths, identity, start=start, commit_warehouse=con)
             else:
@@ -164,7 +208,12 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
             con.execute("ROLLBACK")
             raise
     finally:
-        con.close()
+        if own:
+            con.close()
+        else:  # the next file starts clean
+            con.unregister("raw")
+            for name in ("typed", "q_cells", "good", "links", "xw_new"):
+                con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
     return result
 
 
@@ -307,19 +356,28 @@ def _write_crosswalk(con, start: date) -> None:
              f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
     con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) "
                 "WHERE link_hash IS NOT NULL")
+    con.execute("CREATE OR REPLACE TEMP TABLE xw_added AS SELECT n.link_type, n.link_hash, n.household_key "
+                "FROM xw_new n ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)")
     con.execute("INSERT INTO crosswalk (extract_month, link_type, link_hash, household_key, seen_again) "
-                "SELECT $month_start, n.link_type, n.link_hash, n.household_key, false FROM xw_new n "
-                "ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)", {"month_start": start})
-    guards.retract_crosswalk(con, start)
-    con.execute("""CREATE OR REPLACE TABLE crosswalk_unique AS
-        SELECT link_type, link_hash, any_value(household_key) AS household_key FROM crosswalk
+                "SELECT $month_start, link_type, link_hash, household_key, false FROM xw_added",
+                {"month_start": start})
+    guards.retract_crosswalk(con, start)  # a corrected resend withdraws its wrong links (xw_gone)
+    # a link's uniqueness changes only when a pair with it is added or withdrawn
+    con.execute("CREATE OR REPLACE TEMP TABLE xw_touched AS SELECT DISTINCT link_type, link_hash FROM xw_added "
+                "UNION SELECT DISTINCT link_type, link_hash FROM xw_gone")
+    con.execute("DELETE FROM crosswalk_unique u USING xw_touched t "
+                "WHERE u.link_type = t.link_type AND u.link_hash = t.link_hash")
+    con.execute("""INSERT INTO crosswalk_unique
+        SELECT link_type, link_hash, any_value(household_key) FROM crosswalk SEMI JOIN xw_touched USING (link_type, link_hash)
         GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1""")
+    con.execute("DROP TABLE xw_added")
+    con.execute("DROP TABLE xw_touched")
 
 
 def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
                     commit_warehouse: duckdb.DuckDBPyConnection) -> None:
     """Names and contacts to the identity store; both stores commit, or neither."""
-    ident = duckdb.connect(str(paths.identity_store))
+    ident = connect_duckdb(paths.identity_store, home=paths.home)
     private(paths.identity_store)
     try:
         ident.execute(IDENTITY_DDL)
@@ -360,16 +418,41 @@ def _is_month(text: str) -> bool:
         return False
 
 
-def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None,
+def pending_files(paths: Paths, months: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(source, month) of the landing files not yet loaded as they are now (new, or changed
+    since their load, or loaded under another key), oldest month first."""
+    months = list(months) if months is not None else landing_months(paths)
+    kid = key_id(load_key(paths.key_file))
+    con = connect_warehouse(paths)
+    try:
+        same_key = not con.execute("SELECT count(*) FROM warehouse_key WHERE key_id <> ?", [kid]).fetchall()[0][0]
+        logged = {(s, m.strftime("%Y-%m")): h for s, m, h in con.execute(
+            "SELECT source, extract_month, file_hash FROM ingest_log").fetchall()} if same_key else {}
+    finally:
+        con.close()
+    out = []
+    for month in months:
+        for name in ORDER:
+            path = paths.landing / name / f"{month}.{SOURCES[name].extension}"
+            if path.is_file() and logged.get((name, month)) != file_sha256(path):
+                out.append((name, month))
+    return out
+
+
+def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None, force: bool = False,
                  on_progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
-    """Every source of one month, household reference first. Stops at the first IngestError
-    (the sources already loaded keep their new state; the failing one keeps its previous one)."""
+    """Every source of one month, household reference first; files already loaded are skipped
+    (`skipped=True`) unless `force`. Stops at the first IngestError (the sources already loaded
+    keep their new state; the failing one keeps its previous one)."""
     names = [n for n in ORDER if sources is None or n in set(sources)]
     key = load_key(paths.key_file)
     results = []
-    for name in names:
-        r = ingest_source(paths, source_name=name, month=month, key=key)
-        results.append(r)
-        if on_progress:
-            on_progress(r)
+    pz = Pseudonymiser(key)  # one memo for the month's files
+    with connect_warehouse(paths) as con:  # one connection, so one checkpoint, per month
+        for name in names:
+            r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con,
+                              pseudonymiser=pz)
+            results.append(r)
+            if on_progress:
+                on_progress(r)
     return results

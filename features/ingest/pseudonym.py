@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 KEY_ENV = "ABRI_PSEUDONYM_KEY"
 
@@ -88,10 +89,18 @@ def normalise(text: str | None) -> str | None:
 
 
 class Pseudonymiser:
-    """hash(prefix, value) -> 64 hex characters; None stays None."""
+    """hash(prefix, value) -> 64 hex characters; None stays None.
+
+    The vectorised form hashes each distinct message once per batch and remembers the pseudonyms
+    it computed, up to MEMO_LIMIT of them (ingestion makes one Pseudonymiser per month: an
+    identifier that appears as a link, a staging column and a crosswalk entry is hashed once)."""
+
+    MEMO_LIMIT = 2_000_000  # about 400 MB of messages and pseudonyms; then the memo starts over
 
     def __init__(self, key: bytes):
         self._key = key
+        self._base = hmac.new(key, digestmod=hashlib.sha256)  # key schedule done once
+        self._memo: dict[str, str] = {}
 
     def __repr__(self) -> str:  # never show the key
         return "Pseudonymiser(<clé masquée>)"
@@ -99,14 +108,28 @@ class Pseudonymiser:
     def hash(self, message: str | None) -> str | None:
         if message is None:
             return None
-        return hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+        h = self._base.copy()
+        h.update(message.encode("utf-8"))
+        return h.hexdigest()
 
     def household_key(self, id_menage: str | None) -> str | None:
         return self.hash(MENAGE + id_menage) if id_menage else None
 
     def arrow_udf(self, messages: pa.Array) -> pa.Array:
         """Vectorised form for DuckDB (`create_function(..., type="arrow")`)."""
-        return pa.array([self.hash(m) for m in messages.to_pylist()], type=pa.string())
+        unique = pc.unique(messages)
+        if len(self._memo) > self.MEMO_LIMIT:
+            self._memo.clear()
+        memo, out = self._memo, []
+        for m in unique.to_pylist():
+            if m is None:
+                out.append(None)
+                continue
+            h = memo.get(m)
+            if h is None:
+                h = memo[m] = self.hash(m)
+            out.append(h)
+        return pc.take(pa.array(out, type=pa.string()), pc.index_in(messages, value_set=unique))
 
     def normalise_udf(self, texts: pa.Array) -> pa.Array:
         return pa.array([normalise(t) for t in texts.to_pylist()], type=pa.string())

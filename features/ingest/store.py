@@ -11,6 +11,8 @@ Warehouse (warehouse.duckdb), keyed by (source, extract_month):
 - crosswalk: link hashes of the household reference (menages) -> household_key, one row per
   pair (first month seen, and whether seen in another month, so that a corrected resend
   withdraws a wrong link); crosswalk_unique: the links that point to exactly one household.
+- warehouse_key: a fingerprint of the pseudonymisation key the rows were loaded under (never
+  the key), so an unchanged file is skipped only under the same key.
 Identity store (identity.duckdb): `identity`, names and contacts per household and month.
 """
 
@@ -62,6 +64,7 @@ def warehouse_ddl() -> list[str]:
            link_hash VARCHAR, household_key VARCHAR, seen_again BOOLEAN)""",
         # warehouses created before seen_again (NULL there: taken as seen in another month)
         "ALTER TABLE crosswalk ADD COLUMN IF NOT EXISTS seen_again BOOLEAN",
+        "CREATE TABLE IF NOT EXISTS warehouse_key (key_id VARCHAR)",
         """CREATE TABLE IF NOT EXISTS crosswalk_unique (link_type VARCHAR, link_hash VARCHAR,
            household_key VARCHAR)""",
     ]

@@ -1,21 +1,23 @@
 -- audit_attributes: the protected and audit attributes of each cohort snapshot, keyed like
 -- the features but kept apart: they audit the model and are never model features.
--- reads: cohort, stg_menages
-CREATE OR REPLACE TABLE audit_attributes AS
+-- A plain join: ingestion keeps one stg_menages row per household and month (a second row with
+-- the same id_menage is quarantined as duplicate_key), so there is nothing to aggregate.
+-- Snapshot months >= $since.
+-- reads: cohort, stg_menages; parameters: $since (DATE)
 SELECT c.household_key,
        c.snapshot_month,
-       any_value(m.sexe) AS sexe,
-       CASE WHEN any_value(m.age) < 25 THEN '18-24'
-            WHEN any_value(m.age) < 40 THEN '25-39'
-            WHEN any_value(m.age) < 60 THEN '40-59'
-            WHEN any_value(m.age) < 75 THEN '60-74'
-            WHEN any_value(m.age) IS NOT NULL THEN '75+' END AS age_band,
-       any_value(m.nationalite) AS nationalite,
-       any_value(m.handicap) AS handicap,
-       any_value(m.composition) = 'famille_monoparentale' AS famille_monoparentale,
-       any_value(m.qpv) AS qpv,
-       any_value(m.statut_occupation) AS tenure,
-       any_value(m.arrondissement) AS arrondissement
+       m.sexe,
+       CASE WHEN m.age < 25 THEN '18-24'
+            WHEN m.age < 40 THEN '25-39'
+            WHEN m.age < 60 THEN '40-59'
+            WHEN m.age < 75 THEN '60-74'
+            WHEN m.age IS NOT NULL THEN '75+' END AS age_band,
+       m.nationalite,
+       m.handicap,
+       m.composition = 'famille_monoparentale' AS famille_monoparentale,
+       m.qpv,
+       m.statut_occupation AS tenure,
+       m.arrondissement
 FROM cohort c
 JOIN stg_menages m ON m.household_key = c.household_key AND m.extract_month = c.snapshot_month
-GROUP BY ALL;
+WHERE c.snapshot_month >= $since

@@ -97,8 +97,36 @@ def test_ingesting_a_month_twice_gives_identical_tables(city, tmp_path):
     month = landing_months(paths)[0]
     ingest_month(paths, month)
     first = tables(paths)
-    ingest_month(paths, month)
+    ingest_month(paths, month, force=True)
     assert tables(paths) == first
+
+
+def test_an_unchanged_file_is_skipped_and_reported(city, tmp_path):
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    loaded = ingest_month(paths, month)
+    logged = sql(paths, "SELECT source, loaded_at FROM ingest_log ORDER BY 1")
+    again = ingest_month(paths, month)
+    assert [r.skipped for r in loaded] == [False] * 8 and [r.skipped for r in again] == [True] * 8
+    assert [(r.rows_in, r.rows_loaded, r.rows_linked) for r in again] == \
+        [(r.rows_in, r.rows_loaded, r.rows_linked) for r in loaded]
+    assert "inchangé" in again[1].line() and month in again[1].line()
+    assert sql(paths, "SELECT source, loaded_at FROM ingest_log ORDER BY 1") == logged  # nothing rewritten
+    # a changed file is loaded again, the others still skipped
+    target = paths.landing / "caf" / f"{month}.csv"
+    target.write_bytes(target.read_bytes().rstrip(b"\n").rsplit(b"\n", 5)[0] + b"\n")
+    third = {r.source: r for r in ingest_month(paths, month)}
+    assert not third["caf"].skipped and third["caf"].rows_in == loaded[1].rows_in - 5
+    assert all(r.skipped for s, r in third.items() if s != "caf")
+
+
+def test_a_file_loaded_under_another_key_is_not_skipped(city, tmp_path, monkeypatch):
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    ingest_source(paths, source_name="menages", month=month)
+    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle")
+    assert not ingest_source(paths, source_name="menages", month=month).skipped
+    assert ingest_source(paths, source_name="menages", month=month).skipped
 
 
 def test_household_key_is_a_stable_keyed_hash_across_months_and_sources(loaded):
@@ -216,3 +244,24 @@ def test_names_are_normalised_the_same_in_sql_and_in_python():
     _register_udfs(con, Pseudonymiser(b"k"))
     for text in ["Élodie  Le-Gall", "d'Aubigné", "12 rue de l'Église", "Straße", "  ", "Zoé Müller", "Œuvre"]:
         assert con.execute("SELECT abri_norm(?)", [text]).fetchone()[0] == normalise(text), text
+
+
+def test_the_crosswalk_kept_up_to_date_equals_one_built_from_scratch(loaded):
+    kept = sql(loaded, "SELECT * FROM crosswalk_unique ORDER BY ALL")
+    scratch = sql(loaded, "SELECT link_type, link_hash, any_value(household_key) FROM crosswalk "
+                          "GROUP BY link_type, link_hash HAVING count(DISTINCT household_key) = 1 ORDER BY ALL")
+    assert kept == scratch and len(kept) > 1000
+
+
+def test_the_vectorised_pseudonyms_equal_one_hmac_per_value():
+    import pyarrow as pa
+
+    from features.ingest import Pseudonymiser
+
+    pz = Pseudonymiser(b"cle-de-test")
+    messages = pa.array(["menage:1", None, "menage:2", "menage:1", "adresse:É Ü", "menage:2"])
+    expected = [None if m is None else hmac.new(b"cle-de-test", m.encode(), hashlib.sha256).hexdigest()
+                for m in messages.to_pylist()]
+    assert pz.arrow_udf(messages).to_pylist() == expected
+    assert pz.arrow_udf(messages.slice(2)).to_pylist() == expected[2:]  # from the memo
+    assert pa.array([], pa.string()).equals(pz.arrow_udf(pa.array([], pa.string())))

@@ -6,7 +6,7 @@ import shutil
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, build_sensor_context, materialize
+from dagster import AssetKey, DagsterInstance, build_sensor_context, materialize
 
 from pipelines.assets import ingest_assets
 from pipelines.automation import landing_sensor
@@ -125,3 +125,49 @@ def test_landing_sensor_requests_only_complete_months(home):
         requests = list(landing_sensor(ctx))
     assert sorted(r.partition_key for r in requests) == ["2026-08", "2026-09"]
     assert len({r.run_key for r in requests}) == 2
+
+
+def test_a_second_ingest_skips_unchanged_files_and_reports_them(home, capsys):
+    assert ingest_command(str(home), None) == 0
+    capsys.readouterr()
+    assert ingest_command(str(home), None) == 0
+    assert "Rien de nouveau" in capsys.readouterr().out
+    # a resent CAF file: only its month runs; the month's other files are skipped and reported
+    target = home / "landing" / "caf" / "2026-09.csv"
+    target.write_bytes(target.read_bytes().rstrip(b"\n").rsplit(b"\n", 3)[0] + b"\n")
+    assert ingest_command(str(home), None) == 0
+    out = capsys.readouterr().out
+    assert "2 mois inchangés ignorés" in out
+    assert "menages 2026-09 : inchangé" in out and "caf 2026-09 :" in out and "caf 2026-09 : inchangé" not in out
+    with DagsterInstance.from_config(str(home / "dagster_home")) as instance:
+        runs = instance.get_run_records()
+        assert len(runs) == 2
+        mats = instance.fetch_materializations(AssetKey("stg_menages"), limit=10).records
+    latest = mats[0].asset_materialization.metadata
+    assert latest["months_skipped"].value == 1 and latest["months_loaded"].value == 0
+
+
+def test_materializing_a_partition_twice_reports_the_skip_in_metadata(home):
+    with DagsterInstance.ephemeral() as instance:
+        for _ in range(2):
+            result = materialize(ingest_assets, partition_key="2026-08", instance=instance,
+                                 resources=build_resources(str(home)))
+    md = {m.asset_key.to_user_string(): m.metadata
+          for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())}
+    assert all(v["months_skipped"].value == 1 for v in md.values()) and len(md) == 8
+    assert "inchangé" in md["stg_caf"]["preview"].value
+
+
+def test_features_are_built_once_then_only_when_a_file_changes(home, capsys):
+    from pipelines.cli import features_command
+
+    assert ingest_command(str(home), None) == 0
+    assert features_command(str(home)) == 0
+    assert "Indicateurs de 2026-08 à 2026-10 (3 mois)" in capsys.readouterr().out
+    assert features_command(str(home)) == 0
+    assert "Indicateurs à jour" in capsys.readouterr().out
+    target = home / "landing" / "caf" / "2026-09.csv"
+    target.write_bytes(target.read_bytes().rstrip(b"\n").rsplit(b"\n", 3)[0] + b"\n")
+    assert ingest_command(str(home), None) == 0 and features_command(str(home)) == 0
+    out = capsys.readouterr().out
+    assert "Indicateurs de 2026-09 à 2026-10 (2 mois)" in out and "months_rebuilt=2" in out

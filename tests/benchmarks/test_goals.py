@@ -1,0 +1,25 @@
+"""The bench's goals: each figure measured becomes {value, goal, met}; missing figures are left out."""
+
+from benchmarks.run import goals
+
+
+def test_goals_compare_each_figure_with_its_target():
+    results = {"ingest": {"wall_s": 60.0, "ratio_to_fair_floor": 2.5, "peak_memory_mb": 3000.0},
+               "features": {"wall_s": 20.0, "ratio_to_scan_and_write": 3.5, "month_ratio_to_month_scan": 2.0},
+               "monthly": {"wall_s": 10.0},
+               "score": {"explanation_speed_ratio": 1.5, "max_abs_diff_vs_shap": 1e-14},
+               "train": {"error": "exit 1"}}
+    g = goals(results, "demo")
+    assert g["monthly_run_ratio"] == {"value": 0.125, "goal": "<= 0.15", "met": True}
+    assert g["ingest_ratio_to_fair_floor"]["met"] is True
+    assert g["features_ratio_to_scan_and_write"]["met"] is False
+    assert g["explanation_speed_ratio"] == {"value": 1.5, "goal": ">= 2", "met": False}
+    assert g["explanation_max_abs_diff"]["met"] is True
+    assert g["ingest_peak_memory_mib"]["met"] is False  # over 2 GiB at demo scale
+    assert "train_peak_memory_mib" not in g and "train_wall_s" not in g  # failed stage, demo scale
+    assert goals(results, "paris")["monthly_run_ratio"]["met"] is False  # 0.125 > 0.05
+
+
+def test_a_sampled_ingestion_gives_no_monthly_ratio():
+    results = {"ingest": {"wall_s": 6.0, "sample": True}, "features": {"wall_s": 2.0}, "monthly": {"wall_s": 1.0}}
+    assert "monthly_run_ratio" not in goals(results, "demo")

@@ -1,0 +1,108 @@
+"""The monthly run does the month's work: an incremental build equals a full rebuild, after a
+new month and after a resent one, and rebuilds only the months a file can change."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from abri.config import Paths
+from features.build import build_panel, changed_since, pending_months, update_panel
+from features.ingest import ingest_month, landing_months
+from synthetic.simulate import simulate
+
+PANEL = ("features", "cohort", "audit_attributes", "history_bailleurs", "history_caf", "history_menages",
+         "labels", "judgments")
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    home = tmp_path_factory.mktemp("incremental_city")
+    simulate(home, households=600, months=16, seed=5, progress=False)
+    return home
+
+
+def dump(path) -> dict[str, list]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in PANEL}
+
+
+def full_rebuild_of(path, tmp_path) -> dict[str, list]:
+    copy = tmp_path / "full.duckdb"
+    shutil.copy(path, copy)
+    with duckdb.connect(str(copy)) as con:
+        build_panel(con, full=True)
+    return dump(copy)
+
+
+@pytest.fixture(scope="module")
+def monthly(city, tmp_path_factory):
+    """A home that ingested and built month by month up to the last but one."""
+    home = tmp_path_factory.mktemp("monthly")
+    shutil.copytree(city / "landing", home / "landing")
+    paths = Paths(home)
+    months = landing_months(paths)
+    for m in months[:-1]:
+        ingest_month(paths, m)
+    with duckdb.connect(str(paths.warehouse)) as con:
+        assert update_panel(con).months == months[:-1]
+    return paths, months
+
+
+@pytest.mark.slow
+def test_a_new_month_rebuilds_that_month_only_and_equals_a_full_rebuild(monthly, tmp_path):
+    paths, months = monthly
+    before = dump(paths.warehouse)
+    assert all(not r.skipped for r in ingest_month(paths, months[-1]))
+    with duckdb.connect(str(paths.warehouse)) as con:
+        assert pending_months(con) == [months[-1]]
+        assert update_panel(con).months == [months[-1]]
+        assert changed_since(con) is None and update_panel(con).months == []  # nothing more to do
+    after = dump(paths.warehouse)
+    assert after == full_rebuild_of(paths.warehouse, tmp_path)
+    old = [r for r in after["features"] if r[1].strftime("%Y-%m") != months[-1]]
+    assert old == before["features"]  # the earlier months are kept as they were
+
+
+@pytest.mark.slow
+def test_a_resent_month_rebuilds_from_that_month_and_equals_a_full_rebuild(monthly, tmp_path):
+    paths, months = monthly
+    ingest_month(paths, months[-1])
+    with duckdb.connect(str(paths.warehouse)) as con:
+        update_panel(con)
+    before = dump(paths.warehouse)
+    resent = months[13]  # past the 12-month look-back: the arrears runs carry over
+    # the landlords resend a month with 250 EUR more arrears on every tenth account
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = paths.landing / "bailleurs" / f"{resent}.parquet"
+    table = pq.read_table(path)
+    i = table.schema.get_field_index("solde_debiteur")
+    solde = table["solde_debiteur"].to_numpy(zero_copy_only=False).astype(float)
+    solde[::10] += 250.0
+    table = table.set_column(i, "solde_debiteur", pa.array(solde).cast(table.schema.field(i).type))
+    pq.write_table(table, path)
+    results = {r.source: r for r in ingest_month(paths, resent)}
+    assert not results["bailleurs"].skipped and all(r.skipped for s, r in results.items() if s != "bailleurs")
+    with duckdb.connect(str(paths.warehouse)) as con:
+        assert update_panel(con).months == [m for m in months if m >= resent]
+    after = dump(paths.warehouse)
+    assert after == full_rebuild_of(paths.warehouse, tmp_path)
+    assert after["history_bailleurs"] != before["history_bailleurs"]  # the resend did change something
+    kept = [r for r in after["features"] if r[1].strftime("%Y-%m") < resent]
+    assert kept == [r for r in before["features"] if r[1].strftime("%Y-%m") < resent]
+
+
+def test_a_staging_table_without_ingest_log_is_always_rebuilt_whole():
+    from features.ingest.store import warehouse_ddl
+
+    con = duckdb.connect()
+    for stmt in warehouse_ddl():
+        con.execute(stmt)
+    con.execute("INSERT INTO stg_menages (extract_month, household_key, arrondissement) VALUES "
+                "('2025-01-01', 'A', 19), ('2025-02-01', 'A', 19)")
+    assert update_panel(con).months == ["2025-01", "2025-02"]
+    assert update_panel(con).months == ["2025-01", "2025-02"]  # nothing says what changed: all again
