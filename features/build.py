@@ -165,7 +165,12 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     `changed_since`) can change the history tables, cohort, features and audit attributes of
     months >= m only (every statement looks back, never forward), so those rows are replaced
     and the others kept. `months` adds snapshot months to rebuild (delete-then-insert);
-    `full` rebuilds everything."""
+    `full` rebuilds everything, and so does a change of the declared features (a new version
+    of Abri adds a column: the table is rebuilt rather than refused)."""
+    if not full and _table_exists(con, "features"):
+        have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_name = 'features'").fetchall()}
+        full = have != {"household_key", "snapshot_month", "sector", *FEATURE_NAMES}
     since = EPOCH if full else changed_since(con)
 
     def work() -> list[str]:

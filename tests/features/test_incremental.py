@@ -106,3 +106,21 @@ def test_a_staging_table_without_ingest_log_is_always_rebuilt_whole():
                 "('2025-01-01', 'A', 19), ('2025-02-01', 'A', 19)")
     assert update_panel(con).months == ["2025-01", "2025-02"]
     assert update_panel(con).months == ["2025-01", "2025-02"]  # nothing says what changed: all again
+
+
+
+@pytest.mark.slow
+def test_a_change_of_the_declared_features_rebuilds_the_table_instead_of_failing(monthly, tmp_path):
+    from features.declare import FEATURE_NAMES
+
+    paths, _ = monthly
+    copy = tmp_path / "older_version.duckdb"
+    shutil.copy(paths.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        # a warehouse built by an older version: one feature fewer, one that no longer exists
+        con.execute(f"ALTER TABLE features DROP COLUMN {FEATURE_NAMES[-1]}")
+        con.execute("ALTER TABLE features ADD COLUMN a_retired_feature DOUBLE")
+        assert update_panel(con).months  # rebuilt, not refused
+        cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_name = 'features'").fetchall()]
+    assert FEATURE_NAMES[-1] in cols and "a_retired_feature" not in cols
