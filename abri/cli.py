@@ -65,31 +65,38 @@ def _demo_pipeline(args: argparse.Namespace) -> int:
         for line in simulate(paths.home, scale="demo", months=DEMO_MONTHS, seed=args.seed, progress=True).lines():
             print("  " + line)
     steps = (("2/6 Ingestion : validation, quarantaine, pseudonymisation", lambda: ingest_command(home, None)),
-             ("3/6 Indicateurs à date et étiquettes", lambda: features_command(home)),
-             ("4/6 Modèle candidat, comparaison aux règles actuelles, rapport d'audit", lambda: train_command(home)))
+             ("3/6 Indicateurs à date et étiquettes", lambda: features_command(home)))
     for title, step in steps:
         print("\n" + title)
         if step():
             return 1
-    registry, casework, _ = _registry_and_casework(home)
-    version = registry.entries()[-1]["version"]
-    print(f"\n5/6 Décision du comité d'éthique sur {version} (DÉMONSTRATION)")
-    digest = _report_sha256(paths, version)
-    casework.record_decision(
-        version, decision="approve", by="make demo (démonstration, pas un comité réel)",
-        comment="Approbation de démonstration enregistrée automatiquement par make demo : elle n'a aucune "
-                "valeur de décision. En production, seul le comité d'éthique approuve, après lecture du rapport.",
-        report_sha256=digest, demonstration=True)
-    registry.set_status(version, "approved")
     from models.registry import gate
 
+    registry, casework, _ = _registry_and_casework(home)
+    before = len(registry.entries())
+    print("\n4/6 Modèle candidat, comparaison aux règles actuelles, rapport d'audit")
+    trained = train_command(home)
+    if len(registry.entries()) == before:
+        return trained or 1  # no candidate at all: a real failure
+    version = registry.entries()[-1]["version"]
     passed, reasons = gate(registry.metadata(version))
-    if passed:
+    if trained and passed:
+        return trained
+    if not passed:
+        # never worse than today's practice: the candidate is not submitted, the rule's lists go out
+        print(f"\n5/6 {version} ne fait pas mieux que la règle actuelle ({'; '.join(reasons)}) : il n'est pas "
+              "soumis au comité ni promu, les listes seront celles de la règle.")
+    else:
+        print(f"\n5/6 Décision du comité d'éthique sur {version} (DÉMONSTRATION)")
+        digest = _report_sha256(paths, version)
+        casework.record_decision(
+            version, decision="approve", by="make demo (démonstration, pas un comité réel)",
+            comment="Approbation de démonstration enregistrée automatiquement par make demo : elle n'a aucune "
+                    "valeur de décision. En production, seul le comité d'éthique approuve, après lecture du rapport.",
+            report_sha256=digest, demonstration=True)
+        registry.set_status(version, "approved")
         registry.promote(version, approved=casework.is_approved(version, digest))
         print(f"  Approbation de démonstration enregistrée ; {version} devient le modèle champion.")
-    else:
-        print(f"  {version} ne fait pas mieux que la règle actuelle ({'; '.join(reasons)}) : il n'est pas promu, "
-              "les listes seront celles de la règle.")
     print("\n6/6 Listes de contact du mois et publication pour le tableau de bord")
     if score_command(home, demonstration=True):
         return 1
@@ -102,7 +109,9 @@ def _demo_pipeline(args: argparse.Namespace) -> int:
               f"ROC-AUC {m['roc_auc']:.2f}")
     print(f"  Énergie de l'entraînement : {meta['energy']['kwh'] * 1000:.2f} Wh, "
           f"{meta['energy']['kg_co2e'] * 1000:.3f} g CO2e")
-    print(f"\nRapport du comité : {paths.home / 'reports' / version / 'audit.html'}")
+    report = paths.home / "reports" / version / "audit.html"
+    if report.exists():
+        print(f"\nRapport du comité : {report}")
     print(f"Interface Dagster : DAGSTER_HOME={paths.home / 'dagster_home'} .venv/bin/dagster dev -m pipelines.definitions")
     return 0
 
