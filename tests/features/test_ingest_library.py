@@ -124,7 +124,7 @@ def test_a_file_loaded_under_another_key_is_not_skipped(city, tmp_path, monkeypa
     paths = fresh(city, tmp_path)
     month = landing_months(paths)[0]
     ingest_source(paths, source_name="menages", month=month)
-    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle")
+    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle-de-plus-de-32-octets-pour-le-test")
     assert not ingest_source(paths, source_name="menages", month=month).skipped
     assert ingest_source(paths, source_name="menages", month=month).skipped
 
