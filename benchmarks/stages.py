@@ -189,6 +189,11 @@ def stage_monthly(home: Path) -> dict:
             "unchanged_months_rebuilt": len(rebuilt_again)}
 
 
+# one configuration at Paris scale: the grid search is a demo-size luxury on 2 cores
+PARIS_TRAIN = dict(param_grid=({"num_leaves": 15, "learning_rate": 0.08, "min_data_in_leaf": 500,
+                                "feature_fraction": 0.8},), max_rounds=300, early_stopping=30, n_splits=2)
+
+
 def stage_train(home: Path) -> dict:
     from models.registry import ModelRegistry
     from models.train import TrainConfig
@@ -196,9 +201,7 @@ def stage_train(home: Path) -> dict:
 
     con = connect_duckdb(home / "warehouse.duckdb", home=home)
     registry = ModelRegistry(home / "models")
-    # one configuration at Paris scale: the grid search is a demo-size luxury on 2 cores
-    config = TrainConfig(param_grid=({"num_leaves": 15, "learning_rate": 0.08, "min_data_in_leaf": 500,
-                                      "feature_fraction": 0.8},), max_rounds=300, early_stopping=30, n_splits=2)
+    config = TrainConfig(**PARIS_TRAIN)
     t0 = time.perf_counter()
     version = train_candidate(con, registry, config)
     wall = time.perf_counter() - t0
@@ -316,9 +319,18 @@ def stage_dashboard(home: Path) -> dict:
             "household_render_s": round(render("app_pages/household.py", {"menage": key}), 3)}
 
 
+def stage_gap(home: Path) -> dict:
+    """Where the precision goes (benchmarks/gap.py): ceiling, oracle, information limit, model
+    and its learning curve, rule and logistic regression, on the same backtest months."""
+    from benchmarks.gap import decompose
+    from models.train import TrainConfig
+
+    return decompose(home, TrainConfig(**PARIS_TRAIN))
+
+
 STAGES = {"simulate": stage_simulate, "ingest": stage_ingest, "features": stage_features, "monthly": stage_monthly,
           "train": stage_train,
-          "score": stage_score, "ceiling": stage_ceiling, "dashboard": stage_dashboard}
+          "score": stage_score, "ceiling": stage_ceiling, "gap": stage_gap, "dashboard": stage_dashboard}
 
 
 def main(argv: list[str] | None = None) -> int:
