@@ -279,6 +279,13 @@ def rotate_key(paths: Paths, *, chain_unmatched: bool = False, now: datetime | N
             _write_private(nxt, new)
         for name, con, columns in stores:
             changed = rekey_casework(con, columns) if name == "casework" else rekey_duckdb(con, columns)
+            if name == "warehouse":
+                # the files stay loaded: under the new key their rows are the same (load.key_id)
+                from features.ingest.load import key_id
+
+                con.execute("CREATE TABLE IF NOT EXISTS warehouse_key (key_id VARCHAR)")
+                con.execute("DELETE FROM warehouse_key")
+                con.execute("INSERT INTO warehouse_key VALUES (?)", [key_id(new)])
             report.rekeyed.update({(name, t, c): n for (t, c), n in changed.items()})
             done_stores.add(name)
             _write_private(state_file, json.dumps({"done": sorted(done_stores)}).encode())
