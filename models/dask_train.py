@@ -23,6 +23,7 @@ import contextlib
 import logging
 import math
 import time
+import warnings
 from collections.abc import Iterator
 
 import lightgbm as lgb
@@ -99,7 +100,9 @@ def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, 
     label = da.from_array(y, chunks=chunk)
     weight = (da.from_array(train["weight"].to_numpy(dtype=float), chunks=chunk) if "weight" in train else None)
     model = lgb.DaskLGBMClassifier(client=client, n_estimators=rounds or fixed or config.max_rounds, **p)
-    with Lock(LOCK_NAME):  # one LightGBM network at a time on these workers
+    with Lock(LOCK_NAME), warnings.catch_warnings():  # one LightGBM network at a time on these workers
+        # the rows travel from the client (see "Where the data sits", docs/models.md); n_jobs is the workers'
+        warnings.filterwarnings("ignore", message="(Sending large graph|Parameter n_jobs)")
         model.fit(x, label, sample_weight=weight, feature_name=list(FEATURE_NAMES))
     return model.booster_
 
@@ -136,7 +139,7 @@ def _backtest(client, frame: pd.DataFrame, config: TrainConfig, params: dict, sp
 def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, client, workers: int,
                progress=None) -> TrainResult:
     """`models.train.train` on the Dask engine (see the module's docstring)."""
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, w0 = time.perf_counter(), time.process_time(), _workers_cpu(client)
     frame = frame.assign(_month=month_index(frame["snapshot_month"]))
     months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str).unique()})
     splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
@@ -170,7 +173,13 @@ def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, clie
     return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed, config.threads), **fitted},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
                        evaluation=evaluation, lead_time=lead, calibration=calibration, backtest_scores=scores,
-                       tuning=tuning, seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0)
+                       tuning=tuning, seconds=time.perf_counter() - t0,
+                       cpu_seconds=time.process_time() - c0 + max(0.0, _workers_cpu(client) - w0))
+
+
+def _workers_cpu(client) -> float:
+    """CPU seconds the workers' processes have used: the energy estimate counts them too."""
+    return float(sum(client.run(time.process_time).values()))
 
 
 def train_candidate_dask(con, registry, config: TrainConfig = TrainConfig(), *, workers: int,
