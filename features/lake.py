@@ -62,32 +62,36 @@ def _swap(tmp: Path, final: Path, trash: Path) -> None:
 
 def write_months(con: duckdb.DuckDBPyConnection, *, lake: Path, table: str, months: list[str]) -> int:
     """Write `table`'s rows of each month ('YYYY-MM') to lake/<table>/month=<m>/part-0.parquet,
-    replacing the month's folder; a month without rows loses its folder. Returns the rows written."""
+    replacing the month's folder; a month without rows loses its folder. One scan of the table
+    writes every month (DuckDB's PARTITION_BY) into a temporary folder; then each month's folder
+    is swapped in. Returns the rows written."""
     column = _column(table)
+    months = sorted(set(months))
+    if not months:
+        return 0
     lake = Path(lake)
     staging = lake / ".tmp"  # inside the lake: same filesystem, so the renames are atomic
     staging.mkdir(parents=True, exist_ok=True, mode=0o700)
     (lake / table).mkdir(parents=True, exist_ok=True, mode=0o700)
-    written = 0
-    for month in sorted(set(months)):
-        final = lake / table / f"month={month}"
-        n = con.execute(f"SELECT count(*) FROM {table} WHERE strftime({column}, '%Y-%m') = ?", [month]).fetchall()[0][0]
-        if n == 0:
-            if final.exists():
+    tmp = staging / uuid.uuid4().hex
+    try:
+        n = con.execute(
+            f"COPY (SELECT *, strftime({column}, '%Y-%m') AS month FROM {table} "
+            f"WHERE strftime({column}, '%Y-%m') IN (SELECT unnest($months::VARCHAR[]))) "
+            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month), FILENAME_PATTERN 'part-{{i}}')",
+            {"months": months}).fetchall()[0][0]
+        for month in months:
+            final, built = lake / table / f"month={month}", tmp / f"month={month}"
+            if built.is_dir():
+                built.chmod(0o700)
+                for part in built.iterdir():
+                    part.chmod(0o600)
+                _swap(built, final, staging)
+            elif final.exists():  # no row left for that month
                 _swap_out(final, staging)
-            continue
-        tmp = staging / uuid.uuid4().hex
-        tmp.mkdir(mode=0o700)
-        try:
-            con.execute(f"COPY (SELECT * FROM {table} WHERE strftime({column}, '%Y-%m') = $m) "
-                        f"TO '{tmp / PART}' (FORMAT parquet, COMPRESSION zstd)", {"m": month}).fetchall()
-            (tmp / PART).chmod(0o600)
-            _swap(tmp, final, staging)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        written += n
-    return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return int(n)
 
 
 def _swap_out(final: Path, trash: Path) -> None:
