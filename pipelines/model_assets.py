@@ -47,6 +47,7 @@ with warnings.catch_warnings():
             con.close()
         return MaterializeResult(metadata={"months": len(rows), "months_rebuilt": len(rebuilt),
                                            "rows": int(rows["households"].sum()),
+                                           "lake": MetadataValue.path(str(abri.paths.lake / "features")),
                                            "preview": MetadataValue.md(_md_table(rows.tail(12)))})
 
 
