@@ -146,7 +146,10 @@ def _features(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from pipelines.cli import train_command
 
-    return train_command(args.home)
+    if args.workers < 1:
+        print(f"abri train : --workers {args.workers} : au moins 1", file=sys.stderr)
+        return 2
+    return train_command(args.home, engine=args.engine, workers=args.workers, scheduler=args.scheduler)
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -336,6 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train a candidate model and write its committee report (Dagster)")
     home_arg(t)
+    t.add_argument("--engine", choices=("lightgbm", "dask"), default="lightgbm",
+                   help="lightgbm: one process (default); dask: lightgbm.dask on a Dask cluster, reading the lake")
+    t.add_argument("--workers", type=int, default=2, help="dask: number of local worker processes (default 2)")
+    t.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask: an existing cluster's scheduler (tcp://host:8786) instead of a local one")
     t.set_defaults(func=_train)
 
     sc = sub.add_parser("score", help="score the latest month with the champion and publish serving.duckdb")

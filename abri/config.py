@@ -2,7 +2,7 @@
 
 Everything runtime lives under ABRI_HOME (default ./var): landing/ (partner extracts),
 resend/ (the demo city's late redeliveries), truth/ (the demo city's ground truth, read only by
-tests and benchmarks), warehouse.duckdb, serving.duckdb, casework.sqlite, models/, reports/,
+tests and benchmarks), warehouse.duckdb, lake/ (its Parquet copy per month), serving.duckdb, casework.sqlite, models/, reports/,
 bench/, dagster_home/, secrets/, run.lock, duckdb_tmp/ (DuckDB's spill files). Everything is
 owner-only (0700/0600).
 
@@ -89,6 +89,11 @@ class Paths:
     @property
     def warehouse(self) -> Path:
         return self.home / "warehouse.duckdb"
+
+    @property
+    def lake(self) -> Path:
+        """Hive-partitioned Parquet copies of staging and features (features/lake.py)."""
+        return self.home / "lake"
 
     @property
     def identity_store(self) -> Path:

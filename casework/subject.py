@@ -363,7 +363,12 @@ def erase_keys(paths: Paths, keys: list[str], out: dict[str, int]) -> None:
     """Delete these households' rows from every store (used by erase and by the monthly purge,
     which cleans any re-ingestion of an erased household)."""
     _delete_keys(paths.identity_store, keys, "identity", out)
+    before = sum(n for k, n in out.items() if k.startswith("warehouse."))
     _delete_keys(paths.warehouse, keys, "warehouse", out)
+    if sum(n for k, n in out.items() if k.startswith("warehouse.")) > before:
+        from features.lake import sync_home
+
+        sync_home(paths.warehouse)  # the lake's Parquet copies lose the rows too
     _delete_keys(paths.serving, keys, "serving", out)
     if keys:
         _delete_casework(Casework(paths.casework), keys, out)

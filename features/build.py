@@ -17,6 +17,7 @@ import duckdb
 
 from features.contract import SOURCES
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES, FEATURES, Feature
+from features.lake import lake_months, lake_of, write_months
 
 HISTORY_SOURCES = ("bailleurs", "caf", "menages")
 COURT_REPORTING_DELAY = 3  # months: court acts reach us up to 3 months after they happen
@@ -166,7 +167,10 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     months >= m only (every statement looks back, never forward), so those rows are replaced
     and the others kept. `months` adds snapshot months to rebuild (delete-then-insert);
     `full` rebuilds everything, and so does a change of the declared features (a new version
-    of Abri adds a column: the table is rebuilt rather than refused)."""
+    of Abri adds a column: the table is rebuilt rather than refused).
+
+    A warehouse kept in a file also gets the rebuilt months in its lake
+    (lake/features/month=YYYY-MM/, features/lake.py), once the transaction has committed."""
     if not full and _table_exists(con, "features"):
         have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_name = 'features'").fetchall()}
@@ -203,7 +207,12 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
             con.execute(f"CREATE OR REPLACE TABLE panel_inputs AS SELECT {_INPUTS} FROM ingest_log")
         return built
 
-    return _in_transaction(con, work)
+    built = _in_transaction(con, work)
+    lake = lake_of(con)
+    if lake is not None and built:  # after the commit: the lake copies what the warehouse holds
+        gone = lake_months(lake, "features") if since == EPOCH else []  # a full rebuild drops vanished months
+        write_months(con, lake=lake, table="features", months=sorted(set(built) | set(gone)))
+    return built
 
 
 def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> None:

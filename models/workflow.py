@@ -47,10 +47,14 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, *, wh
 
 
 def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, config: TrainConfig = TrainConfig(),
-                    progress=None) -> str:
+                    progress=None, *, frame: pd.DataFrame | None = None, trainer=None,
+                    extra_metadata: dict | None = None) -> str:
     """Train on the warehouse's mature labelled snapshots; save the candidate; write
-    `backtest_scores` and `model_evaluation` for that version. Returns the version."""
-    frame = training_frame(con)
+    `backtest_scores` and `model_evaluation` for that version. Returns the version.
+    Another engine (models/dask_train.py) passes its `frame`, its `trainer` (train's
+    signature) and the `extra_metadata` it records (engine, workers)."""
+    frame = training_frame(con) if frame is None else frame
+    trainer = trainer or train
     if frame.empty:
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "
                          "(abri features) sur un historique d'au moins 16 mois")
@@ -60,7 +64,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         frame = kept
     else:
         treated = {"treatment_aware": False, "rows": int(len(frame))}
-    result = train(frame, config, progress=progress)
+    result = trainer(frame, config, progress=progress)
     months = sorted(frame["snapshot_month"].astype(str).str[:7].unique())
     latest = con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0]
     meta = {
@@ -85,6 +89,9 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         "rows": {"train": int(frame["snapshot_month"].astype(str).str[:7].isin(result.train_months).sum()),
                  "positives": int(frame[LABEL].sum())},
         "treatment": treated,
+        "engine": "lightgbm",
+        "workers": 1,
+        **(extra_metadata or {}),
     }
     meta["sector_lists"] = list_evaluation(con, result.backtest_scores, capacity=config.capacity)
     version = registry.save(result.booster, meta)

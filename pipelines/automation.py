@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pandas as pd
 from dagster import (
@@ -24,6 +25,7 @@ from features.ingest import complete_months
 from pipelines.partitions import monthly
 from pipelines.resources import IngestResource
 
+LANDING_SENSOR_ENV = "ABRI_LANDING_SENSOR"
 ingest_job = define_asset_job("ingest_job", selection=AssetSelection.groups("ingest"))
 
 
@@ -42,8 +44,14 @@ def landing_run_requests(paths: Paths, partition_keys: set[str]) -> list[RunRequ
             for m in complete_months(paths) if m in partition_keys]
 
 
+def landing_sensor_status() -> DefaultSensorStatus:
+    """STOPPED unless ABRI_LANDING_SENSOR=on (a deployment that starts it on: deploy/helm/values.yaml)."""
+    on = os.environ.get(LANDING_SENSOR_ENV, "").strip().lower() in ("on", "1", "true", "running")
+    return DefaultSensorStatus.RUNNING if on else DefaultSensorStatus.STOPPED
+
+
 @sensor(job=ingest_job, minimum_interval_seconds=60,
-        default_status=DefaultSensorStatus.STOPPED,
+        default_status=landing_sensor_status(),
         description="Starts a month's ingestion when the files of all 8 sources are in landing/.")
 def landing_sensor(context: SensorEvaluationContext, ingest: IngestResource):
     requests = landing_run_requests(ingest.paths, set(monthly.get_partition_keys()))

@@ -121,7 +121,7 @@ def ingest_command(home: str | None, month: str | None, *, force: bool = False) 
 
 
 def _run(home: str | None, assets: list, *, months: list[str] | None = None, label: str,
-         demonstration: bool = False) -> int:
+         demonstration: bool = False, options: dict | None = None) -> int:
     """Materialise `assets` (and their checks) in one in-process Dagster run against the
     persistent instance; months: partition range for partitioned assets. 0 on success."""
     from dagster import DagsterInstance, materialize
@@ -137,7 +137,7 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
     print(f"{label}…", flush=True)
     with DagsterInstance.get() as instance:
         result = materialize(assets, instance=instance,
-                             resources=build_resources(str(paths.home), demonstration=demonstration),
+                             resources=build_resources(str(paths.home), demonstration=demonstration, **(options or {})),
                              partition_key=months[0] if months and len(months) == 1 else None, tags=tags,
                              raise_on_error=False,
                              run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
@@ -217,13 +217,18 @@ def features_command(home: str | None, month: str | None = None) -> int:
     return code or _run(home, [labels], label="Étiquettes (jugement dans les 12 mois)")
 
 
-def train_command(home: str | None) -> int:
-    """Train a candidate and write its committee report (never promotes)."""
+def train_command(home: str | None, *, engine: str = "lightgbm", workers: int = 2,
+                  scheduler: str | None = None) -> int:
+    """Train a candidate and write its committee report (never promotes); `engine="dask"`:
+    lightgbm.dask on `workers` local processes or on the cluster at `scheduler`."""
     from pipelines.model_assets import audit_report, candidate_model
     from pipelines.model_checks import model_checks
 
-    return _run(home, [candidate_model, *model_checks, audit_report],
-                label="Entraînement d'un modèle candidat et rapport d'audit")
+    label = "Entraînement d'un modèle candidat et rapport d'audit"
+    if engine == "dask":
+        label += f" (moteur dask, {'grappe ' + scheduler if scheduler else f'{workers} workers locaux'})"
+    return _run(home, [candidate_model, *model_checks, audit_report], label=label,
+                options={"engine": engine, "workers": workers, "scheduler": scheduler})
 
 
 def score_command(home: str | None, *, demonstration: bool = False) -> int:

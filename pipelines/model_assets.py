@@ -47,6 +47,7 @@ with warnings.catch_warnings():
             con.close()
         return MaterializeResult(metadata={"months": len(rows), "months_rebuilt": len(rebuilt),
                                            "rows": int(rows["households"].sum()),
+                                           "lake": MetadataValue.path(str(abri.paths.lake / "features")),
                                            "preview": MetadataValue.md(_md_table(rows.tail(12)))})
 
 
@@ -71,10 +72,17 @@ def candidate_model(context: AssetExecutionContext, abri: AbriResource) -> Mater
     from models.train import TrainConfig
     from models.workflow import train_candidate
 
+    config = TrainConfig(seed=abri.seed, capacity=abri.capacity)
+    progress = lambda i, n: context.log.info(f"configuration {i}/{n} évaluée")  # noqa: E731
     con = abri.warehouse()
     try:
-        version = train_candidate(con, abri.registry, TrainConfig(seed=abri.seed, capacity=abri.capacity),
-                                  progress=lambda i, n: context.log.info(f"configuration {i}/{n} évaluée"))
+        if abri.engine == "dask":
+            from models.dask_train import train_candidate_dask
+
+            version = train_candidate_dask(con, abri.registry, config, workers=abri.workers,
+                                           scheduler=abri.scheduler or None, progress=progress)
+        else:
+            version = train_candidate(con, abri.registry, config, progress=progress)
     finally:
         con.close()
     meta = abri.registry.metadata(version)

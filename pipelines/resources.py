@@ -42,6 +42,9 @@ class AbriResource(ConfigurableResource):
     capacity: float = 0.01
     ece_tolerance: float = ECE_TOLERANCE
     demonstration: bool = False
+    engine: str = "lightgbm"  # or "dask": models/dask_train.py
+    workers: int = 2  # dask: LocalCluster size, unless `scheduler` names an existing cluster
+    scheduler: str = ""
 
     @property
     def paths(self) -> Paths:
@@ -72,7 +75,9 @@ class AbriResource(ConfigurableResource):
 
 
 def build_resources(home: str | None = None, *, echo: bool = False, demonstration: bool = False,
-                    force: bool = False) -> dict:
+                    force: bool = False, engine: str = "lightgbm", workers: int = 2,
+                    scheduler: str | None = None) -> dict:
     root = str(Paths.from_env(home).home)
     return {"ingest": IngestResource(home=root, echo=echo, force=force),
-            "abri": AbriResource(home=root, demonstration=demonstration)}
+            "abri": AbriResource(home=root, demonstration=demonstration, engine=engine, workers=workers,
+                                 scheduler=scheduler or "")}

@@ -292,6 +292,10 @@ def rotate_key(paths: Paths, *, chain_unmatched: bool = False, now: datetime | N
     finally:
         for _, con, _ in stores:
             con.close()
+    if any(store == "warehouse" for store, _, _ in report.rekeyed):
+        from features.lake import sync_home
+
+        sync_home(paths.warehouse)  # the lake's copies carry the new pseudonyms too
     # the backup is written before the swap, and the swap is one rename: a crash in between
     # leaves either the old key in place (rotation resumes) or the new one (rotation done)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")

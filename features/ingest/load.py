@@ -50,6 +50,7 @@ from features.ingest.validate import (
     shown_value_sql,
     typed_sql,
 )
+from features.lake import write_months
 
 # menages first: the other sources link through the crosswalk it builds
 ORDER = ("menages", "caf", "bailleurs", "justice", "fsl", "energie", "services_sociaux", "france_travail")
@@ -207,6 +208,8 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        # committed: the month's partition of the lake follows (its own folder, its own writer)
+        write_months(con, lake=paths.lake, table=f"stg_{src.name}", months=[month])
     finally:
         if own:
             con.close()

@@ -1,0 +1,204 @@
+"""The `dask` training engine: the same model as models/train.py, fitted with lightgbm.dask on
+a Dask cluster (a LocalCluster of N worker processes, or an existing cluster's scheduler).
+
+Same steps as `models.train.train` (tuning on forward-in-time folds, the final fit on the
+mature months, Platt calibration on the newest, both baselines beside it), the same
+parameters (`base_params`), the same metrics; only each LightGBM fit runs data-parallel on
+the workers. The result is an ordinary `lgb.Booster`, so the registry stores the usual text
+model and scoring and explanations do not change. The training frame comes from the lake
+(features/lake.py) joined with the warehouse's labels.
+
+LightGBM-on-Dask pitfalls, handled here (docs/models.md):
+- ports: each fit opens a fresh listening port per worker (lightgbm picks open ones), so ports
+  left in TIME_WAIT by the previous fit are never reused; `time_out` caps a stuck network
+  setup at TIME_OUT_MINUTES instead of LightGBM's 120.
+- one training at a time: LightGBM's workers all join one network, so two fits sharing
+  workers deadlock; every fit holds the cluster-wide `distributed.Lock(LOCK_NAME)`.
+- early stopping is not supported by lightgbm.dask: each point of the grid states its rounds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import time
+import warnings
+from collections.abc import Iterator
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from features.declare import FEATURE_NAMES
+from models import metrics
+from models.temporal import final_window, make_splits
+from models.train import (
+    LABEL,
+    Calibrator,
+    TrainConfig,
+    TrainResult,
+    base_params,
+    fit_logistic,
+    month_index,
+    rule_score,
+)
+
+ENGINES = ("lightgbm", "dask")
+LOCK_NAME = "abri-lightgbm-training"
+TIME_OUT_MINUTES = 5
+
+
+@contextlib.contextmanager
+def dask_client(*, workers: int, scheduler: str | None = None) -> Iterator:
+    """A client on the cluster at `scheduler` ('tcp://host:8786'), else on a LocalCluster of
+    `workers` single-threaded processes (closed on exit)."""
+    from distributed import Client, LocalCluster
+
+    if workers < 1:
+        raise ValueError(f"--workers {workers} : au moins un worker")
+    if scheduler:
+        with Client(scheduler, timeout="30s") as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def lake_training_frame(con, *, lake) -> pd.DataFrame:
+    """`features.build.training_frame`, but the features read from the lake's Parquet
+    (lake/features/month=*/) and joined with the warehouse's labels."""
+    from features.lake import lake_months, read_sql
+
+    if not lake_months(lake, "features"):
+        raise ValueError(f"lac vide ({lake}/features) : lancez d'abord `abri features`")
+    cols = ", ".join(f"f.{n}::FLOAT AS {n}" for n in FEATURE_NAMES)
+    return con.execute(
+        f"SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon, l.judgment_date "
+        f"FROM {read_sql(lake, 'features')} f JOIN labels l USING (household_key, snapshot_month) "
+        "ORDER BY snapshot_month, household_key").df()
+
+
+def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, workers: int,
+             rounds: int | None = None) -> lgb.Booster:
+    """models.train.fit_lgbm's model (same parameters, positives weighted the same way), fitted
+    by lightgbm.dask with the rows split across the workers; returns a local Booster."""
+    import dask.array as da
+    from distributed import Lock
+
+    y = train[LABEL].to_numpy(dtype=int)
+    pos = max(int(y.sum()), 1)
+    params = dict(params)
+    fixed = params.pop("rounds", None)
+    p = {**base_params(config.seed, config.threads), **params,
+         "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5, "time_out": TIME_OUT_MINUTES}
+    p.pop("metric", None)  # no validation set: nothing to measure during boosting
+    p.pop("num_threads", None)  # lightgbm.dask uses each worker's own threads
+    chunk = max(1, math.ceil(len(y) / workers))
+    x = da.from_array(train[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), chunks=(chunk, len(FEATURE_NAMES)))
+    label = da.from_array(y, chunks=chunk)
+    weight = (da.from_array(train["weight"].to_numpy(dtype=float), chunks=chunk) if "weight" in train else None)
+    model = lgb.DaskLGBMClassifier(client=client, n_estimators=rounds or fixed or config.max_rounds, **p)
+    with Lock(LOCK_NAME), warnings.catch_warnings():  # one LightGBM network at a time on these workers
+        # the rows travel from the client (see "Where the data sits", docs/models.md); n_jobs is the workers'
+        warnings.filterwarnings("ignore", message="(Sending large graph|Parameter n_jobs)")
+        model.fit(x, label, sample_weight=weight, feature_name=list(FEATURE_NAMES))
+    return model.booster_
+
+
+def _months(frame: pd.DataFrame, months) -> pd.DataFrame:
+    return frame[np.isin(frame["_month"].to_numpy(), month_index(list(months)))]
+
+
+def _backtest(client, frame: pd.DataFrame, config: TrainConfig, params: dict, splits, *, workers: int):
+    """models.train.backtest with fixed rounds (no early stopping on Dask)."""
+    parts = []
+    features = list(FEATURE_NAMES)
+    for s in splits:
+        train = _months(frame, pd.period_range(s.train_start, s.train_end, freq="M"))
+        test = _months(frame, s.test_months)
+        last = train["_month"].max()
+        fit, stop = train[train["_month"] < last], train[train["_month"] == last]
+        if fit[LABEL].sum() == 0 or not stop[LABEL].any():
+            fit, stop = train, train
+        booster = fit_dask(client, fit, params, config, workers=workers)
+        logistic = fit_logistic(train, config.seed)
+        calibrator = Calibrator.fit(booster.predict(stop[features].to_numpy(dtype=np.float32)), stop[LABEL].to_numpy())
+        raw = booster.predict(test[features].to_numpy(dtype=np.float32))
+        parts.append(pd.DataFrame({
+            "household_key": test["household_key"].to_numpy(), "snapshot_month": test["snapshot_month"].to_numpy(),
+            "sector": test["sector"].to_numpy() if "sector" in test else None, LABEL: test[LABEL].to_numpy(),
+            "judgment_date": test["judgment_date"].to_numpy() if "judgment_date" in test else pd.NaT,
+            "model": raw, "probability": calibrator(raw),
+            "logistic": logistic.predict_proba(test[features].astype(float))[:, 1],
+            "rule": rule_score(test), "fold_as_of": str(s.as_of)}))
+    return pd.concat(parts, ignore_index=True), booster.current_iteration()
+
+
+def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, client, workers: int,
+               progress=None) -> TrainResult:
+    """`models.train.train` on the Dask engine (see the module's docstring)."""
+    t0, c0, w0 = time.perf_counter(), time.process_time(), _workers_cpu(client)
+    frame = frame.assign(_month=month_index(frame["snapshot_month"]))
+    months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str).unique()})
+    splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
+                         n_splits=config.n_splits, mature_until=months[-1])
+    if frame[LABEL].sum() == 0:
+        raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
+    tuning, best = [], None
+    for i, params in enumerate(config.param_grid):
+        scores, rounds = _backtest(client, frame, config, params, splits, workers=workers)
+        ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
+        summary = ev[ev["month"] == "all"].iloc[0]
+        tuning.append({"params": params, "pr_auc": summary["pr_auc"], "precision_at_k": summary["precision_at_k"],
+                       "rounds": int(rounds)})
+        if best is None or summary["pr_auc"] > best[0]:
+            best = (summary["pr_auc"], params, scores, int(rounds))
+        if progress:
+            progress(i + 1, len(config.param_grid))
+    _, params, scores, rounds = best
+    named = {"model": "model", "logistic": "logistic", "rule": "rule"}
+    evaluation = metrics.evaluate(scores, label=LABEL, scores=named, capacity=config.capacity,
+                                  probability={"model": "probability", "logistic": "logistic"})
+    calibration = metrics.calibration_curve(scores[LABEL].to_numpy(), scores["probability"].to_numpy())
+    lead = metrics.lead_time_summary(scores, scores=named, capacity=config.capacity)
+    train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
+                                    calibration_months=config.calibration_months)
+    booster = fit_dask(client, _months(frame, train_m), params, config, workers=workers, rounds=max(rounds, 20))
+    calib = _months(frame, calib_m)
+    calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32)),
+                                calib[LABEL].to_numpy())
+    fitted = {k: v for k, v in params.items() if k != "rounds"}
+    return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed, config.threads), **fitted},
+                       best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
+                       evaluation=evaluation, lead_time=lead, calibration=calibration, backtest_scores=scores,
+                       tuning=tuning, seconds=time.perf_counter() - t0,
+                       cpu_seconds=time.process_time() - c0 + max(0.0, _workers_cpu(client) - w0))
+
+
+def _workers_cpu(client) -> float:
+    """CPU seconds the workers' processes have used: the energy estimate counts them too."""
+    return float(sum(client.run(time.process_time).values()))
+
+
+def train_candidate_dask(con, registry, config: TrainConfig = TrainConfig(), *, workers: int,
+                         scheduler: str | None = None, progress=None) -> str:
+    """models.workflow.train_candidate on the Dask engine, reading the lake beside the warehouse;
+    the metadata records `engine` and `workers`. Returns the version."""
+    from features.lake import lake_of
+    from models.workflow import train_candidate
+
+    lake = lake_of(con)
+    if lake is None:
+        raise ValueError("le moteur dask lit le lac : un entrepôt en fichier est nécessaire")
+    frame = lake_training_frame(con, lake=lake)
+    with dask_client(workers=workers, scheduler=scheduler) as client:
+        n = len(client.scheduler_info().get("workers", {})) or workers
+
+        def trainer(f, c, progress=None):
+            return train_dask(f, c, client=client, workers=n, progress=progress)
+
+        return train_candidate(con, registry, config, progress=progress, frame=frame, trainer=trainer,
+                               extra_metadata={"engine": "dask", "workers": n,
+                                               "scheduler": "existing" if scheduler else "local"})
