@@ -1,5 +1,12 @@
 """Casework store (SQLite, WAL): committee decisions, case statuses, notes, overrides, access log."""
 
-from casework.store import CASE_STATUSES, DECISIONS, Casework, CaseworkError, ConflictError
+from casework.store import (
+    CASE_STATUSES,
+    DECISIONS,
+    OUTCOMES,
+    Casework,
+    CaseworkError,
+    ConflictError,
+)
 
-__all__ = ["CASE_STATUSES", "DECISIONS", "Casework", "CaseworkError", "ConflictError"]
+__all__ = ["CASE_STATUSES", "DECISIONS", "OUTCOMES", "Casework", "CaseworkError", "ConflictError"]

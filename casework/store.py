@@ -3,9 +3,11 @@ pipeline through this small API.
 
 Tables
 - decisions: the ethics committee's decisions on model versions (append-only history).
-- cases: each household's case status, with an integer `revision` for optimistic locking: an
-  update names the revision it read; if someone changed the case meanwhile, it is refused
-  with a clear message instead of silently overwriting (no lost update).
+- cases: one case per household per list month (last month's status does not carry into this
+  month's list), with its status, outcome and contact date, and an integer `revision` for
+  optimistic locking: an update names the revision it read; if someone changed the case
+  meanwhile, it is refused with a clear message instead of silently overwriting (no lost update).
+- design_decisions: the committee's randomised design (models/design.py), append-only.
 - notes, overrides: what social workers write and when they disagree with the list.
 - access_log: append-only log of every view and change of personal data (who, what, when).
 - users: local accounts (argon2 password hashes), role and sectors.
@@ -23,8 +25,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from casework.cases import CaseMethods, migrate_cases_after, migrate_cases_before
+from casework.design_decisions import DesignMethods
+
 DECISIONS = ("approve", "reject", "conditions")
 CASE_STATUSES = ("a_contacter", "contacte", "aide_acceptee", "refus", "injoignable", "clos")
+# what happened, as the worker records it (feeds the warehouse's `interventions` table)
+OUTCOMES = ("contacte", "aide_acceptee", "refus", "demande_fsl", "plan_apurement", "injoignable", "clos")
+CONTACT_OUTCOMES = ("contacte", "aide_acceptee", "refus", "demande_fsl", "plan_apurement")
 ROLES = ("travailleur_social", "encadrant", "comite", "data_scientist", "admin")
 LOG_RETENTION_DAYS = 183  # at least 6 months (EU AI Act art. 19 / 26)
 
@@ -34,11 +42,21 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_by TEXT NOT NULL, comment TEXT NOT NULL, report_sha256 TEXT NOT NULL,
     demonstration INTEGER NOT NULL DEFAULT 0, decided_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (
-    household_key TEXT PRIMARY KEY, status TEXT NOT NULL, revision INTEGER NOT NULL,
-    listed_month TEXT, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL);
+    household_key TEXT NOT NULL, list_month TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT,
+    contacted_date TEXT, revision INTEGER NOT NULL, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (household_key, list_month));
 CREATE TABLE IF NOT EXISTS case_history (
     id INTEGER PRIMARY KEY AUTOINCREMENT, household_key TEXT NOT NULL, status TEXT NOT NULL,
-    revision INTEGER NOT NULL, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL);
+    revision INTEGER NOT NULL, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL, list_month TEXT,
+    outcome TEXT);
+CREATE TABLE IF NOT EXISTS design_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, design TEXT NOT NULL, params TEXT NOT NULL,
+    decided_by TEXT NOT NULL, comment TEXT NOT NULL, demonstration INTEGER NOT NULL DEFAULT 0,
+    decided_at TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS design_decisions_append_only BEFORE UPDATE ON design_decisions
+BEGIN SELECT RAISE(ABORT, 'les décisions du comité ne se modifient pas : enregistrez-en une nouvelle'); END;
+CREATE TRIGGER IF NOT EXISTS design_decisions_no_delete BEFORE DELETE ON design_decisions
+BEGIN SELECT RAISE(ABORT, 'les décisions du comité ne se suppriment pas'); END;
 CREATE TABLE IF NOT EXISTS notes (
     id INTEGER PRIMARY KEY AUTOINCREMENT, household_key TEXT NOT NULL, author TEXT NOT NULL,
     body TEXT NOT NULL, written_at TEXT NOT NULL);
@@ -74,7 +92,7 @@ def _now() -> str:
 
 
 @dataclass(frozen=True)
-class Casework:
+class Casework(CaseMethods, DesignMethods):
     path: Path
 
     @contextmanager
@@ -84,7 +102,10 @@ class Casework:
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA busy_timeout=30000")
+            legacy = migrate_cases_before(con)
             con.executescript(SCHEMA)
+            if legacy:
+                migrate_cases_after(con)
             yield con
         finally:
             con.close()
@@ -114,42 +135,6 @@ class Casework:
         latest = [d for d in self.decisions(version) if d["report_sha256"] == report_sha256]
         return bool(latest) and latest[-1]["decision"] in ("approve", "conditions")
 
-    # -- cases -----------------------------------------------------------------------------
-    def case(self, household_key: str) -> dict | None:
-        with self.connect() as con:
-            con.row_factory = sqlite3.Row
-            r = con.execute("SELECT * FROM cases WHERE household_key = ?", (household_key,)).fetchone()
-            return dict(r) if r else None
-
-    def set_status(self, household_key: str, status: str, *, by: str, expected_revision: int,
-                   listed_month: str | None = None) -> int:
-        """Change a case's status; `expected_revision` is the revision read (0 for a new case).
-        Returns the new revision; raises ConflictError if the case changed meanwhile."""
-        if status not in CASE_STATUSES:
-            raise CaseworkError(f"statut inconnu « {status} »")
-        with self.connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                row = con.execute("SELECT revision FROM cases WHERE household_key = ?", (household_key,)).fetchone()
-                current = row[0] if row else 0
-                if current != expected_revision:
-                    raise ConflictError("ce dossier a été modifié par quelqu'un d'autre pendant que vous le "
-                                        "consultiez : rechargez la page pour voir son nouvel état")
-                new = current + 1
-                con.execute(
-                    "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(household_key) DO UPDATE SET "
-                    "status = excluded.status, revision = excluded.revision, updated_by = excluded.updated_by, "
-                    "updated_at = excluded.updated_at, listed_month = coalesce(excluded.listed_month, listed_month)",
-                    (household_key, status, new, listed_month, by, _now()))
-                con.execute("INSERT INTO case_history (household_key, status, revision, changed_by, changed_at) "
-                            "VALUES (?, ?, ?, ?, ?)", (household_key, status, new, by, _now()))
-                self._log(con, by, "case_status", household_key, status)
-                con.execute("COMMIT")
-                return new
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-
     def add_note(self, household_key: str, *, by: str, body: str) -> None:
         if not body.strip():
             raise CaseworkError("la note est vide")
@@ -171,12 +156,6 @@ class Casework:
             con.execute("INSERT INTO overrides (household_key, snapshot_month, author, reason, written_at) "
                         "VALUES (?, ?, ?, ?, ?)", (household_key, snapshot_month, by, reason, _now()))
             self._log(con, by, "override", household_key, None)
-
-    def statuses(self) -> list[dict]:
-        """Every case's status, for monitoring outcomes (keys only, no names)."""
-        with self.connect() as con:
-            con.row_factory = sqlite3.Row
-            return [dict(r) for r in con.execute("SELECT household_key, status, listed_month, updated_at FROM cases")]
 
     # -- access log ------------------------------------------------------------------------
     @staticmethod

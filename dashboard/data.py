@@ -154,19 +154,22 @@ def outreach_list(scope: Scope) -> pd.DataFrame:
         "SELECT household_key, sector, rank_in_sector, probability, risk_band, procedure_stage, arrears_months, "
         "caf_known, no_landlord_data, reasons_fr, reasons_en, strftime(snapshot_month, '%Y-%m') AS snapshot_month "
         f"FROM outreach_list WHERE sector IN ({_placeholders(sectors)}) ORDER BY sector, rank_in_sector", sectors)
-    cases = {c["household_key"]: c for c in _cases(tuple(df["household_key"]))}
+    month = str(df["snapshot_month"].iloc[0]) if len(df) else ""
+    cases = {c["household_key"]: c for c in _cases(tuple(df["household_key"]), month)}
     df["status"] = [cases.get(k, {}).get("status") for k in df["household_key"]]
     df["revision"] = [cases.get(k, {}).get("revision", 0) for k in df["household_key"]]
     df["updated_at"] = [cases.get(k, {}).get("updated_at") for k in df["household_key"]]
     return df
 
 
-def _cases(keys: tuple[str, ...]) -> list[dict]:
+def _cases(keys: tuple[str, ...], month: str) -> list[dict]:
+    """The cases of this list month (one case per household and list month)."""
     if not keys:
         return []
     with casework().connect() as con:
         rows = con.execute(f"SELECT household_key, status, revision, updated_by, updated_at FROM cases "
-                           f"WHERE household_key IN ({_placeholders(keys)})", keys).fetchall()
+                           f"WHERE list_month = ? AND household_key IN ({_placeholders(keys)})",
+                           (month, *keys)).fetchall()
     return [dict(zip(("household_key", "status", "revision", "updated_by", "updated_at"), r, strict=True))
             for r in rows]
 
@@ -216,7 +219,8 @@ def household(scope: Scope, household_key: str) -> Household:
                         (household_key,)).drop(columns=["household_key"])
     store = casework()
     store.log_access(scope.username, "view_household", household_key, None)
-    return Household(row, reasons, timeline, store.case(household_key), store.notes(household_key))
+    return Household(row, reasons, timeline, store.case(household_key, str(row["snapshot_month"])),
+                     store.notes(household_key))
 
 
 def identity(scope: Scope, household_key: str) -> dict | None:
@@ -244,12 +248,13 @@ def set_status(scope: Scope, household_key: str, status: str, *, expected_revisi
     `expected_revision` was read). Logged by the store. Raises AccessDenied outside the sectors."""
     row = _listed_row(scope, household_key)
     return casework().set_status(household_key, status, by=scope.username, expected_revision=expected_revision,
-                                 listed_month=str(row["snapshot_month"]))
+                                 list_month=str(row["snapshot_month"]))
 
 
 def case(scope: Scope, household_key: str) -> dict | None:
-    _listed_row(scope, household_key)
-    return casework().case(household_key)
+    """The household's case for this month's list (None when nothing was recorded yet)."""
+    row = _listed_row(scope, household_key)
+    return casework().case(household_key, str(row["snapshot_month"]))
 
 
 def add_note(scope: Scope, household_key: str, body: str) -> None:
@@ -275,8 +280,10 @@ def capacity(scope: Scope) -> pd.DataFrame:
     listed = _serving(f"SELECT household_key, sector FROM outreach_list{where}", sectors)
     meta = published(scope)
     keys = tuple(listed["household_key"])
-    status = pd.DataFrame(_cases(keys), columns=["household_key", "status", "revision", "updated_by", "updated_at"])
-    first_contact = _first_contacts(keys)
+    month = str(meta.get("snapshot_month") or "")
+    status = pd.DataFrame(_cases(keys, month),
+                          columns=["household_key", "status", "revision", "updated_by", "updated_at"])
+    first_contact = _first_contacts(keys, month)
     listed = listed.merge(status[["household_key", "status"]], how="left", on="household_key")
     listed["followed"] = listed["status"].notna() & (listed["status"] != "a_contacter")
     listed["contacted"] = listed["status"].isin(CONTACT_STATUSES)
@@ -296,15 +303,16 @@ def capacity(scope: Scope) -> pd.DataFrame:
     return out.sort_values("sector", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def _first_contacts(keys: tuple[str, ...]) -> dict[str, str]:
-    """When each case first reached a contact status (from the store's case history)."""
+def _first_contacts(keys: tuple[str, ...], month: str) -> dict[str, str]:
+    """When each case of this list month first reached a contact status (case history)."""
     if not keys:
         return {}
     statuses = tuple(CONTACT_STATUSES)
     with casework().connect() as con:
         rows = con.execute(
             f"SELECT household_key, min(changed_at) FROM case_history WHERE household_key IN ({_placeholders(keys)}) "
-            f"AND status IN ({_placeholders(statuses)}) GROUP BY household_key", (*keys, *statuses)).fetchall()
+            f"AND list_month = ? AND status IN ({_placeholders(statuses)}) GROUP BY household_key",
+            (*keys, month, *statuses)).fetchall()
     return {k: at for k, at in rows}
 
 
