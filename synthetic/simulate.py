@@ -199,6 +199,7 @@ class City:
         state[idx] = new
         reason = np.zeros(len(state), dtype=np.int8)
         reason[idx] = why
+        self.last_reason = reason
         # an eviction judgment: the household leaves later (most before the police come)
         newly_judged = np.nonzero(live & (state == dyn.JUDGMENT))[0]
         self.judged_month[newly_judged] = t
@@ -254,7 +255,7 @@ class City:
             "row": rows,
             "t": t,
             "id_menage": a["id_menage"].astype(str).to_numpy(),
-            "month": str(month),
+            "month": str(month - 1),  # the list month: the snapshot the list was built from
             "arm": a["arm"].to_numpy(),
             "assignment_probability": (a["assignment_probability"].to_numpy(dtype=float)
                                        if "assignment_probability" in a else np.where(outreach, 1.0, 0.0)),
@@ -262,8 +263,31 @@ class City:
             "contacted": contacted,
             "p_judgment_12m_if_outreach": np.where(live, c * p_contacted + (1 - c) * p_not, 0.0),
             "p_judgment_12m_if_holdout": np.where(live, p_not, 0.0),
+            "state_before": self.state[rows],
         }))
         return rows[contacted]
+
+    def last_outcomes(self) -> pd.DataFrame:
+        """What the chain did, in the month just simulated, to the households assigned then:
+        id_menage, arm, contacted and the outcome a social worker would record (None for the
+        holdout): "demande_fsl" (FSL aid granted), "plan_apurement" (a repayment plan started),
+        "contacte" (reached, nothing started yet), "injoignable" (not reached)."""
+        if not self.assignments or self.assignments[-1]["t"].iloc[0] != self.t - 1:
+            return pd.DataFrame(columns=["id_menage", "arm", "contacted", "outcome"])
+        a = self.assignments[-1]
+        rows = a["row"].to_numpy()
+        before, after = a["state_before"].to_numpy(), self.state[rows]
+        live = after < dyn.N_LIVE
+        plan_before = dyn.decode(np.where(before < dyn.N_LIVE, before, 0))[3]
+        plan_after = dyn.decode(np.where(live, after, 0))[3]
+        fsl = self.last_reason[rows] == dyn.FSL_GRANT
+        outcome = np.where(~a["contacted"], "injoignable",
+                           np.where(fsl, "demande_fsl",
+                                    np.where(live & (plan_after == 1) & (plan_before == 0), "plan_apurement",
+                                             "contacte")))
+        outcome = np.where(a["arm"] == "outreach", outcome, None)
+        return pd.DataFrame({"id_menage": a["id_menage"].to_numpy(), "arm": a["arm"].to_numpy(),
+                             "contacted": a["contacted"].to_numpy(), "outcome": outcome})
 
     def finish(self) -> SimulationSummary:
         """Simulate the months left (no outreach), write the truth and return the summary."""
@@ -306,7 +330,9 @@ class City:
     def outreach_truth(self) -> pd.DataFrame:
         """`truth/outreach.parquet`: one row per household and month it entered the randomisation.
 
-        judgment_within_12m: a judgment in the list month or the 11 after it (the months the
+        month: the list month, i.e. the snapshot month whose end-of-month state the list was
+        built from; contact happens in the month after it. judgment_within_12m: a judgment in
+        the 12 months after `month` (the pipeline's label of that snapshot, and the months the
         exact probabilities cover); null while those months are not all simulated.
         """
         if not self.assignments:

@@ -57,9 +57,14 @@ def test_the_holdout_is_never_contacted_and_the_truth_has_one_row_per_assignment
     ids = _in_procedure(city, 200)
     arms = np.where(np.arange(len(ids)) % 2 == 0, "outreach", "holdout")
     city.step(assignments=pd.DataFrame({"id_menage": ids, "arm": arms, "assignment_probability": 0.5}))
+    done = city.last_outcomes()
+    assert done.loc[done["arm"] == "holdout", "outcome"].isna().all()
+    reached = done[done["arm"] == "outreach"]
+    assert ((reached["outcome"] == "injoignable") == ~reached["contacted"]).all()
     city.finish()
     out = pd.read_parquet(tmp_path / "truth" / "outreach.parquet")
-    assert len(out) == 200 and set(out["month"]) == {str(city.window[1])}
+    # the list month is the snapshot it was built from; contact happened the month after
+    assert len(out) == 200 and set(out["month"]) == {str(city.window[0])}
     assert not out.loc[out["arm"] == "holdout", "contacted"].any()
     rate = out.loc[out["arm"] == "outreach", "contacted"].mean()
     assert 0.4 < rate < 0.8  # contact rate 0.6
