@@ -41,6 +41,15 @@ MATURITY = HORIZON + 3
 DEFAULT_DESIGN = {"name": "tiered", "params": {"tiers": [[1, 0.5], [4, 1 / 6]]}}
 
 
+# Designs whose expected interval the loop computes from the exact truth (truth/design_power.json)
+CANDIDATE_DESIGNS = {
+    "margin": {"name": "margin", "params": {"low": 0.5, "high": 2.0}},
+    "margin_wide": {"name": "margin", "params": {"low": 0.0, "high": 3.0}},
+    "tiered_capacity": DEFAULT_DESIGN,
+    "tiered_wide": {"name": "tiered", "params": {"tiers": [[2, 0.4], [8, 1 / 30]]}},
+}
+
+
 @dataclass(frozen=True)
 class LoopConfig:
     scale: str = "demo"
@@ -168,11 +177,12 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     # 1. burn-in and history: the city without Abri
     while city.month <= history[-1]:
         step()
-    for m in history:
+    for m in tqdm(history, desc="Ingestion de l'historique", unit="mois", disable=not progress):
         timed("ingest", ingest_month, paths, str(m))
     con = connect_warehouse(paths)
     try:
         timed("features", build_features, con)
+        timed("labels", build_labels, con)
         models = [timed("train", _retrain, con, registry, casework, paths, config, deployed=True,
                         as_of=str(history[-1]))]
         if config.compare_training:
@@ -184,6 +194,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         # 2. deployment: each month's list, built from the month just written, acted on the next
         randomised_at: dict[str, pd.Period] = {}
         comparison = []
+        power = _Power(config)
         for j, snap in enumerate(deployment):
             month = str(snap)
             if j and j % config.retrain_every == 0:
@@ -202,9 +213,10 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
                       exclude=exclude)
             if config.compare_training:
                 comparison.append(_score_other(con, registry, models, month=month))
+            keys.update(city.hh["id_menage"])
+            timed("power", power.add, city, keys, con, month=month, exclude=exclude)
             for k in a["household_key"]:
                 randomised_at[k] = snap
-            keys.update(city.hh["id_menage"])
             a_ids = a.assign(id_menage=keys.ids(a["household_key"]))
             at = (snap + 1).to_timestamp()
             casework.open_cases(a, by=BY, at=at)
@@ -223,6 +235,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         truth = city.outreach_truth()
         exact = exact_effect(truth)
         (paths.truth / "impact_exact.json").write_text(json.dumps(exact, indent=2), encoding="utf-8")
+        (paths.truth / "design_power.json").write_text(json.dumps(power.table(), indent=2), encoding="utf-8")
         if comparison:
             _write_comparison(paths, keys, pd.concat(comparison, ignore_index=True), capacity=config.capacity)
     finally:
@@ -235,6 +248,46 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         contacted=int(truth["contacted"].sum()), exact_itt_averted_per_100=exact["itt_averted_per_100"],
         impact_path=str(impact_path) if impact_path else None, seconds=time.perf_counter() - t0,
         stages={k: round(v, 1) for k, v in stages.items()})
+
+
+class _Power:
+    """For each candidate design, the rows it would randomise each deployment month and their
+    exact probabilities under either arm: the expected effect and the expected half-width of
+    the 95% interval of the Hajek estimator (models.impact), from the truth, before choosing.
+    Each candidate is assigned on the month's actual scores and exclusions (those of the design
+    in force), an approximation for the others."""
+
+    def __init__(self, config: LoopConfig):
+        self.config = config
+        self.rows: dict[str, list[pd.DataFrame]] = {name: [] for name in CANDIDATE_DESIGNS}
+
+    def add(self, city: City, keys: _Keys, con, *, month: str, exclude: set[str]) -> None:
+        from models.design import Design, assign
+
+        scores = con.execute("SELECT household_key, snapshot_month, sector, score, rank_in_sector FROM scores "
+                             "WHERE strftime(snapshot_month, '%Y-%m') = ?", [month]).df()
+        for name, d in CANDIDATE_DESIGNS.items():
+            a = assign(scores, design=Design(d["name"], dict(d["params"])), capacity=self.config.capacity,
+                       month=month, seed=self.config.seed, exclude=exclude)
+            a = a[(a["assignment_probability"] > 0) & (a["assignment_probability"] < 1)]
+            p1, p0 = city.counterfactual(keys.ids(a["household_key"]))
+            self.rows[name].append(pd.DataFrame({"pi": a["assignment_probability"].to_numpy(), "p1": p1, "p0": p0,
+                                                 "outreach": (a["arm"] == "outreach").to_numpy()}))
+
+    def table(self) -> dict:
+        out = {}
+        for name, parts in self.rows.items():
+            r = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["pi", "p1", "p0", "outreach"])
+            n = len(r)
+            if not n:
+                out[name] = {"design": CANDIDATE_DESIGNS[name], "randomised": 0}
+                continue
+            var = (r["p1"] * (1 - r["p1"]) / r["pi"] + r["p0"] * (1 - r["p0"]) / (1 - r["pi"])).sum() / n**2
+            out[name] = {"design": CANDIDATE_DESIGNS[name], "randomised": n,
+                         "outreach_per_month": float(r["outreach"].sum() / len(parts)),
+                         "expected_itt_averted_per_100": float(100 * (r["p0"] - r["p1"]).mean()),
+                         "expected_half_width_per_100": float(100 * 1.959964 * np.sqrt(var))}
+        return out
 
 
 def _train_config(config: LoopConfig, *, aware: bool):

@@ -248,9 +248,7 @@ class City:
         # a household that has left or been judged cannot be reached
         draw = self.contact_rng.random(len(a)) < self.contact_rate
         contacted = outreach & live & draw
-        p_contacted, p_not = contact_risk(self.dynamics, month=month, profiles=self.hh["profile"][rows],
-                                          states=self.state[rows])
-        c = self.contact_rate
+        p_outreach, p_holdout = self.counterfactual(rows=rows)
         self.assignments.append(pd.DataFrame({
             "row": rows,
             "t": t,
@@ -261,11 +259,22 @@ class City:
                                        if "assignment_probability" in a else np.where(outreach, 1.0, 0.0)),
             "tier": a["tier"].astype(str).to_numpy() if "tier" in a else None,
             "contacted": contacted,
-            "p_judgment_12m_if_outreach": np.where(live, c * p_contacted + (1 - c) * p_not, 0.0),
-            "p_judgment_12m_if_holdout": np.where(live, p_not, 0.0),
+            "p_judgment_12m_if_outreach": p_outreach,
+            "p_judgment_12m_if_holdout": p_holdout,
             "state_before": self.state[rows],
         }))
         return rows[contacted]
+
+    def counterfactual(self, ids=None, *, rows=None) -> tuple[np.ndarray, np.ndarray]:
+        """Exact probabilities of a judgment within 12 months of the end of the last simulated
+        month, had each household been assigned to outreach in the next month (the contact rate
+        included) or held out. 0 for households already judged or gone."""
+        rows = self._rows(ids) if rows is None else np.asarray(rows)
+        p_contacted, p_not = contact_risk(self.dynamics, month=self.month, profiles=self.hh["profile"][rows],
+                                          states=self.state[rows])
+        live = self.active[rows] & (self.state[rows] < dyn.N_LIVE)
+        c = self.contact_rate
+        return np.where(live, c * p_contacted + (1 - c) * p_not, 0.0), np.where(live, p_not, 0.0)
 
     def last_outcomes(self) -> pd.DataFrame:
         """What the chain did, in the month just simulated, to the households assigned then:
