@@ -155,7 +155,9 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
                 contact_rate=config.contact_rate, progress=False)
     window = city.window
     history = window[: config.history]
-    deployment = window[config.history: config.history + config.deployment]
+    # list months: the first list is built from the last history month's snapshot and acted on
+    # the month after; each list month's extracts are ingested before it is scored
+    deployment = window[config.history - 1: config.history - 1 + config.deployment]
     registry, casework = ModelRegistry(paths.models), Casework(paths.casework)
     keys = _Keys(paths)
     stages: dict[str, float] = {}
@@ -208,7 +210,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
                 timed("ingest", ingest_month, paths, month)
                 timed("features", build_features, con, months=[month])
             # a household randomised (either arm) is not eligible again for 12 months
-            exclude = {k for k, m in randomised_at.items() if snap - m < HORIZON}
+            exclude = {k for k, m in randomised_at.items() if (snap - m).n < HORIZON}
             a = timed("score", _score_and_assign, con, registry, month=month, config=config, design=design,
                       exclude=exclude)
             if config.compare_training:
@@ -223,12 +225,14 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
             step(assignments=a_ids[["id_menage", "arm", "assignment_probability", "tier"]])
             timed("casework", _record_outcomes, casework, a_ids, city.last_outcomes(), month=month,
                   at=at + pd.Timedelta(days=14))
-        # 3. follow-up: extracts until the labels of the last list mature
+        # 3. follow-up: extracts until the labels of the last list mature (the last contact
+        # month was simulated with the last list)
+        timed("ingest", ingest_month, paths, str(deployment[-1] + 1))
         while not city.done and city.month <= window[-1]:
             m = str(step())
             timed("ingest", ingest_month, paths, m)
         if config.follow_up:
-            timed("features", build_features, con, months=[str(m) for m in window[-config.follow_up:]])
+            timed("features", build_features, con, months=[str(m) for m in window if m > deployment[-1]])
         timed("labels", build_labels, con)
         summary_city = city.finish()
         impact_path = timed("impact", _impact, con, casework, paths)
@@ -290,10 +294,14 @@ class _Power:
         return out
 
 
-def _train_config(config: LoopConfig, *, aware: bool):
-    from models.train import TrainConfig
+def _train_config(config: LoopConfig, *, aware: bool, tuned: dict | None = None):
+    """tuned: the first model's chosen hyperparameters; retrains reuse them instead of tuning
+    again (the grid search is most of a training's time)."""
+    from models.train import PARAM_GRID, TrainConfig
 
     kw = {"seed": config.seed, "capacity": config.capacity}
+    if tuned:
+        kw["param_grid"] = ({k: tuned[k] for k in PARAM_GRID[0] if k in tuned},)
     if "treatment_aware" in {f.name for f in dataclasses.fields(TrainConfig)}:
         kw["treatment_aware"] = aware
     elif not aware:
@@ -307,7 +315,9 @@ def _retrain(con, registry, casework, paths: Paths, config: LoopConfig, *, deplo
     from models.workflow import train_candidate
 
     aware = config.treatment_aware if deployed else not config.treatment_aware
-    version = train_candidate(con, registry, _train_config(config, aware=aware))
+    first = registry.entries()[0]["version"] if registry.entries() else None
+    tuned = registry.metadata(first)["parameters"] if first else None
+    version = train_candidate(con, registry, _train_config(config, aware=aware, tuned=tuned))
     if deployed:
         _, _, html = audit_version(con, version, out_dir=paths.reports / version, capacity=config.capacity,
                                    seed=config.seed)
