@@ -317,6 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     home_arg(rv)
     rv.set_defaults(func=_review)
 
+    from abri.design_cli import add_parser as add_design_parser
+
+    add_design_parser(sub)
+
     pr = sub.add_parser("promote", help="make an approved model version the champion")
     pr.add_argument("version")
     pr.add_argument("--tolerance", type=float, default=0.05,

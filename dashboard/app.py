@@ -23,6 +23,8 @@ PAGES = {
                         url_path="capacite"),
     "committee": st.Page("app_pages/committee.py", title=t("page.committee"), icon=":material/gavel:",
                          url_path="comite"),
+    "impact": st.Page("app_pages/impact.py", title=t("page.impact"), icon=":material/insights:",
+                      url_path="impact"),
     "quality": st.Page("app_pages/quality.py", title=t("page.quality"), icon=":material/fact_check:",
                        url_path="qualite"),
     "model": st.Page("app_pages/model.py", title=t("page.model"), icon=":material/monitoring:",
@@ -32,10 +34,10 @@ PAGES = {
 }
 ROLE_PAGES = {
     "travailleur_social": {"section.casework": ["outreach", "household"]},
-    "encadrant": {"section.supervision": ["capacity"]},
-    "comite": {"section.committee": ["committee"]},
+    "encadrant": {"section.supervision": ["capacity", "impact"]},
+    "comite": {"section.committee": ["committee", "impact"]},
     "data_scientist": {"section.data": ["quality", "model"]},
-    "admin": {"section.supervision": ["capacity"], "section.data": ["quality", "model"],
+    "admin": {"section.supervision": ["capacity", "impact"], "section.data": ["quality", "model"],
               "section.admin": ["accounts"]},
 }
 
@@ -48,7 +50,8 @@ if scope is None:
     signin = [st.Page("app_pages/signin.py", title=t("page.signin"), icon=":material/login:",
                       url_path="connexion", default=True)]
     signin += [st.Page("app_pages/signin.py", title=t("page.signin"), url_path=path, visibility="hidden")
-               for path in ("liste", "menage", "capacite", "comite", "qualite", "modele", "comptes")]
+               for path in ("liste", "menage", "capacite", "comite", "impact", "qualite", "modele",
+                                                                "comptes")]
     pg = st.navigation(signin)
 else:
     sections = ROLE_PAGES.get(scope.role, {})

@@ -45,3 +45,18 @@ def lines(df: pd.DataFrame, *, x: str, y: str, color: str, x_title: str, y_title
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
         color=alt.Color(f"{color}:N", title=None), tooltip=[x, color, alt.Tooltip(f"{y}:Q", format=".3f")])
+
+
+def intervals(df: pd.DataFrame, *, label: str, x_title: str, zero: bool = True) -> alt.LayerChart:
+    """A point per row (`estimate`) with its 95% interval (`ci_low`, `ci_high`), one row per `label`,
+    and a rule at zero (no effect)."""
+    base = alt.Chart(df).encode(y=alt.Y(f"{label}:N", title=None, sort=list(df[label])))
+    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title), x2="ci_high:Q")
+    points = base.mark_point(filled=True, size=70).encode(
+        x="estimate:Q", tooltip=[label, alt.Tooltip("estimate:Q", format=".1f"),
+                                 alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f")])
+    layers = [bars, points]
+    if zero:
+        layers.insert(0, alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(strokeDash=[4, 4], color="gray")
+                      .encode(x="x:Q"))
+    return alt.layer(*layers).properties(height=alt.Step(28))

@@ -8,7 +8,9 @@ role may not see what is asked, whatever a page or a URL asks for:
   is written to the casework access log (append-only);
 - a supervisor (encadrant) and an administrator read per-sector aggregates;
 - the ethics committee (comite) reads model versions, fairness summaries and reports, and records
-  decisions; nothing here hands it a household key, a name or an address;
+  decisions (on versions and on the randomised design); nothing here hands it a household key, a
+  name or an address;
+- the committee, supervisors and administrators read the impact report (aggregates only);
 - a data scientist (and an administrator) reads data quality, drift, evaluation and energy.
 
 Serving reads are cached per (file version, query, parameters): the parameters carry the user's
@@ -31,7 +33,7 @@ import pandas as pd
 import streamlit as st
 
 from abri.config import Paths
-from casework import CASE_STATUSES, Casework
+from casework import CASE_STATUSES, OUTCOMES, Casework
 from casework.users import SECTORS, Account, list_users
 
 CASE_ROLES = ("travailleur_social",)
@@ -39,6 +41,7 @@ SUPERVISION_ROLES = ("encadrant", "admin")
 COMMITTEE_ROLES = ("comite",)
 DATA_ROLES = ("data_scientist", "admin")
 MODEL_READ_ROLES = ("comite", "data_scientist", "admin")
+IMPACT_ROLES = ("comite", "encadrant", "admin")
 CONTACT_STATUSES = ("contacte", "aide_acceptee", "refus", "clos")
 ARRONDISSEMENTS: dict[str, tuple[int, ...]] = {"Paris Centre": (1, 2, 3, 4),
                                                **{f"{n}e": (n,) for n in range(5, 21)}}
@@ -243,12 +246,14 @@ def identity(scope: Scope, household_key: str) -> dict | None:
     return dict(zip(("nom", "prenom", "adresse", "arrondissement", "telephone", "date_naissance"), r, strict=True))
 
 
-def set_status(scope: Scope, household_key: str, status: str, *, expected_revision: int) -> int:
-    """Change the case status (optimistic: raises casework.ConflictError if it changed since
-    `expected_revision` was read). Logged by the store. Raises AccessDenied outside the sectors."""
+def set_status(scope: Scope, household_key: str, status: str, *, expected_revision: int,
+               outcome: str | None = None) -> int:
+    """Change the status (and the outcome, when given) of this list month's case (optimistic:
+    raises casework.ConflictError if it changed since `expected_revision` was read). Logged by the
+    store. Raises AccessDenied outside the sectors."""
     row = _listed_row(scope, household_key)
     return casework().set_status(household_key, status, by=scope.username, expected_revision=expected_revision,
-                                 list_month=str(row["snapshot_month"]))
+                                 list_month=str(row["snapshot_month"]), outcome=outcome)
 
 
 def case(scope: Scope, household_key: str) -> dict | None:
@@ -372,6 +377,40 @@ def record_decision(scope: Scope, version: str, *, decision: str, comment: str) 
                                       demonstration=bool(meta.get("demonstration")))
 
 
+# -- impact (committee and supervisors) ---------------------------------------------------------
+def _impact_json(name: str) -> dict | None:
+    path = Paths.from_env().reports / "impact" / name
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def impact(scope: Scope) -> dict | None:
+    """reports/impact/impact.json (aggregates only; small cells already suppressed), or None."""
+    _require(scope, IMPACT_ROLES)
+    return _impact_json("impact.json")
+
+
+def uplift(scope: Scope) -> dict | None:
+    """reports/impact/uplift.json: risk vs benefit targeting (a report, never deployed), or None."""
+    _require(scope, IMPACT_ROLES)
+    return _impact_json("uplift.json")
+
+
+def design_decisions(scope: Scope) -> list[dict]:
+    """The committee's design decisions, oldest first (the last one is in force)."""
+    _require(scope, IMPACT_ROLES)
+    return casework().design_decisions()
+
+
+def record_design(scope: Scope, name: str, *, params: dict, comment: str) -> int:
+    """The committee records the randomised design (raises AccessDenied, casework.CaseworkError)."""
+    _require(scope, COMMITTEE_ROLES)
+    meta = published(scope)
+    return casework().record_design(name, params=params, by=scope.username, comment=comment,
+                                    demonstration=bool(meta.get("demonstration")))
+
+
 # -- data scientist ----------------------------------------------------------------------------
 def _optional(table: str, sql: str) -> pd.DataFrame:
     return _serving(sql) if _has_table(table) else pd.DataFrame()
@@ -407,6 +446,10 @@ def accounts(scope: Scope) -> list[Account]:
 
 def casework_statuses() -> tuple[str, ...]:
     return CASE_STATUSES
+
+
+def case_outcomes() -> tuple[str, ...]:
+    return OUTCOMES
 
 
 def notes(scope: Scope, household_key: str) -> list[dict]:

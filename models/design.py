@@ -162,3 +162,10 @@ def assign(scores: pd.DataFrame, *, design: Design, capacity: float | dict[str, 
     out = pd.concat(parts, ignore_index=True).assign(list_month=month, design=design.name)
     out["assignment_probability"] = out["assignment_probability"].astype(float)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def listed_scores(scores: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
+    """The scores' rows of the outreach arm, in the scores' order: what goes to the lists. The
+    holdout never does."""
+    keys = set(assigned.loc[assigned["arm"] == "outreach", "household_key"])
+    return scores[scores["household_key"].isin(keys)].reset_index(drop=True)

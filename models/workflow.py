@@ -15,9 +15,11 @@ import pandas as pd
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
 from models import reasons
+from models.design import Design, assign, listed_scores
+from models.impact import write_assignments
 from models.monitoring import drift
 from models.registry import ModelRegistry, code_version, energy, library_versions
-from models.score import outreach, score
+from models.score import score
 from models.train import LABEL, Calibrator, TrainConfig, train
 
 
@@ -93,9 +95,12 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
 
 
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,
-                month: str | None = None, capacity: float | dict = 0.01) -> dict:
+                month: str | None = None, capacity: float | dict = 0.01, design: Design | None = None,
+                seed: int = 0, exclude: set[str] | None = None) -> dict:
     """Score every cohort household of `month` (default: the latest) with `version`; write
-    `scores`, `outreach` and `reasons` for that month and `drift` against the training window."""
+    `scores`, `outreach` and `reasons` for that month and `drift` against the training window.
+    The committee's `design` (default "none": each sector's top k) assigns the month
+    (`assignments`); `outreach` holds its outreach arm only, so the holdout never reaches a list."""
     meta = registry.metadata(version)
     booster = registry.load(version)
     calibrator = Calibrator.from_dict(meta["calibration"])
@@ -107,7 +112,8 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     if frame.empty:
         raise ValueError(f"aucun ménage à scorer pour {month}")
     s = score(frame, booster, calibrator, version=version)
-    lst = outreach(s, capacity=capacity)
+    assigned = assign(s, design=design or Design(), capacity=capacity, month=month, seed=seed, exclude=exclude)
+    lst = listed_scores(s, assigned)
     listed = frame.merge(lst[["household_key"]], on="household_key")
     why = reasons.explain(booster, listed)
     train_months = meta["training_window"]["train"]
@@ -121,8 +127,10 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
         _replace(con, "outreach", lst, where=where, params=[month])
         _replace(con, "reasons", why.assign(model_version=version), where=where, params=[month])
         _replace(con, "drift", d, where=where, params=[month])
+        write_assignments(con, assigned, month=month)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": version}
+    return {"month": month, "scored": len(s), "listed": len(lst), "reasons": len(why), "version": version,
+            "design": (design or Design()).name, "held_out": int((assigned["arm"] == "holdout").sum())}

@@ -128,7 +128,7 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
         mat = event.event_specific_data.materialization
         shown = {k: v.value for k, v in mat.metadata.items()
                  if k in ("rows", "months", "label_rows", "positives", "version", "status", "scored", "listed",
-                          "report", "snapshot_month", "energy_kwh")}
+                          "report", "snapshot_month", "energy_kwh", "design", "held_out", "cases_opened")}
         line = f"  {mat.asset_key.to_user_string()} : " + ", ".join(f"{k}={v}" for k, v in shown.items())
         if shown and line not in lines:
             lines.append(line)
@@ -175,7 +175,8 @@ def train_command(home: str | None) -> int:
 
 def score_command(home: str | None, *, demonstration: bool = False) -> int:
     """The champion scores the latest month; serving.duckdb is published."""
+    from pipelines.impact_assets import interventions
     from pipelines.model_assets import outreach_lists, serving_database
 
-    return _run(home, [outreach_lists, serving_database], demonstration=demonstration,
+    return _run(home, [outreach_lists, interventions, serving_database], demonstration=demonstration,
                 label="Scores du mois, listes de contact par secteur et publication")

@@ -12,12 +12,13 @@ from pipelines.automation import (
 )
 from pipelines.checks import ingest_checks
 from pipelines.feature_checks import feature_checks
+from pipelines.impact_assets import impact_assets
 from pipelines.model_assets import downstream_assets
 from pipelines.resources import build_resources
 
 # one process: DuckDB allows a single writer per warehouse file
 defs = Definitions(
-    assets=[*ingest_assets, *downstream_assets],
+    assets=[*ingest_assets, *downstream_assets, *impact_assets],
     asset_checks=[*ingest_checks, *feature_checks],
     jobs=[ingest_job, retrain_job],
     sensors=[landing_sensor],

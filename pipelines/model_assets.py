@@ -195,9 +195,15 @@ def outreach_lists(abri: AbriResource) -> MaterializeResult:
         return MaterializeResult(metadata={"status": "aucun modèle champion : rien n'est publié aux travailleurs "
                                                      "sociaux tant que le comité n'a pas approuvé une version "
                                                      "(abri review puis abri promote)"})
+    from models.impact import recently_assigned
+
+    design = abri.casework.current_design()  # the committee's design; "none" until it decides
     con = abri.warehouse()
     try:
-        out = score_month(con, abri.registry, champion, capacity=abri.capacity)
+        month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0])[:7]
+        exclude = recently_assigned(con, month) if design.randomised else None
+        out = score_month(con, abri.registry, champion, month=month, capacity=abri.capacity, design=design,
+                          seed=abri.seed, exclude=exclude)
         by_sector = con.execute("SELECT sector, count(*) AS listed, min(probability) AS min_probability FROM outreach "
                                 "WHERE strftime(snapshot_month, '%Y-%m') = ? GROUP BY 1 ORDER BY 1",
                                 [out["month"]]).df()

@@ -62,12 +62,16 @@ with st.form(f"status_{key}"):
     current = case["status"] if case else "a_contacter"
     choice = st.selectbox(t("hh.status_new"), data.casework_statuses(),
                           index=data.casework_statuses().index(current), format_func=lambda s: t(f"status.{s}", lang=lang))
+    outcomes = ["none", *data.case_outcomes()]
+    outcome = st.selectbox(t("hh.outcome"), outcomes,
+                           index=outcomes.index(case["outcome"]) if case and case.get("outcome") in outcomes else 0,
+                           format_func=lambda o: t(f"outcome.{o}", lang=lang))
     save = st.form_submit_button(t("hh.status_save"), type="primary")
 if save:
     # the revision the user saw when the form was drawn, not the one read in this run
     seen = st.session_state.get(rev_key, case["revision"] if case else 0)
     try:
-        data.set_status(scope, key, choice, expected_revision=seen)
+        data.set_status(scope, key, choice, expected_revision=seen, outcome=None if outcome == "none" else outcome)
         st.success(t("hh.status_saved"))
     except ConflictError:
         st.error(t("hh.conflict"))

@@ -56,3 +56,20 @@ def test_simulate_refuses_to_overwrite_extracts_without_force(tmp_path, capsys):
     (tmp_path / "landing" / "caf" / "2025-01.csv").write_text("x", encoding="utf-8")
     assert main(["simulate", "--home", str(tmp_path), "--households", "300", "--months", "2", "--quiet"]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+def test_the_committee_records_a_design(tmp_path, capsys):
+    from casework import Casework
+
+    assert main(["design", "tiered", "--param", "tiers=[[1, 0.5], [10, 0.1]]", "--by", "Comité",
+                 "--comment", "essai d'un an, pas de mise à l'écart au-delà", "--home", str(tmp_path)]) == 0
+    assert "tiered" in capsys.readouterr().out
+    d = Casework(tmp_path / "casework.sqlite").current_design()
+    assert d.name == "tiered" and d.params["tiers"] == [[1, 0.5], [10, 0.1]]
+
+
+def test_a_bad_design_is_refused_clearly(tmp_path, capsys):
+    assert main(["design", "margin", "--param", "low=3", "--by", "C", "--comment", "x", "--home", str(tmp_path)]) == 2
+    assert "low" in capsys.readouterr().err
+    assert main(["design", "margin", "--param", "low", "--by", "C", "--comment", "x", "--home", str(tmp_path)]) == 2
+    assert "clé=valeur" in capsys.readouterr().err

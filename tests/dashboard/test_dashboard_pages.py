@@ -236,8 +236,8 @@ def test_a_committee_decision_needs_reasons(audited_home):
 
 def test_the_capacity_page_counts_follow_up_per_sector(home):
     cw = home.casework
-    cw.set_status(key_of("a19"), "contacte", by="ts19", expected_revision=0)
-    cw.set_status(key_of("b19"), "a_contacter", by="ts19", expected_revision=0)
+    cw.set_status(key_of("a19"), "contacte", by="ts19", expected_revision=0, list_month="2026-10")
+    cw.set_status(key_of("b19"), "a_contacter", by="ts19", expected_revision=0, list_month="2026-10")
     at = app_as("encadrant", page="app_pages/capacity.py")
     table = at.dataframe[0].value.set_index("sector")
     assert table.loc["19e", "followed"] == 1

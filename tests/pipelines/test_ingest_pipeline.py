@@ -26,6 +26,7 @@ DOWNSTREAM = {  # asset -> its parents: a change to the graph shows here in revi
     "audit_report": {"candidate_model"},
     "outreach_lists": {"features"},
     "serving_database": {"outreach_lists", "audit_report"},
+    "interventions": {"outreach_lists"},
 }
 FEATURE_CHECKS = {"features.features_no_leakage": True, "features.features_null_rates": False,
                   "features.features_shift": False}
