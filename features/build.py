@@ -8,7 +8,9 @@ iterates over rows in Python.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 
 import duckdb
@@ -19,6 +21,9 @@ from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES, FEATURES, Feature
 HISTORY_SOURCES = ("bailleurs", "caf", "menages")
 COURT_REPORTING_DELAY = 3  # months: court acts reach us up to 3 months after they happen
 DEFAULT_HORIZON = 12
+EPOCH = date(1900, 1, 1)  # "since the beginning": a full rebuild
+# what identifies an ingested file: a re-ingested month (even of the same file) is rebuilt
+_INPUTS = "source, extract_month, file_hash, loaded_at"
 
 
 def sql(name: str) -> str:
@@ -88,48 +93,145 @@ class PanelSummary:
     months: list[str]
 
 
-def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
+def _in_transaction(con: duckdb.DuckDBPyConnection, work):
     con.execute("BEGIN TRANSACTION")
     try:
-        work()
+        out = work()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+    return out
 
 
-def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None) -> None:
-    """(Re)build the history tables, the cohort, `features` for `months` ('YYYY-MM';
-    delete-then-insert; None = every month) and `audit_attributes`, in one transaction: on
-    any error (e.g. a staging table is missing) the previous tables stay as they were."""
-    def work():
-        for name in HISTORY_SOURCES:
-            con.execute(sql(f"history_{name}"))
-        con.execute(sql("judgments"))
-        con.execute(sql("cohort"))
-        selected = "cohort" if months is None else (
-            "(SELECT * FROM cohort WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest($months)))")
-        params = {} if months is None else {"months": months}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT * FROM {selected}", params)
-        con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({features_sql()}) LIMIT 0")
-        con.execute("DELETE FROM features WHERE snapshot_month IN (SELECT DISTINCT snapshot_month FROM c)")
-        con.execute(f"INSERT INTO features BY NAME {features_sql()}")
-        con.execute(sql("audit_attributes"))
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                       [name]).fetchone()[0] > 0
+
+
+def changed_since(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The first extract month whose ingested files differ from those the panel was last built
+    from (new, resent, re-ingested or removed: ingest_log against panel_inputs); None when
+    nothing changed. EPOCH (rebuild everything) on the first build, or when staging was written
+    without an ingest_log (tests, hand-made warehouses): then nothing says what changed."""
+    if not (_table_exists(con, "features") and _table_exists(con, "panel_inputs")
+            and _table_exists(con, "ingest_log")):
+        return EPOCH
+    if con.execute("SELECT count(*) FROM ingest_log").fetchone()[0] == 0:
+        return EPOCH
+    return con.execute(f"""SELECT min(extract_month) FROM (
+        (SELECT {_INPUTS} FROM ingest_log EXCEPT SELECT {_INPUTS} FROM panel_inputs)
+        UNION ALL
+        (SELECT {_INPUTS} FROM panel_inputs EXCEPT SELECT {_INPUTS} FROM ingest_log))""").fetchone()[0]
+
+
+def pending_months(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Snapshot months ('YYYY-MM') the next incremental build would rebuild, oldest first."""
+    since = changed_since(con)
+    if since is None or not _table_exists(con, "stg_menages"):
+        return []
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM stg_menages WHERE extract_month >= ? "
+        "ORDER BY 1", [since]).fetchall()]
+
+
+def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since: date) -> None:
+    """Rows of `table` for months >= since replaced by `query`'s (the table is created on first use)."""
+    column = "snapshot_month" if table in ("cohort", "audit_attributes") else "month"
+    params = {"since": since}
+    if since == EPOCH:  # everything: a new table is cheaper than deleting every row
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
+        return
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({query}) LIMIT 0", params)
+    con.execute(f"DELETE FROM {table} WHERE {column} >= ?", [since])
+    con.execute(f"INSERT INTO {table} BY NAME {query}", params)
+
+
+def _history_carry(con: duckdb.DuckDBPyConnection, since: date) -> None:
+    """Months in arrears of the month before history_bailleurs' recomputed window (see its SQL)."""
+    if since > EPOCH and _table_exists(con, "history_bailleurs"):
+        con.execute("CREATE OR REPLACE TEMP TABLE history_carry AS SELECT household_key, months_in_arrears "
+                    "FROM history_bailleurs WHERE month = ?::DATE - INTERVAL 13 MONTH", [since])
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE history_carry (household_key VARCHAR, months_in_arrears BIGINT)")
+
+
+def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
+                   full: bool = False) -> list[str]:
+    """Bring the panel up to date with the staging tables, in one transaction (on any error the
+    previous tables stay as they were). Returns the snapshot months rebuilt ('YYYY-MM').
+
+    Only what changed is rebuilt: a file of month m (new, resent or removed, see
+    `changed_since`) can change the history tables, cohort, features and audit attributes of
+    months >= m only (every statement looks back, never forward), so those rows are replaced
+    and the others kept. `months` adds snapshot months to rebuild (delete-then-insert);
+    `full` rebuilds everything."""
+    since = EPOCH if full else changed_since(con)
+
+    def work() -> list[str]:
+        if since is not None:
+            _history_carry(con, since)
+            for name in HISTORY_SOURCES:
+                _rebuild_from(con, f"history_{name}", sql(f"history_{name}"), since)
+            con.execute("DROP TABLE history_carry")
+            con.execute(sql("judgments"))
+            _rebuild_from(con, "cohort", sql("cohort"), since)
+        elif not months:
+            return []
+        chosen = "strftime(snapshot_month, '%Y-%m') IN (SELECT unnest($months::VARCHAR[]))"
+        if since is not None:
+            chosen += " OR snapshot_month >= $since"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT * FROM cohort WHERE {chosen}",
+                    {"months": list(months or []), **({"since": since} if since is not None else {})})
+        if since == EPOCH:
+            con.execute(f"CREATE OR REPLACE TABLE features AS {features_sql()}")
+        else:
+            con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({features_sql()}) LIMIT 0")
+            con.execute("DELETE FROM features WHERE snapshot_month IN (SELECT DISTINCT snapshot_month FROM c)")
+            con.execute(f"INSERT INTO features BY NAME {features_sql()}")
+        if since is not None:
+            _rebuild_from(con, "audit_attributes", sql("audit_attributes"), since)
+        built = [r[0] for r in con.execute(
+            "SELECT DISTINCT strftime(snapshot_month, '%Y-%m') FROM c ORDER BY 1").fetchall()]
         con.execute("DROP TABLE c")
-    _in_transaction(con, work)
+        if _table_exists(con, "ingest_log"):
+            con.execute(f"CREATE OR REPLACE TABLE panel_inputs AS SELECT {_INPUTS} FROM ingest_log")
+        return built
+
+    return _in_transaction(con, work)
 
 
 def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> None:
-    """(Re)build `labels` from the cohort and the court events."""
+    """(Re)build `labels` from the cohort and the court events (a whole rebuild: a court file
+    can change the labels of snapshots a year before it, and the table is cheap to rebuild)."""
     _in_transaction(con, lambda: con.execute(sql("labels"), {"horizon": horizon, "court_delay": COURT_REPORTING_DELAY}))
 
 
 def build_panel(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
-                horizon: int = DEFAULT_HORIZON) -> PanelSummary:
+                horizon: int = DEFAULT_HORIZON, full: bool = False) -> PanelSummary:
     """Features then labels; returns their counts."""
-    build_features(con, months=months)
+    build_features(con, months=months, full=full)
     build_labels(con, horizon=horizon)
     return summarize(con)
+
+
+@dataclass(frozen=True)
+class PanelUpdate:
+    """What one incremental build did: the snapshot months rebuilt (empty: nothing changed)."""
+
+    months: list[str]
+    seconds: float
+
+
+def update_panel(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> PanelUpdate:
+    """The monthly run's feature step, for callers without Dagster (the closed loop, the bench):
+    rebuild only what the files ingested since the last build change, then the labels if
+    anything changed. After `features.ingest.ingest_month(paths, month)`."""
+    t0 = time.perf_counter()
+    built = build_features(con)
+    if built or not _table_exists(con, "labels"):
+        build_labels(con, horizon=horizon)
+    return PanelUpdate(months=built, seconds=time.perf_counter() - t0)
 
 
 def summarize(con: duckdb.DuckDBPyConnection) -> PanelSummary:
@@ -156,5 +258,6 @@ def training_frame(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
         "ORDER BY snapshot_month, household_key", {} if months is None else {"months": months}).df()
 
 
-__all__ = ["AUDIT_ATTRIBUTES", "FEATURE_NAMES", "PanelSummary", "build_features", "build_labels", "build_panel",
-           "features_sql", "sql", "summarize", "training_frame"]
+__all__ = ["AUDIT_ATTRIBUTES", "EPOCH", "FEATURE_NAMES", "PanelSummary", "PanelUpdate", "build_features",
+           "build_labels", "build_panel", "changed_since", "features_sql", "pending_months", "sql", "summarize",
+           "training_frame", "update_panel"]

@@ -9,6 +9,7 @@ Dagster, so a benchmark can call it directly.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -84,6 +85,7 @@ class IngestResult:
     rows_quarantined: int
     rows_linked: int
     quarantine_summary: list[tuple[str | None, str, int]] = field(default_factory=list)
+    skipped: bool = False  # the same file was already loaded (same SHA-256, same key): nothing done
 
     @property
     def linkage_rate(self) -> float:
@@ -91,6 +93,8 @@ class IngestResult:
 
     def line(self) -> str:
         n = _thousands
+        if self.skipped:
+            return f"{self.source} {self.month} : inchangé (même empreinte SHA-256), ignoré"
         return (f"{self.source} {self.month} : {n(self.rows_in)} lignes, {n(self.rows_loaded)} chargées, "
                 f"{n(self.rows_quarantined)} en quarantaine, liaison {self.linkage_rate:.1%}")
 
@@ -130,28 +134,58 @@ def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
                 "upper(strip_accents(replace(x, 'ß', 'ss'))), '[^A-Z0-9]+', ' ', 'g')), '')")
 
 
+def key_id(key: bytes) -> str:
+    """A fingerprint of the pseudonymisation key (never the key): files loaded under another key
+    must be loaded again, their pseudonyms differ."""
+    return hmac.new(key, b"abri:key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def _already_loaded(con, src: Source, *, month: str, start: date, rel: str, file_hash: str,
+                    kid: str) -> IngestResult | None:
+    """The log's result for this very file if it is already loaded under this key, else None."""
+    if con.execute("SELECT count(*) FROM warehouse_key WHERE key_id <> ?", [kid]).fetchall()[0][0]:
+        return None
+    rows = con.execute(
+        "SELECT l.rows_in, l.rows_loaded, l.rows_quarantined, coalesce(k.rows_linked, 0) FROM ingest_log l "
+        "LEFT JOIN linkage k USING (source, extract_month) WHERE l.source = ? AND l.extract_month = ? "
+        "AND l.file_hash = ?", [src.name, start, file_hash]).fetchall()
+    if not rows:
+        return None
+    row = rows[0]
+    return IngestResult(source=src.name, month=month, file=rel, file_hash=file_hash, rows_in=row[0],
+                        rows_loaded=row[1], rows_quarantined=row[2], rows_linked=row[3], skipped=True)
+
+
 def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
-                  key: bytes | None = None) -> IngestResult:
+                  key: bytes | None = None, force: bool = False) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
-    Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
-    (unknown source).
+    A file already loaded for this month (same SHA-256, same key) is skipped unless `force`:
+    the result has `skipped=True` and the logged counts. Returns the counts; raises IngestError
+    (file-level problem, nothing changed) or KeyError (unknown source).
     """
     src = source(source_name)
     start, end = month_bounds(month)
     path = file or paths.landing / src.name / f"{month}.{src.extension}"
     rel = f"{src.name}/{month}.{src.extension}"
-    table = read_extract(path, src, rel=rel)
-    pz = Pseudonymiser(key if key is not None else load_key(paths.key_file))
-    file_hash = file_sha256(path)
+    key = key if key is not None else load_key(paths.key_file)
+    kid = key_id(key)
+    file_hash = file_sha256(path) if path.is_file() else None
     con = connect_warehouse(paths)
     try:
-        _register_udfs(con, pz)
+        if file_hash and not force:
+            done = _already_loaded(con, src, month=month, start=start, rel=rel, file_hash=file_hash, kid=kid)
+            if done is not None:
+                return done
+        table = read_extract(path, src, rel=rel)
+        _register_udfs(con, Pseudonymiser(key))
         con.register("raw", table)
         con.execute("BEGIN TRANSACTION")
         try:
             result, identity = _load(con, src, month=month, start=start, end=end, rel=rel,
                                      file_hash=file_hash, rows_in=table.num_rows)
+            con.execute("DELETE FROM warehouse_key")
+            con.execute("INSERT INTO warehouse_key VALUES (?)", [kid])
             if identity is not None:
                 _write_identity(paths, identity, start=start, commit_warehouse=con)
             else:
@@ -348,15 +382,16 @@ def _is_month(text: str) -> bool:
         return False
 
 
-def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None,
+def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None, force: bool = False,
                  on_progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
-    """Every source of one month, household reference first. Stops at the first IngestError
-    (the sources already loaded keep their new state; the failing one keeps its previous one)."""
+    """Every source of one month, household reference first; files already loaded are skipped
+    (`skipped=True`) unless `force`. Stops at the first IngestError (the sources already loaded
+    keep their new state; the failing one keeps its previous one)."""
     names = [n for n in ORDER if sources is None or n in set(sources)]
     key = load_key(paths.key_file)
     results = []
     for name in names:
-        r = ingest_source(paths, source_name=name, month=month, key=key)
+        r = ingest_source(paths, source_name=name, month=month, key=key, force=force)
         results.append(r)
         if on_progress:
             on_progress(r)

@@ -10,6 +10,8 @@ Warehouse (warehouse.duckdb), keyed by (source, extract_month):
 - linkage: rows loaded and rows linked to a household, per source and month.
 - crosswalk: link hashes of the household reference (menages) -> household_key, one row per
   pair (first month seen); crosswalk_unique: the links that point to exactly one household.
+- warehouse_key: a fingerprint of the pseudonymisation key the rows were loaded under (never
+  the key), so an unchanged file is skipped only under the same key.
 Identity store (identity.duckdb): `identity`, names and contacts per household and month.
 """
 
@@ -59,6 +61,7 @@ def warehouse_ddl() -> list[str]:
            rows_loaded BIGINT, rows_linked BIGINT, linkage_rate DOUBLE)""",
         """CREATE TABLE IF NOT EXISTS crosswalk (extract_month DATE, link_type VARCHAR,
            link_hash VARCHAR, household_key VARCHAR)""",
+        "CREATE TABLE IF NOT EXISTS warehouse_key (key_id VARCHAR)",
         """CREATE TABLE IF NOT EXISTS crosswalk_unique (link_type VARCHAR, link_hash VARCHAR,
            household_key VARCHAR)""",
     ]

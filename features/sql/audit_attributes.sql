@@ -1,7 +1,7 @@
 -- audit_attributes: the protected and audit attributes of each cohort snapshot, keyed like
 -- the features but kept apart: they audit the model and are never model features.
--- reads: cohort, stg_menages
-CREATE OR REPLACE TABLE audit_attributes AS
+-- Snapshot months >= $since.
+-- reads: cohort, stg_menages; parameters: $since (DATE)
 SELECT c.household_key,
        c.snapshot_month,
        any_value(m.sexe) AS sexe,
@@ -18,4 +18,5 @@ SELECT c.household_key,
        any_value(m.arrondissement) AS arrondissement
 FROM cohort c
 JOIN stg_menages m ON m.household_key = c.household_key AND m.extract_month = c.snapshot_month
-GROUP BY ALL;
+WHERE c.snapshot_month >= $since
+GROUP BY ALL

@@ -1,7 +1,8 @@
 -- history_caf: one row per (household_key, month) of the CAF allocataire files, with
 -- backward-looking changes (a row never looks at a later month).
--- reads: stg_caf
-CREATE OR REPLACE TABLE history_caf AS
+-- Rows of months >= $since, computed from the staging months >= $since - 12 (the longest
+-- window looks back 12 months).
+-- reads: stg_caf; parameters: $since (DATE)
 WITH m AS (
     SELECT household_key,
            extract_month AS month,
@@ -16,7 +17,7 @@ WITH m AS (
            bool_or(coalesce(evenement = 'SEPARATION', false)) AS separation,
            bool_or(coalesce(evenement = 'BAISSE_RESSOURCES', false)) AS income_drop
     FROM stg_caf
-    WHERE household_key IS NOT NULL
+    WHERE household_key IS NOT NULL AND extract_month >= $since - INTERVAL 12 MONTH
     GROUP BY ALL
 )
 SELECT household_key, month,
@@ -35,4 +36,5 @@ SELECT household_key, month,
        max(income_drop::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS income_drop_6m,
        1 AS known
 FROM m
-WINDOW w AS (PARTITION BY household_key ORDER BY mi);
+WINDOW w AS (PARTITION BY household_key ORDER BY mi)
+QUALIFY month >= $since

@@ -1,6 +1,7 @@
 -- history_menages: one row per (household_key, month) of the household reference.
--- reads: stg_menages
-CREATE OR REPLACE TABLE history_menages AS
+-- Rows of months >= $since, computed from the staging months >= $since - 12 (the longest
+-- window looks back 12 months).
+-- reads: stg_menages; parameters: $since (DATE)
 WITH m AS (
     SELECT household_key,
            extract_month AS month,
@@ -11,7 +12,7 @@ WITH m AS (
            max(nb_enfants) AS nb_enfants,
            min(date_entree) AS date_entree
     FROM stg_menages
-    WHERE household_key IS NOT NULL
+    WHERE household_key IS NOT NULL AND extract_month >= $since - INTERVAL 12 MONTH
     GROUP BY ALL
 )
 SELECT household_key, month, loyer,
@@ -20,4 +21,5 @@ SELECT household_key, month, loyer,
        nb_personnes - first_value(nb_personnes) OVER (w RANGE BETWEEN 12 PRECEDING AND 12 PRECEDING) AS size_change_12m,
        date_diff('month', date_entree, month) AS months_since_move_in
 FROM m
-WINDOW w AS (PARTITION BY household_key ORDER BY mi);
+WINDOW w AS (PARTITION BY household_key ORDER BY mi)
+QUALIFY month >= $since

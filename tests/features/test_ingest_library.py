@@ -97,8 +97,36 @@ def test_ingesting_a_month_twice_gives_identical_tables(city, tmp_path):
     month = landing_months(paths)[0]
     ingest_month(paths, month)
     first = tables(paths)
-    ingest_month(paths, month)
+    ingest_month(paths, month, force=True)
     assert tables(paths) == first
+
+
+def test_an_unchanged_file_is_skipped_and_reported(city, tmp_path):
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    loaded = ingest_month(paths, month)
+    logged = sql(paths, "SELECT source, loaded_at FROM ingest_log ORDER BY 1")
+    again = ingest_month(paths, month)
+    assert [r.skipped for r in loaded] == [False] * 8 and [r.skipped for r in again] == [True] * 8
+    assert [(r.rows_in, r.rows_loaded, r.rows_linked) for r in again] == \
+        [(r.rows_in, r.rows_loaded, r.rows_linked) for r in loaded]
+    assert "inchangé" in again[1].line() and month in again[1].line()
+    assert sql(paths, "SELECT source, loaded_at FROM ingest_log ORDER BY 1") == logged  # nothing rewritten
+    # a changed file is loaded again, the others still skipped
+    target = paths.landing / "caf" / f"{month}.csv"
+    target.write_bytes(target.read_bytes().rstrip(b"\n").rsplit(b"\n", 5)[0] + b"\n")
+    third = {r.source: r for r in ingest_month(paths, month)}
+    assert not third["caf"].skipped and third["caf"].rows_in == loaded[1].rows_in - 5
+    assert all(r.skipped for s, r in third.items() if s != "caf")
+
+
+def test_a_file_loaded_under_another_key_is_not_skipped(city, tmp_path, monkeypatch):
+    paths = fresh(city, tmp_path)
+    month = landing_months(paths)[0]
+    ingest_source(paths, source_name="menages", month=month)
+    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "une-autre-cle")
+    assert not ingest_source(paths, source_name="menages", month=month).skipped
+    assert ingest_source(paths, source_name="menages", month=month).skipped
 
 
 def test_household_key_is_a_stable_keyed_hash_across_months_and_sources(loaded):
