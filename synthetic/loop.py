@@ -141,9 +141,10 @@ def exact_effect(outreach: pd.DataFrame) -> dict:
 def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: bool = True) -> LoopSummary:
     """Run the closed loop in `home` (see the module docstring); returns its summary."""
     from casework import Casework
-    from features.build import build_features, build_labels
+    from features.build import update_panel
     from features.ingest import connect_warehouse, ingest_month
     from models.design import Design
+    from models.impact import recently_assigned
     from models.registry import ModelRegistry
 
     config.check()
@@ -183,8 +184,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         timed("ingest", ingest_month, paths, str(m))
     con = connect_warehouse(paths)
     try:
-        timed("features", build_features, con)
-        timed("labels", build_labels, con)
+        timed("features", update_panel, con)
         models = [timed("train", _retrain, con, registry, casework, paths, config, deployed=True,
                         as_of=str(history[-1]))]
         if config.compare_training:
@@ -194,31 +194,27 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
                                comment="Plan de démonstration enregistré automatiquement par abri loop : il n'a "
                                        "aucune valeur de décision.")
         # 2. deployment: each month's list, built from the month just written, acted on the next
-        randomised_at: dict[str, pd.Period] = {}
         comparison = []
         power = _Power(config)
         for j, snap in enumerate(deployment):
             month = str(snap)
+            if j:
+                timed("ingest", ingest_month, paths, month)
+                timed("features", update_panel, con)
             if j and j % config.retrain_every == 0:
-                timed("labels", build_labels, con)
                 models.append(timed("train", _retrain, con, registry, casework, paths, config, deployed=True,
                                     as_of=str(snap - 1)))
                 if config.compare_training:
                     models.append(timed("train", _retrain, con, registry, casework, paths, config,
                                         deployed=False, as_of=str(snap - 1)))
-            if j:
-                timed("ingest", ingest_month, paths, month)
-                timed("features", build_features, con, months=[month])
-            # a household randomised (either arm) is not eligible again for 12 months
-            exclude = {k for k, m in randomised_at.items() if (snap - m).n < HORIZON}
+            # a household randomised (either arm) or listed is not eligible again for 12 months
+            exclude = recently_assigned(con, month)
             a = timed("score", _score_and_assign, con, registry, month=month, config=config, design=design,
                       exclude=exclude)
             if config.compare_training:
                 comparison.append(_score_other(con, registry, models, month=month))
             keys.update(city.hh["id_menage"])
             timed("power", power.add, city, keys, con, month=month, exclude=exclude)
-            for k in a["household_key"]:
-                randomised_at[k] = snap
             a_ids = a.assign(id_menage=keys.ids(a["household_key"]))
             at = (snap + 1).to_timestamp()
             casework.open_cases(a, by=BY, at=at)
@@ -231,9 +227,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         while not city.done and city.month <= window[-1]:
             m = str(step())
             timed("ingest", ingest_month, paths, m)
-        if config.follow_up:
-            timed("features", build_features, con, months=[str(m) for m in window if m > deployment[-1]])
-        timed("labels", build_labels, con)
+        timed("features", update_panel, con)
         summary_city = city.finish()
         impact_path = timed("impact", _impact, con, casework, paths)
         truth = city.outreach_truth()
@@ -333,26 +327,12 @@ def _retrain(con, registry, casework, paths: Paths, config: LoopConfig, *, deplo
 
 def _score_and_assign(con, registry, *, month: str, config: LoopConfig, design, exclude: set[str]) -> pd.DataFrame:
     """The champion scores the month and the design assigns it; returns the month's assignments."""
-    import inspect
-
+    from models.impact import month_assignments
     from models.workflow import score_month
 
-    version = registry.champion()
-    if "design" in inspect.signature(score_month).parameters:
-        score_month(con, registry, version, month=month, capacity=config.capacity, design=design,
-                    seed=config.seed, exclude=exclude)
-    else:  # before the design reaches scoring (issue 11): assign here
-        from models.design import assign
-        from models.workflow import _replace
-
-        score_month(con, registry, version, month=month, capacity=config.capacity)
-        scores = con.execute("SELECT * FROM scores WHERE strftime(snapshot_month, '%Y-%m') = ?", [month]).df()
-        a = assign(scores, design=design, capacity=config.capacity, month=month, seed=config.seed, exclude=exclude)
-        _replace(con, "assignments", a.assign(list_month=pd.to_datetime(a["list_month"] + "-01").dt.date),
-                 where="strftime(list_month, '%Y-%m') = ?", params=[month])
-    return con.execute("SELECT household_key, strftime(list_month, '%Y-%m') AS list_month, sector, rank_in_sector, "
-                       "tier, arm, assignment_probability, design FROM assignments "
-                       "WHERE strftime(list_month, '%Y-%m') = ? ORDER BY sector, rank_in_sector", [month]).df()
+    score_month(con, registry, registry.champion(), month=month, capacity=config.capacity, design=design,
+                seed=config.seed, exclude=exclude)
+    return month_assignments(con, month)
 
 
 def _score_other(con, registry, models: list[dict], *, month: str) -> pd.DataFrame:
