@@ -234,6 +234,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         exact = exact_effect(truth)
         (paths.truth / "impact_exact.json").write_text(json.dumps(exact, indent=2), encoding="utf-8")
         (paths.truth / "design_power.json").write_text(json.dumps(power.table(), indent=2), encoding="utf-8")
+        timed("uplift", _targeting, con, keys, paths, truth, seed=config.seed)
         if comparison:
             _write_comparison(paths, keys, pd.concat(comparison, ignore_index=True), capacity=config.capacity)
     finally:
@@ -378,6 +379,43 @@ def _impact(con, casework, paths: Paths) -> Path | None:
         return None
     build_interventions(con, casework.intervention_records())
     return write_impact(con, paths.reports)
+
+
+def _targeting(con, keys: _Keys, paths: Paths, truth: pd.DataFrame, *, seed: int) -> Path:
+    """Abri's uplift report (models.uplift.write_uplift) and, beside the truth,
+    truth/targeting_exact.json: at each share of the randomised households, the exact judgments
+    averted per 100 households reached when reaching the top by risk (the champion's
+    probability), by predicted benefit (the out-of-fold T-learner), and by the true benefit
+    (the best any targeting could do)."""
+    from models.uplift import (
+        MIN_ROWS,
+        SHARES,
+        out_of_fold_benefit,
+        top_share,
+        uplift_frame,
+        write_uplift,
+    )
+
+    write_uplift(con, paths.reports, seed=seed)
+    frame = uplift_frame(con)
+    out = {"rows": int(len(frame)), "comparison": []}
+    if len(frame) >= MIN_ROWS:
+        frame = frame.assign(id_menage=keys.ids(frame["household_key"]),
+                             month=pd.to_datetime(frame["list_month"]).dt.strftime("%Y-%m"))
+        exact = frame[["id_menage", "month"]].merge(
+            truth[["id_menage", "month", "p_judgment_12m_if_outreach", "p_judgment_12m_if_holdout"]],
+            on=["id_menage", "month"], how="left")
+        gap = 100 * (exact["p_judgment_12m_if_holdout"] - exact["p_judgment_12m_if_outreach"]).to_numpy()
+        benefit = out_of_fold_benefit(frame, seed=seed)
+        risk = frame["risk"].to_numpy(float)
+        for share in SHARES:
+            row = {"share": share, "households": int(top_share(risk, share).sum())}
+            for name, score in (("risk", risk), ("benefit", benefit), ("true_benefit", gap)):
+                row[f"{name}_targeting_averted_per_100"] = round(float(np.nanmean(gap[top_share(score, share)])), 4)
+            out["comparison"].append(row)
+    path = paths.truth / "targeting_exact.json"
+    path.write_text(json.dumps(out, indent=2), encoding="utf-8")
+    return path
 
 
 def _write_comparison(paths: Paths, keys: _Keys, scored: pd.DataFrame, *, capacity: float) -> Path:
