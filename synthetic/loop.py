@@ -142,12 +142,14 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     """Run the closed loop in `home` (see the module docstring); returns its summary."""
     from casework import Casework
     from features.build import update_panel
-    from features.ingest import connect_warehouse, ingest_month
+    from features.ingest import ingest_month
     from models.design import Design
     from models.impact import recently_assigned
     from models.registry import ModelRegistry
 
     config.check()
+    if config.compare_training or not config.treatment_aware:
+        _train_config(config, aware=False)  # fails now, not after the history, if it cannot
     t0 = time.perf_counter()
     paths = Paths.from_env(home)
     design = Design(config.design["name"], dict(config.design.get("params") or {}))
@@ -177,18 +179,23 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         bar.set_postfix_str(str(month))
         return month
 
+    wh = _Warehouse(paths)
+
+    def ingest(month) -> None:
+        wh.close()  # ingestion opens its own connection (and registers its functions on it)
+        timed("ingest", ingest_month, paths, str(month))
+
     # 1. burn-in and history: the city without Abri
     while city.month <= history[-1]:
         step()
     for m in tqdm(history, desc="Ingestion de l'historique", unit="mois", disable=not progress):
-        timed("ingest", ingest_month, paths, str(m))
-    con = connect_warehouse(paths)
+        ingest(m)
     try:
-        timed("features", update_panel, con)
-        models = [timed("train", _retrain, con, registry, casework, paths, config, deployed=True,
+        timed("features", update_panel, wh.con)
+        models = [timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=True,
                         as_of=str(history[-1]))]
         if config.compare_training:
-            models.append(timed("train", _retrain, con, registry, casework, paths, config, deployed=False,
+            models.append(timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=False,
                                 as_of=str(history[-1])))
         casework.record_design(design.name, params=design.params, by=BY, demonstration=True,
                                comment="Plan de démonstration enregistré automatiquement par abri loop : il n'a "
@@ -199,22 +206,22 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         for j, snap in enumerate(deployment):
             month = str(snap)
             if j:
-                timed("ingest", ingest_month, paths, month)
-                timed("features", update_panel, con)
+                ingest(month)
+                timed("features", update_panel, wh.con)
             if j and j % config.retrain_every == 0:
-                models.append(timed("train", _retrain, con, registry, casework, paths, config, deployed=True,
+                models.append(timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=True,
                                     as_of=str(snap - 1)))
                 if config.compare_training:
-                    models.append(timed("train", _retrain, con, registry, casework, paths, config,
+                    models.append(timed("train", _retrain, wh.con, registry, casework, paths, config,
                                         deployed=False, as_of=str(snap - 1)))
             # a household randomised (either arm) or listed is not eligible again for 12 months
-            exclude = recently_assigned(con, month)
-            a = timed("score", _score_and_assign, con, registry, month=month, config=config, design=design,
+            exclude = recently_assigned(wh.con, month)
+            a = timed("score", _score_and_assign, wh.con, registry, month=month, config=config, design=design,
                       exclude=exclude)
             if config.compare_training:
-                comparison.append(_score_other(con, registry, models, month=month))
+                comparison.append(_score_other(wh.con, registry, models, month=month))
             keys.update(city.hh["id_menage"])
-            timed("power", power.add, city, keys, con, month=month, exclude=exclude)
+            timed("power", power.add, city, keys, wh.con, month=month, exclude=exclude)
             a_ids = a.assign(id_menage=keys.ids(a["household_key"]))
             at = (snap + 1).to_timestamp()
             casework.open_cases(a, by=BY, at=at)
@@ -223,30 +230,49 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
                   at=at + pd.Timedelta(days=14))
         # 3. follow-up: extracts until the labels of the last list mature (the last contact
         # month was simulated with the last list)
-        timed("ingest", ingest_month, paths, str(deployment[-1] + 1))
+        ingest(deployment[-1] + 1)
         while not city.done and city.month <= window[-1]:
-            m = str(step())
-            timed("ingest", ingest_month, paths, m)
-        timed("features", update_panel, con)
-        summary_city = city.finish()
-        impact_path = timed("impact", _impact, con, casework, paths)
+            ingest(step())
+        timed("features", update_panel, wh.con)
+        city.finish()
+        impact_path = timed("impact", _impact, wh.con, casework, paths)
         truth = city.outreach_truth()
         exact = exact_effect(truth)
         (paths.truth / "impact_exact.json").write_text(json.dumps(exact, indent=2), encoding="utf-8")
         (paths.truth / "design_power.json").write_text(json.dumps(power.table(), indent=2), encoding="utf-8")
-        timed("uplift", _targeting, con, keys, paths, truth, seed=config.seed)
+        timed("uplift", _targeting, wh.con, keys, paths, truth, seed=config.seed)
         if comparison:
             _write_comparison(paths, keys, pd.concat(comparison, ignore_index=True), capacity=config.capacity)
     finally:
-        con.close()
+        wh.close()
         bar.close()
-    del summary_city
     return LoopSummary(
         months=[str(m) for m in window], deployment_months=[str(m) for m in deployment], models=models,
         randomised=int(len(truth)), outreach_arm=int((truth["arm"] == "outreach").sum()),
         contacted=int(truth["contacted"].sum()), exact_itt_averted_per_100=exact["itt_averted_per_100"],
         impact_path=str(impact_path) if impact_path else None, seconds=time.perf_counter() - t0,
         stages={k: round(v, 1) for k, v in stages.items()})
+
+
+class _Warehouse:
+    """The loop's warehouse connection, opened when needed and closed around each ingestion."""
+
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self._con = None
+
+    @property
+    def con(self):
+        from features.ingest import connect_warehouse
+
+        if self._con is None:
+            self._con = connect_warehouse(self.paths)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
 
 class _Power:
@@ -323,7 +349,9 @@ def _retrain(con, registry, casework, paths: Paths, config: LoopConfig, *, deplo
                     "valeur de décision. En production, seul le comité d'éthique approuve, après lecture du rapport.")
         registry.set_status(version, "approved")
         registry.promote(version, approved=casework.is_approved(version, digest))
-    return {"version": version, "as_of": as_of, "treatment_aware": aware, "deployed": deployed}
+    supported = hasattr(_train_config(config, aware=True), "treatment_aware")
+    return {"version": version, "as_of": as_of, "treatment_aware": aware if supported else None,
+            "deployed": deployed}
 
 
 def _score_and_assign(con, registry, *, month: str, config: LoopConfig, design, exclude: set[str]) -> pd.DataFrame:
