@@ -171,7 +171,8 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         stages[name] = stages.get(name, 0.0) + time.perf_counter() - s
         return out
 
-    bar = tqdm(total=len(city.all_months), desc="Boucle fermée", unit="mois", disable=not progress)
+    # the city's 12 trailing months (simulated by finish(), never written) are not counted
+    bar = tqdm(total=len(city.all_months) - HORIZON, desc="Boucle fermée", unit="mois", disable=not progress)
 
     def step(**kw):
         month = timed("city", city.step, **kw)
