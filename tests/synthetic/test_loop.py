@@ -46,3 +46,26 @@ def test_small_closed_loop_measures_the_exact_effect(tmp_path):
     assert itt["ci_low"] <= exact["itt_averted_per_100"] <= itt["ci_high"], (itt, exact)
     power = json.loads((tmp_path / "truth" / "design_power.json").read_text())
     assert power["margin"]["randomised"] > 0 and power["margin"]["expected_half_width_per_100"] > 0
+
+
+def test_the_loop_command_refuses_a_history_too_short_and_a_used_home(tmp_path, capsys):
+    from abri.cli import main
+
+    assert main(["loop", "--home", str(tmp_path / "a"), "--history", "5", "--quiet"]) == 2
+    assert "history" in capsys.readouterr().err
+    (tmp_path / "b" / "landing" / "menages").mkdir(parents=True)
+    assert main(["loop", "--home", str(tmp_path / "b"), "--quiet"]) == 2
+    assert "déjà des extraits" in capsys.readouterr().err
+
+
+def test_expected_interval_of_a_design_follows_the_exact_probabilities():
+    from synthetic.loop import _Power
+
+    power = _Power(LoopConfig())
+    power.rows = {"margin": [pd.DataFrame({"pi": [0.5] * 4, "p1": [0.1] * 4, "p0": [0.2] * 4,
+                                           "outreach": [True, False, True, False]})]}
+    row = power.table()["margin"]
+    assert row["expected_itt_averted_per_100"] == pytest.approx(10.0)
+    se = (4 * (0.1 * 0.9 / 0.5 + 0.2 * 0.8 / 0.5)) ** 0.5 / 4
+    assert row["expected_half_width_per_100"] == pytest.approx(100 * 1.959964 * se)
+    assert row["outreach_per_month"] == 2
