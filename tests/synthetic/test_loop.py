@@ -69,3 +69,24 @@ def test_expected_interval_of_a_design_follows_the_exact_probabilities():
     se = (4 * (0.1 * 0.9 / 0.5 + 0.2 * 0.8 / 0.5)) ** 0.5 / 4
     assert row["expected_half_width_per_100"] == pytest.approx(100 * 1.959964 * se)
     assert row["outreach_per_month"] == 2
+
+
+def test_retraining_comparison_reads_the_untreated_truth_of_each_top_k(tmp_path):
+    from types import SimpleNamespace
+
+    from abri.config import Paths
+    from synthetic.loop import _write_comparison
+
+    paths = Paths.from_env(tmp_path)
+    paths.truth.mkdir(parents=True)
+    pd.DataFrame({"id_menage": ["A", "B", "C", "D"], "month": "2025-01",
+                  "p_judgment_12m": [0.4, 0.1, 0.3, 0.0]}).to_parquet(paths.truth / "household_months.parquet")
+    keys = SimpleNamespace(to_id={"ka": "A", "kb": "B", "kc": "C", "kd": "D"})
+    scored = pd.DataFrame({
+        "household_key": ["ka", "kb", "kc", "kd"] * 2, "sector": ["19e", "19e", "18e", "18e"] * 2,
+        "rank_in_sector": [1, 2, 2, 1, 2, 1, 1, 2], "month": "2025-01",
+        "treatment_aware": [True] * 4 + [False] * 4, "version": ["v1"] * 4 + ["v0"] * 4, "retrain": 1})
+    out = json.loads(_write_comparison(paths, keys, scored, capacity=0.5).read_text())
+    by = {r["treatment_aware"]: r for r in out}
+    assert by[True]["precision_untreated"] == pytest.approx((0.4 + 0.0) / 2)
+    assert by[False]["precision_untreated"] == pytest.approx((0.1 + 0.3) / 2)
