@@ -104,6 +104,7 @@ class LoopSummary:
                        "pour 100 ménages tirés au sort dans le bras contact")
         if self.impact_path:
             out.append(f"Estimation d'Abri : {self.impact_path}")
+        out.append("Durée par étape (s) : " + ", ".join(f"{k} {v:.0f}" for k, v in self.stages.items()))
         return out
 
 
