@@ -163,6 +163,9 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     # the month after; each list month's extracts are ingested before it is scored
     deployment = window[config.history - 1: config.history - 1 + config.deployment]
     registry, casework = ModelRegistry(paths.models), Casework(paths.casework)
+    # models trained the other way live in their own registry: never deployed, and an identical
+    # model (while no outreach label has matured both ways train alike) cannot touch the champion
+    shadow = ModelRegistry(paths.home / "loop_comparison_models")
     keys = _Keys(paths)
     stages: dict[str, float] = {}
 
@@ -197,8 +200,8 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         models = [timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=True,
                         as_of=str(history[-1]))]
         if config.compare_training:
-            models.append(timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=False,
-                                as_of=str(history[-1])))
+            models.append(timed("train", _retrain, wh.con, shadow, casework, paths, config, deployed=False,
+                                as_of=str(history[-1]), tuned_from=registry))
         casework.record_design(design.name, params=design.params, by=BY, demonstration=True,
                                comment="Plan de démonstration enregistré automatiquement par abri loop : il n'a "
                                        "aucune valeur de décision.")
@@ -214,14 +217,14 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
                 models.append(timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=True,
                                     as_of=str(snap - 1)))
                 if config.compare_training:
-                    models.append(timed("train", _retrain, wh.con, registry, casework, paths, config,
-                                        deployed=False, as_of=str(snap - 1)))
+                    models.append(timed("train", _retrain, wh.con, shadow, casework, paths, config,
+                                        deployed=False, as_of=str(snap - 1), tuned_from=registry))
             # a household randomised (either arm) or listed is not eligible again for 12 months
             exclude = recently_assigned(wh.con, month)
             a = timed("score", _score_and_assign, wh.con, registry, month=month, config=config, design=design,
                       exclude=exclude)
             if config.compare_training:
-                comparison.append(_score_other(wh.con, registry, models, month=month))
+                comparison.append(_score_other(wh.con, {True: registry, False: shadow}, models, month=month))
             keys.update(city.hh["id_menage"])
             timed("power", power.add, city, keys, wh.con, month=month, exclude=exclude)
             a_ids = a.assign(id_menage=keys.ids(a["household_key"]))
@@ -332,14 +335,16 @@ def _train_config(config: LoopConfig, *, aware: bool, tuned: dict | None = None)
     return TrainConfig(**kw)
 
 
-def _retrain(con, registry, casework, paths: Paths, config: LoopConfig, *, deployed: bool, as_of: str) -> dict:
+def _retrain(con, registry, casework, paths: Paths, config: LoopConfig, *, deployed: bool, as_of: str,
+             tuned_from=None) -> dict:
     """Train a candidate; the deployed kind is audited, approved as a demonstration and promoted."""
     from fairness.model_audit import audit_version
     from models.workflow import train_candidate
 
     aware = config.treatment_aware if deployed else not config.treatment_aware
-    first = registry.entries()[0]["version"] if registry.entries() else None
-    tuned = registry.metadata(first)["parameters"] if first else None
+    tuned_from = tuned_from or registry
+    first = tuned_from.entries()[0]["version"] if tuned_from.entries() else None
+    tuned = tuned_from.metadata(first)["parameters"] if first else None
     version = train_candidate(con, registry, _train_config(config, aware=aware, tuned=tuned))
     if deployed:
         _, _, html = audit_version(con, version, out_dir=paths.reports / version, capacity=config.capacity,
@@ -366,7 +371,7 @@ def _score_and_assign(con, registry, *, month: str, config: LoopConfig, design, 
     return month_assignments(con, month)
 
 
-def _score_other(con, registry, models: list[dict], *, month: str) -> pd.DataFrame:
+def _score_other(con, registries: dict, models: list[dict], *, month: str) -> pd.DataFrame:
     """The month scored by the latest model of each training kind (for the comparison)."""
     from features.declare import FEATURE_NAMES
     from models.score import score
@@ -381,6 +386,7 @@ def _score_other(con, registry, models: list[dict], *, month: str) -> pd.DataFra
         if not latest:
             continue
         version = latest[-1]["version"]
+        registry = registries[latest[-1]["deployed"]]
         meta = registry.metadata(version)
         s = score(frame, registry.load(version), Calibrator.from_dict(meta["calibration"]), version=version)
         out.append(s[["household_key", "sector", "score", "rank_in_sector"]].assign(
