@@ -408,11 +408,9 @@ def _record_outcomes(casework, a: pd.DataFrame, done: pd.DataFrame, *, month: st
                             at=at)
 
 
-def _impact(con, casework, paths: Paths) -> Path | None:
-    try:
-        from models.impact import build_interventions, write_impact
-    except ImportError:  # the impact estimator (issue 11, models/impact.py) is not merged yet
-        return None
+def _impact(con, casework, paths: Paths) -> Path:
+    from models.impact import build_interventions, write_impact
+
     build_interventions(con, casework.intervention_records())
     return write_impact(con, paths.reports)
 
