@@ -145,7 +145,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     from features.build import update_panel
     from features.ingest import ingest_month
     from models.design import Design
-    from models.impact import recently_assigned
+    from models.impact import build_interventions, recently_assigned
     from models.registry import ModelRegistry
 
     config.check()
@@ -233,6 +233,9 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
             step(assignments=a_ids[["id_menage", "arm", "assignment_probability", "tier"]])
             timed("casework", _record_outcomes, casework, a_ids, city.last_outcomes(), month=month,
                   at=at + pd.Timedelta(days=14))
+            # the case records flow back to the warehouse, as at each pipeline run (the
+            # treatment-aware training reads them)
+            timed("casework", build_interventions, wh.con, casework.intervention_records())
         # 3. follow-up: extracts until the labels of the last list mature (the last contact
         # month was simulated with the last list)
         ingest(deployment[-1] + 1)
