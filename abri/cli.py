@@ -131,6 +131,34 @@ def _demo_dashboard(paths: Paths, args: argparse.Namespace) -> int:
     return dashboard_command(str(paths.home), args.port)
 
 
+def _loop(args: argparse.Namespace) -> int:
+    """The closed loop: the demo city month by month with Abri deciding its outreach."""
+    import json
+
+    from synthetic.loop import DEFAULT_DESIGN, LoopConfig, run_loop
+
+    paths = Paths.from_env(args.home)
+    if paths.landing.exists() and any(paths.landing.iterdir()):
+        print(f"abri loop : {paths.landing} contient déjà des extraits ; choisissez un --home vide.", file=sys.stderr)
+        return 2
+    design = dict(DEFAULT_DESIGN) if args.design is None else {"name": args.design, "params": {}}
+    for item in args.param or []:
+        key, _, value = item.partition("=")
+        design.setdefault("params", {})[key] = json.loads(value)
+    kw = {k: v for k, v in (("households", args.households), ("deployment", args.months),
+                            ("history", args.history), ("follow_up", args.follow_up),
+                            ("contact_rate", args.contact_rate), ("retrain_every", args.retrain_every))
+          if v is not None}
+    config = LoopConfig(scale=args.scale, seed=args.seed, design=design, treatment_aware=not args.naive,
+                        compare_training=args.compare_training, **kw)
+    print(f"Boucle fermée sur la ville de démonstration ({args.scale}, graine {args.seed}, plan {design['name']}) "
+          f"-> {paths.home}")
+    summary = run_loop(paths.home, config, progress=not args.quiet)
+    for line in summary.lines():
+        print("  " + line)
+    return 0
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from pipelines.cli import ingest_command
 
@@ -320,6 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="replace existing extracts")
     s.add_argument("--quiet", action="store_true", help="no progress bars")
     s.set_defaults(func=_simulate)
+
+    lp = sub.add_parser("loop", help="the demo city month by month with Abri in the loop (impact measured)")
+    lp.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
+    lp.add_argument("--scale", choices=("demo", "paris"), default="demo")
+    lp.add_argument("--seed", type=int, default=42)
+    lp.add_argument("--months", type=int, default=None, help="deployment months with lists (default 24)")
+    lp.add_argument("--quiet", action="store_true", help="no progress bars")
+    lp.add_argument("--households", type=int, default=None, help=argparse.SUPPRESS)
+    lp.add_argument("--history", type=int, default=None, help="months before deployment (default 36)")
+    lp.add_argument("--follow-up", type=int, default=None, help="months after the last list (default 15)")
+    lp.add_argument("--design", choices=("none", "margin", "tiered"), default=None,
+                    help="randomised design (default tiered [[1, 0.5], [4, 1/6]])")
+    lp.add_argument("--param", action="append", help="design parameter key=JSON, e.g. low=0.5")
+    lp.add_argument("--contact-rate", type=float, default=None, help="share of the outreach arm reached (default 0.6)")
+    lp.add_argument("--retrain-every", type=int, default=None, help="months between retrains (default 6)")
+    lp.add_argument("--naive", action="store_true", help="retrain naively (outreach households kept as negatives)")
+    lp.add_argument("--compare-training", action="store_true",
+                    help="also retrain the other way (never deployed) and write truth/retraining.json")
+    lp.set_defaults(func=_loop)
 
     def home_arg(parser):
         parser.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")

@@ -59,6 +59,7 @@ class Observer:
         self.counters = defaultdict(int)
         self.n = 0
         self.scheduled: list[pd.DataFrame] = []
+        self.flushed: set[str] = set()
         sources = list(SOURCES)
         picks = rng.choice(len(sources) * len(window), size=min(imperfections.resent_deliveries,
                                                                len(sources) * len(window)), replace=False)
@@ -415,17 +416,25 @@ class Observer:
             names[i] = s[:j] + s[j + 1: j + 2] + s[j: j + 1] + s[j + 2:] if len(s) > 2 else s + "E"
         return names
 
-    def finish(self, hh: pd.DataFrame) -> None:
-        """Write the event files (every window month gets one, possibly with no rows)."""
+    def flush(self, month: pd.Period) -> None:
+        """Write the month's event files (each source gets one, possibly with no rows): every
+        event reported in `month` is known once `month` is observed (lags only delay)."""
+        if str(month) in self.flushed or not self.first <= month <= self.last:
+            return
+        self.flushed.add(str(month))
         for name, src in SOURCES.items():
             if src.kind != "events":
                 continue
-            for month in self.window:
-                parts = self.pending[name].get(str(month), [])
-                cols = list(src.column_names)
-                df = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
-                self._write(name, month, df.sort_values(cols[:1] + [src.event_date], kind="stable")
-                            .reset_index(drop=True))
+            parts = self.pending[name].pop(str(month), [])
+            cols = list(src.column_names)
+            df = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+            self._write(name, month, df.sort_values(cols[:1] + [src.event_date], kind="stable")
+                        .reset_index(drop=True))
+
+    def finish(self, hh: pd.DataFrame) -> None:
+        """Write the event files of any window month not flushed yet."""
+        for month in self.window:
+            self.flush(month)
 
     def funnel(self) -> dict[str, int]:
         order = ("commandement_payer", "assignation", "jugement_expulsion", "commandement_quitter",
