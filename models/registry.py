@@ -92,10 +92,14 @@ class ModelRegistry:
         os.replace(tmp, self.index)  # atomic: readers never see half a file
 
     def save(self, booster: lgb.Booster, meta: dict) -> str:
-        """Store a new candidate; its version is derived from the model's own bytes."""
+        """Store a new candidate; its version is derived from the model's own bytes. The same
+        model trained again (same data and seed) is the same version: its status and history
+        (approved, champion...) are kept, never reset to candidate."""
         text = booster.model_to_string()
         digest = hashlib.sha256(text.encode()).hexdigest()
         version = f"{meta.get('as_of', 'model')}-{digest[:8]}"
+        if any(e["version"] == version for e in self.entries()):
+            return version
         folder = self.root / version
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "model.txt").write_text(text, encoding="utf-8")

@@ -112,3 +112,20 @@ def test_a_champion_worse_than_the_rule_does_not_serve(tmp_path, booster):
     reg.promote(v, approved=True)
     version, why = serving_version(reg)
     assert version is None and "règle actuelle" in why and v in why
+
+
+def test_saving_the_same_model_again_never_demotes_the_champion(tmp_path):
+    import lightgbm as lgb
+    import numpy as np
+
+    from models.registry import ModelRegistry
+
+    x = np.random.default_rng(0).random((200, 3))
+    booster = lgb.train({"objective": "binary", "verbosity": -1, "seed": 1, "deterministic": True},
+                        lgb.Dataset(x, label=(x[:, 0] > 0.5).astype(int)), 5)
+    registry = ModelRegistry(tmp_path)
+    version = registry.save(booster, {"as_of": "2026-10"})
+    registry.set_status(version, "approved")
+    registry.promote(version, approved=True)
+    assert registry.save(booster, {"as_of": "2026-10"}) == version
+    assert registry.champion() == version and len(registry.entries()) == 1
