@@ -36,13 +36,16 @@ LOG_MIN_DAYS = 183  # EU AI Act art. 19 / 26: automatic logs kept at least six m
 
 
 def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
-                    lang: str = "fr", retention=None) -> dict[str, Path]:
+                    lang: str = "fr", retention=None, design: dict | None = None,
+                    impact: dict | None = None) -> dict[str, Path]:
     """Write the version's documents into out_dir; return {file name: path}.
 
     metadata: the version's metadata.json (models/workflow.py train_candidate).
     audit_record: the audit.json dictionary (fairness.audit.Audit.to_dict), or None when the
     audit has not been run (the model card and Annex IV then say so).
     retention: abri.config.Retention, the periods the datasheet states (default: the defaults).
+    design, impact: the committee's randomised design ({"name", "params"}) and impact.json's
+    content, for the model card's section on the design, its ethics and what it measured.
     Annex IV is written last: it checks which evidence files exist in out_dir (audit.html and
     explanations.html are written there by the audit step) and in the repository's docs/.
     """
@@ -55,7 +58,7 @@ def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
         (out / name).write_text(text, encoding="utf-8")
         paths[name] = out / name
 
-    card = _model_card(metadata, audit_record, lang)
+    card = _model_card(metadata, audit_record, lang, design=design, impact=impact)
     write("model_card.html", _render("document.html.j2", card, lang))
     write("model_card.md", _render("document.md.j2", card, lang, markdown=True))
     write("datasheet.html", _render("document.html.j2", _datasheet(metadata, lang, retention), lang))
@@ -160,7 +163,10 @@ def _identity_rows(metadata: dict, lang: str) -> list[list[str]]:
         ("doc.card.libraries", ", ".join(f"{k} {v}" for k, v in libs.items() if v) or "?"))]
 
 
-def _model_card(metadata: dict, audit_record: dict | None, lang: str) -> dict:
+def _model_card(metadata: dict, audit_record: dict | None, lang: str, *, design: dict | None = None,
+                impact: dict | None = None) -> dict:
+    from models.impact_card import design_card_section
+
     window = metadata.get("training_window") or {}
     rows = metadata.get("rows") or {}
     span = lambda ms: f"{ms[0]} → {ms[-1]} ({len(ms)})" if ms else "?"  # noqa: E731
@@ -202,6 +208,7 @@ def _model_card(metadata: dict, audit_record: dict | None, lang: str) -> dict:
             _section("lead-time", t("doc.card.lead", lang), [t("doc.card.lead_text", lang)], table=lead,
                      notes=[] if lead else [t("doc.lead_missing", lang)]),
             _fairness_section(audit_record, lang),
+            design_card_section(design=design, impact=impact, lang=lang),
             _energy_section(metadata, lang),
             _section("limitations", t("doc.card.limitations", lang), [],
                      items=[t(f"doc.card.limit.{i}", lang) for i in range(1, 6)]),

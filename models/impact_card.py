@@ -53,7 +53,8 @@ def _t(key: str, lang: str, **values) -> str:
 
 
 def _num(v, lang: str) -> str:
-    return "?" if v is None else f"{v:.1f}".replace(".", "," if lang == "fr" else ".")
+    # two decimals: the demo-scale effects are a fraction of a judgment per 100 households
+    return "?" if v is None else f"{v:.2f}".replace(".", "," if lang == "fr" else ".")
 
 
 def design_card_section(*, design: dict | None, impact: dict | None, lang: str = "fr") -> dict:

@@ -140,7 +140,10 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     path = explanation_report(booster=abri.registry.load(version), frame=frame, attributes=attrs, metadata=meta,
                               out_dir=out, seed=abri.seed, seed_boosters=_seed_boosters(abri, meta))
     record = json.loads((out / "audit.json").read_text(encoding="utf-8"))
-    docs = write_documents(metadata=meta, audit_record=record, out_dir=out, retention=Retention.load(abri.home))
+    impact_json = abri.reports / "impact" / "impact.json"
+    docs = write_documents(metadata=meta, audit_record=record, out_dir=out, retention=Retention.load(abri.home),
+                           design=abri.casework.current_design().to_dict(),
+                           impact=json.loads(impact_json.read_text(encoding="utf-8")) if impact_json.exists() else None)
     return {"explanations": str(path), "documents": ", ".join(sorted(p.name for p in docs.values()))}
 
 

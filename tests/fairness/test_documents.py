@@ -172,3 +172,13 @@ def test_datasheet_states_each_retention_period_with_its_basis(tmp_path):
     assert "8. Durées de conservation" in sheet
     assert "36 mois" in sheet and "365 jours" in sheet and "AI Act art. 19" in sheet
     assert "Registre d&#39;identité" in sheet or "Registre d'identité" in sheet
+
+
+def test_the_model_card_states_the_randomised_design_and_its_measured_impact(tmp_path):
+    impact = {"itt_averted_per_100": {"estimate": 0.48, "ci_low": 0.03, "ci_high": 0.93}, "n": 18775}
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path,
+                    design={"name": "tiered", "params": {"tiers": [[1, 0.5], [4, 0.17]]}}, impact=impact)
+    card = (tmp_path / "model_card.md").read_text(encoding="utf-8")
+    assert "tiered" in card and "0,48" in card and "0,93" in card
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path / "none")
+    assert "0,48" not in (tmp_path / "none" / "model_card.md").read_text(encoding="utf-8")

@@ -192,7 +192,7 @@ def test_the_model_card_section_states_the_design_and_the_impact():
                             impact={"n": 900, "itt_averted_per_100": {"estimate": 3.14, "ci_low": 0.5,
                                                                       "ci_high": 5.8}})
     text = " ".join(s["paragraphs"])
-    assert s["id"] == "impact" and "3,1 jugements évités" in text and "0,5 à 5,8" in text
+    assert s["id"] == "impact" and "3,14 jugements évités" in text and "0,50 à 5,80" in text
     assert "jamais appliqué sans sa décision" in text
     en = " ".join(design_card_section(design=None, impact=None, lang="en")["paragraphs"])
     assert "No lottery" in en and "never applied" in en

@@ -46,3 +46,22 @@ def test_without_any_list_every_row_is_kept_with_weight_one():
     frame = pd.DataFrame({"household_key": ["a"], "snapshot_month": pd.to_datetime(["2025-01-01"])})
     kept = untreated(frame, exposures(c))
     assert kept["weight"].tolist() == [1.0]
+
+
+def test_helped_households_count_as_false_alarms_only_in_the_naive_evaluation(con):
+    """Households drawn for outreach and helped avoid the judgment: a naive evaluation reads them
+    as false positives at the top of the list; the treatment-aware one leaves them out."""
+    from models.metrics import evaluate
+
+    month = pd.Timestamp("2025-01-01")
+    keys = ["a", "b", "c", "d"] + [f"n{i}" for i in range(96)]
+    frame = pd.DataFrame({"household_key": keys, "snapshot_month": month,
+                          "score": [0.99, 0.98, 0.97, 0.96] + [0.01] * 96,
+                          # a was helped (outreach in its window) and avoided the judgment
+                          "judgment_within_horizon": [False, True, True, True] + [False] * 96})
+    naive = evaluate(frame, label="judgment_within_horizon", scores={"m": "score"}, capacity=0.03)
+    aware_frame = untreated(frame, exposures(con, horizon=12))
+    aware = evaluate(aware_frame, label="judgment_within_horizon", scores={"m": "score"}, capacity=0.03)
+    p = lambda ev: ev.loc[ev["month"] == "all", "precision_at_k"].iloc[0]  # noqa: E731
+    assert p(naive) < p(aware)
+    assert "a" not in set(aware_frame["household_key"])
