@@ -347,7 +347,10 @@ def _retrain(con, registry, casework, paths: Paths, config: LoopConfig, *, deplo
     aware = config.treatment_aware if deployed else not config.treatment_aware
     tuned_from = tuned_from or registry
     first = tuned_from.entries()[0]["version"] if tuned_from.entries() else None
-    tuned = tuned_from.metadata(first)["parameters"] if first else None
+    tuned = None
+    if first:
+        meta = tuned_from.metadata(first)
+        tuned = {**meta["parameters"], "rounds": meta["best_rounds"]}
     version = train_candidate(con, registry, _train_config(config, aware=aware, tuned=tuned))
     if deployed:
         _, _, html = audit_version(con, version, out_dir=paths.reports / version, capacity=config.capacity,
