@@ -29,16 +29,18 @@ LABEL = "judgment_within_horizon"
 
 # Small, monotone, strongly regularised trees: at a city's scale the label is rare (about 1% a
 # year), so variance, not bias, is what loses precision (the gap decomposition in
-# docs/models.md). On five 36-month demo cities an L2 penalty of 30-100 with a slow learning
-# rate gained 0.02-0.07 of precision@k over lambda_l2 = 1 on every city (300 was too much).
+# docs/models.md). The L2 penalty is stated per training row (`l2_per_row`) so that it shrinks the
+# leaves of a small city as much as those of a large one: on five 36-month demo cities a penalty
+# of about 100 on their ~100,000-row folds gained 0.02-0.07 of precision@k over 1 on every city
+# (300 was too much), while the same absolute 100 on a city of 8,000 households lost to the rule.
 # Each point states its rounds: early stopping on one month of a rare label is itself noise.
 PARAM_GRID = (
     {"num_leaves": 7, "learning_rate": 0.02, "min_data_in_leaf": 100, "feature_fraction": 0.8, "rounds": 600,
-     "lambda_l2": 100.0},
+     "l2_per_row": 1e-3},
     {"num_leaves": 7, "learning_rate": 0.02, "min_data_in_leaf": 100, "feature_fraction": 0.8, "rounds": 600,
-     "lambda_l2": 30.0},
+     "l2_per_row": 3e-4},
     {"num_leaves": 4, "learning_rate": 0.02, "min_data_in_leaf": 100, "feature_fraction": 0.8, "rounds": 800,
-     "lambda_l2": 30.0},
+     "l2_per_row": 3e-4},
 )
 
 
@@ -85,6 +87,9 @@ def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, conf
     pos = max(int(y.sum()), 1)
     params = dict(params)
     fixed = params.pop("rounds", None)
+    per_row = params.pop("l2_per_row", None)
+    if per_row is not None:
+        params["lambda_l2"] = per_row * len(y)
     p = {**base_params(config.seed, config.threads), **params,
          "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5}
     weight = train["weight"].to_numpy(dtype=float) if "weight" in train else None
@@ -251,11 +256,14 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
                                      capacity=config.capacity)
     train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
                                     calibration_months=config.calibration_months)
-    booster = fit_lgbm(_months(frame, train_m), None, params, config, rounds=max(rounds, 20))
+    final = _months(frame, train_m)
+    booster = fit_lgbm(final, None, params, config, rounds=max(rounds, 20))
     calib = _months(frame, calib_m)
     calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32)),
                                 calib[LABEL].to_numpy())
     fitted = {k: v for k, v in params.items() if k != "rounds"}
+    if "l2_per_row" in fitted:  # the penalty the final model was fitted with, for the record
+        fitted["lambda_l2"] = fitted["l2_per_row"] * len(final)
     return TrainResult(booster=booster, calibrator=calibrator,
                        params={**base_params(config.seed, config.threads), **fitted},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,

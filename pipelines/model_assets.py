@@ -191,7 +191,7 @@ def _seed_boosters(abri: AbriResource, meta: dict, seeds: int = 2, rows: int = 3
         train = training_frame(con, months=meta["training_window"]["train"], sample=rows, seed=meta["seed"])
     finally:
         con.close()
-    keys = ("num_leaves", "learning_rate", "min_data_in_leaf", "feature_fraction", "lambda_l2")
+    keys = ("num_leaves", "learning_rate", "min_data_in_leaf", "feature_fraction", "l2_per_row")
     params = {k: meta["parameters"][k] for k in keys if k in meta["parameters"]}
     return [fit_lgbm(train, None, params, TrainConfig(seed=meta["seed"] + i), rounds=meta["best_rounds"])
             for i in range(1, seeds + 1)]
