@@ -38,10 +38,10 @@ from models.train import (
     Calibrator,
     TrainConfig,
     TrainResult,
+    _months,
+    backtest,
     base_params,
-    fit_logistic,
     month_index,
-    rule_score,
 )
 
 ENGINES = ("lightgbm", "dask")
@@ -107,35 +107,6 @@ def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, 
     return model.booster_
 
 
-def _months(frame: pd.DataFrame, months) -> pd.DataFrame:
-    return frame[np.isin(frame["_month"].to_numpy(), month_index(list(months)))]
-
-
-def _backtest(client, frame: pd.DataFrame, config: TrainConfig, params: dict, splits, *, workers: int):
-    """models.train.backtest with fixed rounds (no early stopping on Dask)."""
-    parts = []
-    features = list(FEATURE_NAMES)
-    for s in splits:
-        train = _months(frame, pd.period_range(s.train_start, s.train_end, freq="M"))
-        test = _months(frame, s.test_months)
-        last = train["_month"].max()
-        fit, stop = train[train["_month"] < last], train[train["_month"] == last]
-        if fit[LABEL].sum() == 0 or not stop[LABEL].any():
-            fit, stop = train, train
-        booster = fit_dask(client, fit, params, config, workers=workers)
-        logistic = fit_logistic(train, config.seed)
-        calibrator = Calibrator.fit(booster.predict(stop[features].to_numpy(dtype=np.float32)), stop[LABEL].to_numpy())
-        raw = booster.predict(test[features].to_numpy(dtype=np.float32))
-        parts.append(pd.DataFrame({
-            "household_key": test["household_key"].to_numpy(), "snapshot_month": test["snapshot_month"].to_numpy(),
-            "sector": test["sector"].to_numpy() if "sector" in test else None, LABEL: test[LABEL].to_numpy(),
-            "judgment_date": test["judgment_date"].to_numpy() if "judgment_date" in test else pd.NaT,
-            "model": raw, "probability": calibrator(raw),
-            "logistic": logistic.predict_proba(test[features].astype(float))[:, 1],
-            "rule": rule_score(test), "fold_as_of": str(s.as_of)}))
-    return pd.concat(parts, ignore_index=True), booster.current_iteration()
-
-
 def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, client, workers: int,
                progress=None) -> TrainResult:
     """`models.train.train` on the Dask engine (see the module's docstring)."""
@@ -148,7 +119,10 @@ def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, clie
         raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
     tuning, best = [], None
     for i, params in enumerate(config.param_grid):
-        scores, rounds = _backtest(client, frame, config, params, splits, workers=workers)
+        # models.train.backtest with this engine (fixed rounds: lightgbm.dask stops no boosting early)
+        scores, fold_rounds = backtest(frame, config, params, splits,
+                                       fit=lambda train, _valid, p: fit_dask(client, train, p, config, workers=workers))
+        rounds = fold_rounds[-1]
         ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
         summary = ev[ev["month"] == "all"].iloc[0]
         tuning.append({"params": params, "pr_auc": summary["pr_auc"], "precision_at_k": summary["precision_at_k"],

@@ -188,20 +188,22 @@ class TrainResult:
 
 
 def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
-             splits: list[Split]) -> tuple[pd.DataFrame, list[int]]:
+             splits: list[Split], *, fit=None) -> tuple[pd.DataFrame, list[int]]:
     """Out-of-time scores of each fold's test months for the model and both baselines. Each fold's
     model is fitted on its training months but the newest, which calibrates it (and stops the
-    boosting early when `params` states no rounds): the test months stay unseen."""
+    boosting early when `params` states no rounds): the test months stay unseen.
+    fit(train, valid, params) -> Booster: the engine (default fit_lgbm; models/dask_train.py)."""
+    fit_engine = fit or (lambda train, valid, p: fit_lgbm(train, valid, p, config))
     parts, rounds = [], []
     features = list(FEATURE_NAMES)
     for s in splits:
         train = _months(frame, pd.period_range(s.train_start, s.train_end, freq="M"))
         test = _months(frame, s.test_months)
         last = train["_month"].max()
-        fit, stop = train[train["_month"] < last], train[train["_month"] == last]
-        if fit[LABEL].sum() == 0 or not stop[LABEL].any():
-            fit, stop = train, train
-        booster = fit_lgbm(fit, stop, params, config)
+        fit_rows, stop = train[train["_month"] < last], train[train["_month"] == last]
+        if fit_rows[LABEL].sum() == 0 or not stop[LABEL].any():
+            fit_rows, stop = train, train
+        booster = fit_engine(fit_rows, stop, params)
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
         logistic = fit_logistic(train, config.seed)
