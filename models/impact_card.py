@@ -52,21 +52,18 @@ def _t(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def _num(v, lang: str) -> str:
-    # two decimals: the demo-scale effects are a fraction of a judgment per 100 households
-    return "?" if v is None else f"{v:.2f}".replace(".", "," if lang == "fr" else ".")
-
-
 def design_card_section(*, design: dict | None, impact: dict | None, lang: str = "fr") -> dict:
     """design: {"name", "params"} (Casework.current_design().to_dict()); impact: impact.json's content."""
+    from fairness.i18n import fmt_number  # the reports' one number format ("0,48"; missing: "–")
+
     design = design or {"name": "none", "params": {}}
     paragraphs = [_t("design", lang, design=design["name"],
                      params=json.dumps(design.get("params") or {}, ensure_ascii=False))]
     paragraphs.append(_t("none" if design["name"] == "none" else "lottery", lang))
     itt = (impact or {}).get("itt_averted_per_100") or {}
     if itt.get("estimate") is not None:
-        paragraphs.append(_t("impact", lang, itt=_num(itt["estimate"], lang), low=_num(itt.get("ci_low"), lang),
-                             high=_num(itt.get("ci_high"), lang), n=impact.get("n", "?")))
+        paragraphs.append(_t("impact", lang, itt=fmt_number(itt["estimate"], lang), low=fmt_number(itt.get("ci_low"), lang),
+                             high=fmt_number(itt.get("ci_high"), lang), n=impact.get("n", "?")))
     elif design["name"] != "none":
         paragraphs.append(_t("not_yet", lang))
     paragraphs.append(_t("uplift", lang))
