@@ -13,9 +13,12 @@ WORKDIR /opt/abri
 
 COPY pyproject.toml README.md ./
 COPY abri ./abri
+COPY ingest ./ingest
 COPY features ./features
 COPY models ./models
 COPY fairness ./fairness
+COPY governance ./governance
+COPY reports ./reports
 COPY casework ./casework
 COPY pipelines ./pipelines
 COPY dashboard ./dashboard

@@ -302,7 +302,7 @@ def _users(args: argparse.Namespace) -> int:
 
 def _key(args: argparse.Namespace) -> int:
     """`abri key rotate`: every pseudonym re-keyed, the old key kept as a dated backup."""
-    from features.ingest.keys import rotate_key
+    from ingest.keys import rotate_key
 
     paths = Paths.from_env(args.home)
     print(f"Rotation de la clé de pseudonymisation de {paths.home}…", flush=True)
@@ -322,7 +322,7 @@ def _write_doc(out: str, text: str, what: str) -> int:
 
 
 def _contract_doc(args: argparse.Namespace) -> int:
-    from features.contract import render_markdown
+    from ingest.contract import render_markdown
 
     return _write_doc(args.out, render_markdown(), "Contrat des données")
 

@@ -36,7 +36,7 @@ import pandas as pd
 from abri.config import Paths
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
-from features.ingest.pseudonym import MENAGE, load_key
+from ingest.pseudonym import MENAGE, load_key
 from models import metrics
 from models.temporal import make_splits
 from models.train import LABEL, TrainConfig, backtest, month_index, train

@@ -43,7 +43,7 @@ def _fair_floor_seconds(landing: Path, months: list[str], scratch: Path) -> floa
     """The floor ingestion is compared with: every file read whole (every column, CSV parsed
     with the contract's dialect as text, Parquet read) and written to a DuckDB file in one
     transaction per file, with the same memory settings; no validation, no hashing, no linkage."""
-    from features.contract import SOURCES
+    from ingest.contract import SOURCES
 
     db = scratch / "floor.duckdb"
     db.unlink(missing_ok=True)
@@ -75,7 +75,7 @@ def stage_ingest(home: Path, months_limit: int | None = None) -> dict:
     import shutil
 
     from abri.config import Paths
-    from features.ingest import complete_months, ingest_month
+    from ingest import complete_months, ingest_month
 
     full = Paths.from_env(home)
     months = complete_months(full)[: months_limit or None]
@@ -104,7 +104,7 @@ def stage_features(home: Path) -> dict:
     """A full rebuild of features and labels, against one scan of staging plus one write of the
     output; then one month's rebuild against one scan of that month's staging."""
     from features.build import build_features, build_labels, summarize
-    from features.contract import SOURCES
+    from ingest.contract import SOURCES
 
     con = connect_duckdb(home / "warehouse.duckdb", home=home)
     t0 = time.perf_counter()
@@ -146,8 +146,8 @@ def stage_monthly(home: Path) -> dict:
 
     from abri.config import Paths
     from features.build import update_panel
-    from features.contract import SOURCES
-    from features.ingest import complete_months, ingest_month
+    from ingest import complete_months, ingest_month
+    from ingest.contract import SOURCES
 
     full = Paths.from_env(home)
     last = complete_months(full)[-1]
@@ -250,8 +250,8 @@ def stage_ceiling(home: Path) -> dict:
     import pandas as pd
 
     from abri.config import Paths
-    from features.ingest import load_key
-    from features.ingest.pseudonym import Pseudonymiser
+    from ingest import load_key
+    from ingest.pseudonym import Pseudonymiser
     from models import metrics
 
     paths = Paths.from_env(home)

@@ -24,10 +24,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import jinja2
 
 from abri.config import Paths
 from casework.store import Casework, CaseworkError
+from reports.render import render
 
 IDENTITY_FIELDS = ("nom", "prenom", "adresse", "telephone", "date_naissance")
 # partner identifiers the DPO may search by -> (crosswalk link_type, pseudonym prefix)
@@ -48,7 +48,6 @@ ERASURE_LIMITS = (
     "Mission d'intérêt public (RGPD art. 6-1-e, art. 17-3-b) : l'effacement peut être refusé tant "
     "qu'une procédure d'accompagnement en cours l'exige ; la décision et sa motivation relèvent du DPO.",
 )
-_TEMPLATES = Path(__file__).with_name("templates")
 
 
 def _now() -> str:
@@ -92,7 +91,7 @@ def find_by_identity(paths: Paths, *, nom: str, date_naissance: str, prenom: str
                      by: str) -> list[Match]:
     """Households whose reference person has this name (accents and case ignored) and birth date
     (YYYY-MM-DD), from the identity store. The search is logged without the name."""
-    from features.ingest.pseudonym import normalise
+    from ingest.pseudonym import normalise
 
     try:
         born = date.fromisoformat(date_naissance)
@@ -123,8 +122,8 @@ def _match(key: str, seen: list) -> Match:
 def partner_identifiers() -> dict[str, list[tuple[str, str]]]:
     """Every partner identifier of the source contract (its key and link columns) -> the
     (source, pseudonym prefix) pairs where it is delivered."""
-    from features.contract import SOURCES
-    from features.ingest.store import hash_prefix
+    from ingest.contract import SOURCES
+    from ingest.store import hash_prefix
 
     out: dict[str, list[tuple[str, str]]] = {}
     for name, src in SOURCES.items():
@@ -138,7 +137,7 @@ def find_by_partner(paths: Paths, *, kind: str, identifier: str, by: str) -> lis
     """Households linked to a partner identifier (any key or link column of the contract:
     numero_allocataire, ref_bail, identifiant_ft, ...), through the pseudonym function, the
     warehouse's crosswalk and the staging rows that carry it. Needs the pseudonymisation key."""
-    from features.ingest.pseudonym import KEY_ENV, Pseudonymiser, load_key
+    from ingest.pseudonym import KEY_ENV, Pseudonymiser, load_key
 
     known = partner_identifiers()
     if kind not in known:
@@ -226,9 +225,7 @@ def export(paths: Paths, household_key: str, *, by: str) -> dict:
 
 
 def render_export_html(record: dict) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("subject_export.html.j2").render(r=record)
+    return render("subject_export.html.j2", r=record)
 
 
 def write_export(record: dict, out: Path) -> tuple[Path, Path]:

@@ -785,8 +785,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "en": "casework access log (kept {days} days)"},
     "doc.ax.ev.metadata": {"fr": "métadonnées de la version (registre) : {keys}",
                            "en": "version metadata (registry): {keys}"},
-    "doc.ax.ev.notice": {"fr": "notice individuelle CRPA (fairness/documents.py, crpa_notice)",
-                         "en": "individual CRPA notice (fairness/documents.py, crpa_notice)"},
+    "doc.ax.ev.notice": {"fr": "notice individuelle CRPA (governance/documents.py, crpa_notice)",
+                         "en": "individual CRPA notice (governance/documents.py, crpa_notice)"},
     # ------------------------------------------------------------------ CRPA notice
     "notice.title": {"fr": "Pourquoi un travailleur social vous a contacté : information sur "
                            "l'algorithme utilisé",

@@ -44,7 +44,6 @@ import time
 import warnings
 from pathlib import Path
 
-import jinja2
 import lightgbm as lgb
 import matplotlib
 import numpy as np
@@ -59,6 +58,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from fairness.i18n_docs import CATALOGUE as DOC_CATALOGUE  # noqa: E402
 from fairness.i18n_docs import t as doc_t  # noqa: E402
 from fairness.i18n_mitigation import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
+from reports.render import render
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
            "mitigation_report"]
@@ -345,7 +345,6 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
 
 # --------------------------------------------------------------------------- report
 
-_TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _png(fig) -> str:
@@ -445,12 +444,8 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
     pooled = (attrs.get("threshold_optimizer") or {}).get("pooled_groups") or []
     if pooled:
         notes.append(t("m.pooled", lang, groups=", ".join(pooled)))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
-    env.globals["t"] = lambda key, **kw: t(key, lang, **kw)
-    html = env.get_template("mitigation.html.j2").render(
-        lang=lang, group=group_label, setting=setting, methods=methods, rows=rows,
+    html = render(
+        "mitigation.html.j2", lang=lang, t=t, group=group_label, setting=setting, methods=methods, rows=rows,
         groups=[c[4:-1] for c in fnr_cols], notes=notes,
         chart=_chart(comparison, labels, lang),
         caveats=[t(f"m.caveat.{i}", lang, group=group_label) for i in range(1, 6)],

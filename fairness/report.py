@@ -13,17 +13,16 @@ import io
 import json
 from pathlib import Path
 
-import jinja2
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from fairness.audit import HEADLINE, JUDGED, RATES, Audit  # noqa: E402
-from fairness.documents import lead_time_table, lists_table  # noqa: E402
 from fairness.i18n import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
+from governance.documents import lead_time_table, lists_table  # noqa: E402
+from reports.render import render
 
-_TEMPLATES = Path(__file__).parent / "templates"
 _RATE_AS_NUMBER = {"mean_score", "calibration"}  # shown as numbers, not percentages
 _FLOOR = 0.05  # ratio axes are logarithmic: a bound of 0 is drawn at this floor
 
@@ -52,11 +51,7 @@ def render_html(record: dict, *, lang: str = "fr") -> str:
     """The report for the committee from an audit.json dictionary (`Audit.to_dict()`)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.globals["t"] = lambda key, **kw: t(key, lang, **kw)
-    return env.get_template("report.html.j2").render(lang=lang, **_view(record, lang))
+    return render("report.html.j2", lang=lang, t=t, **_view(record, lang))
 
 
 # --------------------------------------------------------------------------- view model

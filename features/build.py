@@ -15,9 +15,9 @@ from importlib import resources
 
 import duckdb
 
-from features.contract import SOURCES
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES, FEATURES, Feature
 from features.lake import lake_months, lake_of, write_months
+from ingest.contract import SOURCES
 
 HISTORY_SOURCES = ("bailleurs", "caf", "menages")
 COURT_REPORTING_DELAY = 3  # months: court acts reach us up to 3 months after they happen
@@ -240,7 +240,7 @@ class PanelUpdate:
 def update_panel(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> PanelUpdate:
     """The monthly run's feature step, for callers without Dagster (the closed loop, the bench):
     rebuild only what the files ingested since the last build change, then the labels if
-    anything changed. After `features.ingest.ingest_month(paths, month)`."""
+    anything changed. After `ingest.ingest_month(paths, month)`."""
     t0 = time.perf_counter()
     built = build_features(con)
     if built or not _table_exists(con, "labels"):

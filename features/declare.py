@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from features.contract import SOURCES
+from ingest.contract import SOURCES
 
 # reason groups: related features make one reason for the social worker
 REASON_GROUPS = {

@@ -3,7 +3,7 @@
 opening the warehouse, and steps of different months never share a writer.
 
     lake/features/month=YYYY-MM/part-0.parquet        (features.build, months it rebuilt)
-    lake/stg_<source>/month=YYYY-MM/part-0.parquet    (features.ingest, after the file's commit)
+    lake/stg_<source>/month=YYYY-MM/part-0.parquet    (ingest, after the file's commit)
 
 The warehouse stays the storage of record (docs/architecture.md): each partition is written
 from it, after its transaction commits, and a rebuilt month replaces its folder by renames (a
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from features.contract import SOURCES
+from ingest.contract import SOURCES
 
 PART = "part-0.parquet"
 # table -> its month column (the partition key)

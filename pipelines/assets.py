@@ -1,4 +1,4 @@
-"""One ingestion asset per partner source (group "ingest"): thin wrappers over features.ingest.
+"""One ingestion asset per partner source (group "ingest"): thin wrappers over ingest.
 A month whose file was already loaded (same SHA-256) is skipped and counted in `months_skipped`."""
 
 import warnings
@@ -14,8 +14,8 @@ from dagster import (
     asset,
 )
 
-from features.contract import SOURCES
-from features.ingest import ORDER, IngestResult
+from ingest import ORDER, IngestResult
+from ingest.contract import SOURCES
 from pipelines.partitions import monthly
 from pipelines.resources import IngestResource
 

@@ -20,8 +20,8 @@ from dagster import (
 )
 
 from abri.config import Paths
-from features.contract import SOURCES
-from features.ingest import complete_months
+from ingest import complete_months
+from ingest.contract import SOURCES
 from pipelines.partitions import monthly
 from pipelines.resources import IngestResource
 

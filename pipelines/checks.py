@@ -1,4 +1,4 @@
-"""Asset checks on the staging tables; the measures live in features.ingest.quality.
+"""Asset checks on the staging tables; the measures live in ingest.quality.
 
 Blocking (a failure would corrupt downstream tables): row accounting, duplicate keys, values
 out of range, and (household reference) the identity store agreeing with the warehouse. Informative: null rates (and linkage), volume change against the previous month.
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetCheckSeverity, asset_check
 
-from features.ingest import ORDER, guards, quality
+from ingest import ORDER, guards, quality
 from pipelines.assets import asset_key
 from pipelines.resources import IngestResource
 

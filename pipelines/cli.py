@@ -51,8 +51,8 @@ def ingest_command(home: str | None, month: str | None, *, force: bool = False) 
     from dagster import DagsterInstance, materialize
 
     from abri.config import Paths
-    from features.ingest import pending_files
-    from features.ingest.landing import inventory
+    from ingest import pending_files
+    from ingest.landing import inventory
     from pipelines.assets import ingest_assets
     from pipelines.checks import ingest_checks
     from pipelines.partitions import monthly
@@ -191,7 +191,7 @@ def features_command(home: str | None, month: str | None = None) -> int:
     last build change (nothing when nothing changed), then labels, with their checks."""
     from abri.config import Paths
     from features.build import pending_months
-    from features.ingest import connect_warehouse
+    from ingest import connect_warehouse
     from pipelines.feature_checks import feature_checks
     from pipelines.model_assets import features, labels
 

@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from features.build import build_features, build_labels, summarize
-from features.contract import SOURCES
+from ingest.contract import SOURCES
 from pipelines.partitions import monthly
 from pipelines.resources import AbriResource
 
@@ -122,9 +122,9 @@ def _explanations(abri: AbriResource, version: str, out) -> dict:
     import json
 
     from abri.config import Retention
-    from fairness.documents import write_documents
-    from fairness.explain import explanation_report
     from features.declare import FEATURE_NAMES
+    from governance.documents import write_documents
+    from models.explain import explanation_report
 
     con = abri.warehouse()
     try:

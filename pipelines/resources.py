@@ -7,7 +7,7 @@ from dagster import ConfigurableResource
 
 from abri.config import ECE_TOLERANCE, Paths
 from abri.lock import pipeline_lock
-from features.ingest import IngestResult, connect_warehouse, ingest_source
+from ingest import IngestResult, connect_warehouse, ingest_source
 
 
 class IngestResource(ConfigurableResource):

@@ -4,7 +4,7 @@ The Observer turns each window month's latent transitions into partner records: 
 (household reference, CAF, social landlords) and events (courts, FSL, energy, social
 services, France Travail), then applies the configured imperfections (reporting lags, nulls,
 duplicates, malformed values, incomplete deliveries later resent) and writes one file per
-source per month following features/contract.py. Every injected defect is listed in
+source per month following ingest/contract.py. Every injected defect is listed in
 truth/defects.parquet so ingestion tests can prove it is caught.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from features.contract import SOURCES, Source
+from ingest.contract import SOURCES, Source
 from synthetic import dynamics as dyn
 from synthetic.city import Columns
 

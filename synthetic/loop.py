@@ -112,7 +112,7 @@ class _Keys:
     """household_key -> id_menage for the city's households (the harness's identity lookup)."""
 
     def __init__(self, paths: Paths):
-        from features.ingest.pseudonym import Pseudonymiser, load_key
+        from ingest.pseudonym import Pseudonymiser, load_key
 
         self.pz = Pseudonymiser(load_key(paths.key_file))
         self.to_id: dict[str, str] = {}
@@ -143,7 +143,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     """Run the closed loop in `home` (see the module docstring); returns its summary."""
     from casework import Casework
     from features.build import update_panel
-    from features.ingest import ingest_month
+    from ingest import ingest_month
     from models.design import Design
     from models.impact import build_interventions, recently_assigned
     from models.registry import ModelRegistry
@@ -271,7 +271,7 @@ class _Warehouse:
 
     @property
     def con(self):
-        from features.ingest import connect_warehouse
+        from ingest import connect_warehouse
 
         if self._con is None:
             self._con = connect_warehouse(self.paths)

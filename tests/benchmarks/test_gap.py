@@ -5,7 +5,7 @@ import pytest
 from abri.config import Paths
 from benchmarks.gap import decompose, table, with_truth
 from features.build import build_panel
-from features.ingest import connect_warehouse, ingest_month, landing_months
+from ingest import connect_warehouse, ingest_month, landing_months
 from models.train import PARAM_GRID, TrainConfig
 from synthetic.simulate import simulate
 

@@ -10,9 +10,9 @@ import duckdb
 
 from abri.config import Paths
 from casework import Casework
-from features.ingest.load import connect_warehouse
-from features.ingest.pseudonym import Pseudonymiser
-from features.ingest.store import IDENTITY_DDL
+from ingest.load import connect_warehouse
+from ingest.pseudonym import Pseudonymiser
+from ingest.store import IDENTITY_DDL
 
 KEY = b"cle-de-test-" + b"0" * 52
 PZ = Pseudonymiser(KEY)

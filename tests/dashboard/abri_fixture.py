@@ -1,5 +1,5 @@
 """A tiny Abri home for dashboard tests: serving.duckdb and identity.duckdb with the published
-schema (pipelines/serving.py, features/ingest/store.py), a casework store with one account per
+schema (pipelines/serving.py, ingest/store.py), a casework store with one account per
 role. Shared by the AppTests and the browser tests."""
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from fairness.audit import AuditInputError, audit
-from fairness.documents import write_documents
 from fairness.report import render_html
+from governance.documents import write_documents
 
 LEAD = [{"scorer": "model", "judged": 1234, "reached": 0.625, "median_lead_months": 4.5, "reached_3m_before": 0.41},
         {"scorer": "rule", "judged": 1234, "reached": 0.5, "median_lead_months": 2.0, "reached_3m_before": 0.2},

@@ -10,7 +10,7 @@ import pytest
 
 from abri.config import Paths
 from features.build import build_panel, changed_since, pending_months, update_panel
-from features.ingest import ingest_month, landing_months
+from ingest import ingest_month, landing_months
 from synthetic.simulate import simulate
 
 PANEL = ("features", "cohort", "audit_attributes", "history_bailleurs", "history_caf", "history_menages",
@@ -97,7 +97,7 @@ def test_a_resent_month_rebuilds_from_that_month_and_equals_a_full_rebuild(month
 
 
 def test_a_staging_table_without_ingest_log_is_always_rebuilt_whole():
-    from features.ingest.store import warehouse_ddl
+    from ingest.store import warehouse_ddl
 
     con = duckdb.connect()
     for stmt in warehouse_ddl():

@@ -11,8 +11,8 @@ import pytest
 from abri.config import Paths
 from features import lake
 from features.build import build_panel, update_panel
-from features.contract import SOURCES
-from features.ingest import ingest_month, landing_months
+from ingest import ingest_month, landing_months
+from ingest.contract import SOURCES
 from synthetic.simulate import simulate
 
 
@@ -128,7 +128,7 @@ def test_an_erasure_reaches_the_lake(home, built):
 
 
 def test_a_key_rotation_reaches_the_lake(home, built):
-    from features.ingest.keys import rotate_key
+    from ingest.keys import rotate_key
 
     with duckdb.connect() as con:
         old = {k for (k,) in con.execute(f"SELECT DISTINCT household_key FROM {lake.read_sql(home.lake, 'features')}")

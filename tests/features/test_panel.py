@@ -4,9 +4,9 @@ import duckdb
 import pytest
 
 from features.build import build_panel, features_sql
-from features.contract import SOURCES
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES
-from features.ingest.store import staging_columns, warehouse_ddl
+from ingest.contract import SOURCES
+from ingest.store import staging_columns, warehouse_ddl
 
 
 def _insert(con, source, **row):

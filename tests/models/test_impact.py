@@ -186,7 +186,7 @@ def test_write_impact_json(tmp_path):
 
 
 def test_the_model_card_section_states_the_design_and_the_impact():
-    from models.impact_card import design_card_section
+    from governance.impact_card import design_card_section
 
     s = design_card_section(design={"name": "margin", "params": {"low": 0.5}},
                             impact={"n": 900, "itt_averted_per_100": {"estimate": 3.14, "ci_low": 0.5,

@@ -38,7 +38,7 @@ def test_a_connection_gets_the_limit_the_spill_folder_and_no_insertion_order(tmp
 
 def test_every_connection_of_ingest_features_checks_and_serving_gets_the_setting(tmp_path, monkeypatch):
     from features.build import update_panel
-    from features.ingest import connect_warehouse, ingest_month, landing_months
+    from ingest import connect_warehouse, ingest_month, landing_months
     from models.registry import ModelRegistry
     from pipelines.cli import ingested_months
     from pipelines.resources import build_resources

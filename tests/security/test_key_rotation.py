@@ -14,9 +14,9 @@ import pytest
 from abri.cli import main
 from abri.config import Paths
 from casework import Casework
-from features.ingest import ingest_month, landing_months, load_key
-from features.ingest.keys import PSEUDONYM_COLUMNS, rotate_key
-from features.ingest.pseudonym import KEY_ENV, Pseudonymiser
+from ingest import ingest_month, landing_months, load_key
+from ingest.keys import PSEUDONYM_COLUMNS, rotate_key
+from ingest.pseudonym import KEY_ENV, Pseudonymiser
 from synthetic.simulate import simulate
 
 
@@ -168,7 +168,7 @@ def test_a_world_readable_key_file_is_refused_without_showing_it(tmp_path):
 
 
 def test_pseudonyms_of_purged_files_can_be_chained_consistently(city, tmp_path):
-    from features.ingest.keys import chained
+    from ingest.keys import chained
 
     paths = _loaded(city, tmp_path / "home")
     last = landing_months(paths)[-1]
@@ -188,7 +188,7 @@ def test_pseudonyms_of_purged_files_can_be_chained_consistently(city, tmp_path):
 
 
 def test_an_interrupted_rotation_resumes_and_ends_as_a_whole_one(city, tmp_path, monkeypatch):
-    import features.ingest.keys as keys
+    import ingest.keys as keys
 
     paths = _loaded(city, tmp_path / "home")
     hk = _tables(paths.warehouse)["stg_menages"][0][2]

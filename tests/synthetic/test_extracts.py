@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.contract import SOURCES
+from ingest.contract import SOURCES
 from synthetic.simulate import simulate
 
 

@@ -18,14 +18,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jinja2
-
 from fairness.i18n import t as audit_t
 from fairness.i18n_docs import LANGS, fmt_number, fmt_percent, t
-from features.contract import SOURCES
 from features.declare import FEATURES, REASON_GROUPS
+from ingest.contract import SOURCES
+from reports.render import render
 
-_TEMPLATES = Path(__file__).parent / "templates"
 _REPO = Path(__file__).resolve().parents[1]
 SCORERS = ("model", "logistic", "rule")
 METRICS = ("k", "precision_at_k", "recall_at_k", "lift_at_k", "roc_auc", "pr_auc")
@@ -165,7 +163,7 @@ def _identity_rows(metadata: dict, lang: str) -> list[list[str]]:
 
 def _model_card(metadata: dict, audit_record: dict | None, lang: str, *, design: dict | None = None,
                 impact: dict | None = None) -> dict:
-    from models.impact_card import design_card_section
+    from governance.impact_card import design_card_section
 
     window = metadata.get("training_window") or {}
     rows = metadata.get("rows") or {}
@@ -457,7 +455,4 @@ def _check_lang(lang: str) -> None:
 
 
 def _render(template: str, view: dict, lang: str, *, markdown: bool = False) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=not markdown,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals["t"] = lambda key, **kw: t(key, lang, **kw)
-    return env.get_template(template).render(lang=lang, **view)
+    return render(template, lang=lang, t=t, markdown=markdown, **view)

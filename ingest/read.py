@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from features.contract import SOURCES, Source
-from features.ingest import errors as E
+from ingest import errors as E
+from ingest.contract import SOURCES, Source
 
 ROW = "source_row"
 PROBLEM = "read_problem"  # a row-level reading problem (a ragged line): its reason code, else NULL

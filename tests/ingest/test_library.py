@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from abri.config import Paths
-from features.ingest import ingest_month, ingest_source, landing_months, quality
-from features.ingest.store import IDENTITY_COLUMNS
+from ingest import ingest_month, ingest_source, landing_months, quality
+from ingest.store import IDENTITY_COLUMNS
 from synthetic.simulate import simulate
 
 IDENTITY = {"nom", "prenom", "adresse", "telephone", "date_naissance"}
@@ -237,8 +237,8 @@ def test_duplicate_key_and_range_checks_fail_on_a_corrupted_staging_table(loaded
 def test_names_are_normalised_the_same_in_sql_and_in_python():
     import duckdb
 
-    from features.ingest.load import _register_udfs
-    from features.ingest.pseudonym import Pseudonymiser, normalise
+    from ingest.load import _register_udfs
+    from ingest.pseudonym import Pseudonymiser, normalise
 
     con = duckdb.connect()
     _register_udfs(con, Pseudonymiser(b"k"))
@@ -256,7 +256,7 @@ def test_the_crosswalk_kept_up_to_date_equals_one_built_from_scratch(loaded):
 def test_the_vectorised_pseudonyms_equal_one_hmac_per_value():
     import pyarrow as pa
 
-    from features.ingest import Pseudonymiser
+    from ingest import Pseudonymiser
 
     pz = Pseudonymiser(b"cle-de-test")
     messages = pa.array(["menage:1", None, "menage:2", "menage:1", "adresse:É Ü", "menage:2"])

@@ -28,13 +28,13 @@ import duckdb
 import pyarrow as pa
 
 from abri.config import Paths
-from features.contract import SOURCES
-from features.ingest.errors import IngestError
-from features.ingest.landing import inventory
-from features.ingest.pseudonym import KEY_ENV, Pseudonymiser, load_key, new_key
-from features.ingest.read import read_extract
-from features.ingest.store import hash_prefix
-from features.ingest.validate import lit, q, typed_sql
+from ingest.contract import SOURCES
+from ingest.errors import IngestError
+from ingest.landing import inventory
+from ingest.pseudonym import KEY_ENV, Pseudonymiser, load_key, new_key
+from ingest.read import read_extract
+from ingest.store import hash_prefix
+from ingest.validate import lit, q, typed_sql
 
 PSEUDONYM_COLUMNS = frozenset({"household_key", "link_hash"} | {
     f"{c.name}_hash" for s in SOURCES.values() for c in s.columns if c.role in ("key", "link")})
@@ -61,7 +61,7 @@ class Rotation:
 
 def _messages(paths: Paths) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding `msgs(msg)`: every message ingestion hashed from the files in landing/."""
-    from features.ingest.load import CROSSWALK, _register_udfs, month_bounds
+    from ingest.load import CROSSWALK, _register_udfs, month_bounds
 
     con = duckdb.connect()
     _register_udfs(con, Pseudonymiser(b"unused" * 8))  # only abri_norm is used here
@@ -281,7 +281,7 @@ def rotate_key(paths: Paths, *, chain_unmatched: bool = False, now: datetime | N
             changed = rekey_casework(con, columns) if name == "casework" else rekey_duckdb(con, columns)
             if name == "warehouse":
                 # the files stay loaded: under the new key their rows are the same (load.key_id)
-                from features.ingest.load import key_id
+                from ingest.load import key_id
 
                 con.execute("CREATE TABLE IF NOT EXISTS warehouse_key (key_id VARCHAR)")
                 con.execute("DELETE FROM warehouse_key")

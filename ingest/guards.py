@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from features.contract import Source
-from features.ingest import errors as E
-from features.ingest.read import ROW
-from features.ingest.store import hash_prefix
-from features.ingest.validate import lit, q
+from ingest import errors as E
+from ingest.contract import Source
+from ingest.read import ROW
+from ingest.store import hash_prefix
+from ingest.validate import lit, q
 
 MIN_SHARE_OTHER_FORMAT = 0.2   # this share of dates in another format: the export is wrong
 MIN_VOLUME_SHARE = 0.5         # a snapshot under half of the previous month's rows is refused

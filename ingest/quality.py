@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import duckdb
 
-from features.contract import source
-from features.ingest.store import staging_columns
-from features.ingest.validate import q
+from ingest.contract import source
+from ingest.store import staging_columns
+from ingest.validate import q
 
 MAX_VOLUME_CHANGE = 0.30   # share of rows_in between two consecutive months
 MIN_ROWS_FOR_VOLUME = 50   # small event files swing too much to judge

@@ -18,7 +18,7 @@ Identity store (identity.duckdb): `identity`, names and contacts per household a
 
 from __future__ import annotations
 
-from features.contract import SOURCES, Source
+from ingest.contract import SOURCES, Source
 
 SQL_TYPES = {"string": "VARCHAR", "category": "VARCHAR", "int": "BIGINT", "float": "DOUBLE",
              "date": "DATE", "month": "DATE", "bool": "BOOLEAN"}

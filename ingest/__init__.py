@@ -6,8 +6,8 @@ ingested, and leave the previous state of the month intact. A file already loade
 SHA-256, same key) is skipped (`IngestResult.skipped`); `pending_files` lists those that are not.
 """
 
-from features.ingest.errors import IngestError
-from features.ingest.load import (
+from ingest.errors import IngestError
+from ingest.load import (
     ORDER,
     IngestResult,
     complete_months,
@@ -17,7 +17,7 @@ from features.ingest.load import (
     landing_months,
     pending_files,
 )
-from features.ingest.pseudonym import Pseudonymiser, load_key, normalise
+from ingest.pseudonym import Pseudonymiser, load_key, normalise
 
 __all__ = [
     "ORDER",

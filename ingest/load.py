@@ -22,10 +22,11 @@ import pyarrow as pa
 
 from abri.config import Paths, connect_duckdb
 from abri.files import private
-from features.contract import SOURCES, Source, source
-from features.ingest import errors as E
-from features.ingest import guards
-from features.ingest.pseudonym import (
+from features.lake import write_months
+from ingest import errors as E
+from ingest import guards
+from ingest.contract import SOURCES, Source, source
+from ingest.pseudonym import (
     ADRESSE,
     ALLOCATAIRE,
     BAIL,
@@ -34,15 +35,15 @@ from features.ingest.pseudonym import (
     Pseudonymiser,
     load_key,
 )
-from features.ingest.read import ROW, read_extract
-from features.ingest.store import (
+from ingest.read import ROW, read_extract
+from ingest.store import (
     IDENTITY_COLUMNS,
     IDENTITY_DDL,
     hash_prefix,
     staging_columns,
     warehouse_ddl,
 )
-from features.ingest.validate import (
+from ingest.validate import (
     duplicates_sql,
     lit,
     q,
@@ -50,7 +51,6 @@ from features.ingest.validate import (
     shown_value_sql,
     typed_sql,
 )
-from features.lake import write_months
 
 # menages first: the other sources link through the crosswalk it builds
 ORDER = ("menages", "caf", "bailleurs", "justice", "fsl", "energie", "services_sociaux", "france_travail")

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from abri.config import Paths
-from features.ingest import ingest_source
-from features.ingest.guards import identity_months_agree
-from features.ingest.landing import inventory
+from ingest import ingest_source
+from ingest.guards import identity_months_agree
+from ingest.landing import inventory
 from synthetic.simulate import simulate
 
 

@@ -1,6 +1,6 @@
 """The model card's section on the randomised design and the impact (French first, English).
 
-fairness/documents.py builds the model card; it adds this section with
+governance/documents.py builds the model card; it adds this section with
 `design_card_section(design=..., impact=..., lang=...)`, which returns the same shape as its
 `_section` helper: {"id", "heading", "paragraphs", "items", "ordered", "table", "notes"}.
 """

@@ -23,7 +23,6 @@ import time
 import warnings
 from pathlib import Path
 
-import jinja2
 import lightgbm as lgb
 import matplotlib
 import numpy as np
@@ -36,8 +35,8 @@ from scipy.stats import rankdata, spearmanr  # noqa: E402
 from fairness.i18n_docs import LANGS, fmt_number, fmt_percent, t  # noqa: E402
 from features.declare import AUDIT_ATTRIBUTES, FEATURES, REASON_GROUPS  # noqa: E402
 from models import reasons as model_reasons  # noqa: E402
+from reports.render import render
 
-_TEMPLATES = Path(__file__).parent / "templates"
 BY_NAME = {f.name: f for f in FEATURES}
 
 ADDITIVITY_TOLERANCE = 1e-6
@@ -436,10 +435,7 @@ def _clean(obj):
 def render_html(record: dict, *, lang: str = "fr", charts: dict | None = None) -> str:
     """The committee's page from an explanations.json dictionary; `charts` holds the PNGs
     drawn from row-level contributions (beeswarm, dependence), which the JSON does not keep."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals["t"] = lambda key, **kw: t(key, lang, **kw)
-    return env.get_template("explain.html.j2").render(lang=lang, **_view(record, lang, charts or {}))
+    return render("explain.html.j2", lang=lang, t=t, **_view(record, lang, charts or {}))
 
 
 def _flabel(name: str, lang: str) -> str:

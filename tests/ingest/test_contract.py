@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from features.contract import SOURCES, render_markdown, source
+from ingest.contract import SOURCES, render_markdown, source
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -326,7 +326,7 @@ def render_markdown() -> str:
     lines = [
         "# Data contract: the partners' monthly extracts",
         "",
-        "Generated from `features/contract.py` by `abri contract-doc`; do not edit by hand.",
+        "Generated from `ingest/contract.py` by `abri contract-doc`; do not edit by hand.",
         "",
         "Each partner drops one file per month in `landing/<source>/<YYYY-MM>.<csv|parquet>`.",
         "A file for month *m* is available from month *m + lag*; features at a snapshot month",

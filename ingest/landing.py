@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from abri.config import Paths
-from features.contract import SOURCES
+from ingest.contract import SOURCES
 
 
 @dataclass

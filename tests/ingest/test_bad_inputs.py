@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from abri.config import Paths
-from features.ingest import IngestError, ingest_source
-from features.ingest import errors as E
+from ingest import IngestError, ingest_source
+from ingest import errors as E
 from synthetic.simulate import simulate
 
 MONTH, NEXT = "2026-08", "2026-09"
@@ -235,7 +235,7 @@ def test_a_file_cut_in_the_middle_of_a_line_quarantines_that_line(paths):
 
 
 def test_too_many_ragged_lines_refuse_the_file_naming_the_first(paths):
-    from features.ingest.read import MAX_RAGGED_SHARE
+    from ingest.read import MAX_RAGGED_SHARE
 
     f, lines, _ = _caf(paths)
     bad = range(5, len(lines), int(1 / (2 * MAX_RAGGED_SHARE)))  # twice the share allowed
@@ -358,7 +358,7 @@ def test_nul_bytes_are_quarantined_in_their_column_and_never_reach_a_key(paths):
 
 
 def test_a_snapshot_whose_volume_collapses_is_blocked_unless_accepted(paths, monkeypatch):
-    from features.ingest.guards import ACCEPT_VOLUME_ENV
+    from ingest.guards import ACCEPT_VOLUME_ENV
 
     f, lines, _ = _caf(paths, NEXT)
     keep = len(lines) // 3

@@ -5,14 +5,14 @@ parsed with `try_cast`/`try_strptime`, so a failing cell gives NULL instead of s
 scan; one pass finds every failing cell of every column, at Paris scale, without a second
 dataframe library. The generated SQL reads only the registered `raw` relation and binds the
 file month as parameters ($month_start, $month_end); contract constants (allowed values, ranges,
-formats) come from features/contract.py and are quoted as SQL literals.
+formats) come from ingest/contract.py and are quoted as SQL literals.
 """
 
 from __future__ import annotations
 
-from features.contract import Column, Source
-from features.ingest import errors as E
-from features.ingest.read import PROBLEM, ROW
+from ingest import errors as E
+from ingest.contract import Column, Source
+from ingest.read import PROBLEM, ROW
 
 OLDEST = "DATE '1900-01-01'"
 CONTROL = r"'[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]'"  # RE2 class: NUL and the other invisible bytes

@@ -13,8 +13,8 @@ import pytest
 
 from abri.cli import main
 from abri.config import Paths
-from features.ingest import IngestError, ingest_source
-from features.ingest import errors as E
+from ingest import IngestError, ingest_source
+from ingest import errors as E
 from synthetic.simulate import simulate
 
 MONTH = "2026-10"
