@@ -14,6 +14,8 @@ Mixed into casework.store.Casework (which provides connect() and _log()).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -59,6 +61,10 @@ def migrate_cases_after(con: sqlite3.Connection) -> None:
 
 class CaseMethods:
     """Case records of the casework store."""
+
+    # provided by casework.store.Casework, which mixes this class in
+    connect: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _log: Callable[..., None]
 
     def case(self, household_key: str, list_month: str | None = None) -> dict | None:
         """The household's case for `list_month` (default: its latest list month), or None.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from models.design import Design, DesignError
@@ -18,6 +20,10 @@ from models.design import Design, DesignError
 
 class DesignMethods:
     """Design decisions of the casework store."""
+
+    # provided by casework.store.Casework, which mixes this class in
+    connect: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _log: Callable[..., None]
 
     def record_design(self, name: str, *, params: dict, by: str, comment: str, demonstration: bool = False) -> int:
         """Record the committee's design (validated by models.design.Design); returns its id."""
