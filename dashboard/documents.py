@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard.i18n import t
 from governance import notice
+from models.score import RULE_VERSION  # noqa: F401  (the household page asks documents.RULE_VERSION)
 
 _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}"
               "th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top;font-size:11pt}"
