@@ -138,20 +138,26 @@ def _fairness(record: dict | None, lang: str) -> dict | None:
     lo, hi = (cfg.get("tolerance") or [0.8, 1.25])[:2]
     specs, flagged = [], []
     for spec in record.get("group_specs") or []:
-        name = str(spec.get("name"))
-        label = t(f"attr.{name}", lang) if f"attr.{name}" in CATALOGUE else name
+        label = " × ".join(t(f"attr.{a}", lang) if f"attr.{a}" in CATALOGUE else a
+                           for a in _parts(spec.get("name")))
         counts = {v: 0 for v in ("within", "outside", "uncertain", "not_estimable")}
         for g in spec.get("groups") or []:
             if g.get("verdict") in counts:
                 counts[g["verdict"]] += 1
             if g.get("verdict") in ("outside", "uncertain"):
-                flagged.append({"attribute": label, "group": text(g.get("group")),
+                flagged.append({"attribute": label, "group": _parts(g.get("group")),
                                 "verdict": audit_t(f"verdict.{g['verdict']}", lang).lower()})
-        specs.append({"attribute": label, "reference": text(spec.get("reference")),
+        specs.append({"attribute": label, "reference": _parts(spec.get("reference")),
                       "suppressed": int(spec.get("suppressed_groups") or 0), **counts})
     return {"selected": integer(point.get("selected"), lang), "rows": integer((record.get("data") or {}).get("rows"), lang),
             "capacity": fmt_percent(point.get("capacity"), lang, 2), "lo": fmt_number(lo, lang),
             "hi": fmt_number(hi, lang), "specs": specs, "flagged": flagged}
+
+
+def _parts(value: object) -> list[str]:
+    """An attribute or group of an audit spec, crossed ones ("sexe × tenure") split in parts,
+    so the template names each part in words."""
+    return [p.strip() for p in text(value).split("×")]
 
 
 def _energy(metadata: dict, lang: str) -> dict | None:

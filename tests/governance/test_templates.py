@@ -20,7 +20,9 @@ AUDIT = {"operating_point": {"selected": 80, "capacity": 0.1}, "config": {"toler
          "data": {"rows": 800},
          "group_specs": [{"name": "tenure", "reference": "social", "suppressed_groups": 1,
                           "groups": [{"group": "social", "verdict": "reference"},
-                                     {"group": "prive", "verdict": "outside"}]}]}
+                                     {"group": "prive", "verdict": "outside"}]},
+                         {"name": "sexe × famille_monoparentale", "reference": "M × non", "suppressed_groups": 0,
+                          "groups": [{"group": "F × oui", "verdict": "uncertain"}]}]}
 CODE = re.compile(r"\b(None|nan|NaN|null)\b|\b[a-z]+_[a-z_]+\b")
 
 
@@ -56,8 +58,11 @@ def test_the_french_model_card_names_the_attribute_verdict_and_design_in_french(
     write_documents(metadata=META, audit_record=AUDIT, out_dir=tmp_path, lang="fr",
                     design={"name": "margin", "params": {"low": 0.5, "high": 2.0}})
     card = (tmp_path / "model_card.md").read_text(encoding="utf-8")
-    assert "Statut d'occupation (social / privé) (référence « social ») : 0 dans la tolérance, 1 hors tolérance" in card
-    assert "1 masqué." in card and "(hors tolérance)" in card
+    assert "Statut d'occupation (social / privé) (référence « parc social ») : 0 dans la tolérance, 1 hors tolérance" in card
+    assert "1 masqué." in card and "Statut d'occupation (social / privé) : parc privé (hors tolérance)" in card
+    # a crossed spec is named part by part, each group value in words
+    assert "Sexe de la personne de référence × Famille monoparentale (référence « hommes × non »)" in card
+    assert "× Famille monoparentale : femmes × oui (incertain)" in card
     assert "rangs de 0,5 à 2,0 fois la capacité" in card
     assert "Impact : pas encore de ménage tiré au sort" in card
     assert "150\u202f000 / 900" in card  # counts in the French locale
