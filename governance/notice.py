@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date
 
 import pandas as pd
+from babel.dates import format_date
 
 from fairness.i18n_docs import fmt_percent, t
 from features.declare import FEATURES, REASON_GROUPS
+from governance.model_card import LOCALES
 from ingest.contract import SOURCES
 from models.score import RULE_VERSION  # the household was listed by today's rule
 from reports.render import markdown_page, render_localised
@@ -47,7 +50,7 @@ def notice_view(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> dic
     weights = [] if by_rule else _weights(frame["contribution"].tolist(), lang)
     return {
         "household_key": str(row["household_key"]),
-        "month": str(row["snapshot_month"])[:7],
+        "month": _month(row["snapshot_month"], lang),
         "version": str(row["model_version"]),
         "by_rule": bool(by_rule),
         "band": str(row["risk_band"]),
@@ -66,6 +69,16 @@ def notice_markdown(*, row: Mapping, reasons, lang: str, city: str = "Paris") ->
 def notice_html(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> str:
     """The notice as one printable, self-contained HTML page (the household's copy)."""
     return markdown_page(notice_markdown(row=row, reasons=reasons, lang=lang, city=city), lang=lang)
+
+
+def _month(value: object, lang: str) -> str:
+    """"2025-03" -> "mars 2025" ("March 2025" in English)."""
+    text = str(value)[:7]
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        return format_date(date(year, month, 1), "MMMM y", locale=LOCALES[lang])
+    except ValueError as exc:
+        raise NoticeInputError(f"notice: snapshot_month {text!r} is not a month (YYYY-MM)") from exc
 
 
 def _weights(contributions: list, lang: str) -> list[str]:

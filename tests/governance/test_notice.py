@@ -42,7 +42,8 @@ def test_the_notice_renders_in_both_languages_with_every_legal_mention(lang):
     for text in (md, _text(page)):
         for mention in LEGAL[lang]:
             assert mention in text, (lang, mention)
-        assert "9f3a0c1d2e4b5a6c" in text and "2025-03" in text and "2025-03-abcdef12" in text
+        assert "9f3a0c1d2e4b5a6c" in text and "2025-03-abcdef12" in text
+        assert ("mois concerné : mars 2025" if lang == "fr" else "month concerned: March 2025") in text
         # purpose, data and sources from the contract, operations numbered
         assert "Caisse d'allocations familiales" in text and "France Travail" in text
     assert md.count("\n## ") == 5
@@ -106,6 +107,11 @@ def test_a_row_without_a_required_column_fails_loudly(missing):
     row = {k: v for k, v in ROW.items() if k != missing}
     with pytest.raises(NoticeInputError, match=missing):
         notice_markdown(row=row, reasons=REASONS, lang="fr")
+
+
+def test_a_snapshot_month_that_is_not_a_month_fails_loudly():
+    with pytest.raises(NoticeInputError, match="snapshot_month"):
+        notice_markdown(row={**ROW, "snapshot_month": "mars"}, reasons=REASONS, lang="fr")
 
 
 def test_an_unknown_band_or_language_fails_loudly():
