@@ -38,6 +38,8 @@ def notice_view(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> dic
     """The values of the notice: `row` is the household's outreach-list row (ROW_FIELDS),
     `reasons` its reasons in rank order (a frame or records with REASON_FIELDS), `city` the
     name the notice gives the service's city."""
+    if lang not in LOCALES:
+        raise ValueError(f"lang must be one of {tuple(LOCALES)}, not {lang!r}")
     missing = [f for f in ROW_FIELDS if f not in row]
     if missing:
         raise NoticeInputError(f"notice: the list row lacks column(s) {', '.join(missing)}")
