@@ -1,6 +1,7 @@
 """Documents the dashboard hands out: the outreach list (CSV, printable HTML) and the household's
-CRPA L311-3-1 notice (Markdown for the page, printable HTML for the household). Pure functions of
-data frames and the catalogue; every value is HTML-escaped; no external font, script or style."""
+CRPA L311-3-1 notice (governance/notice.py: Markdown for the page, printable HTML for the
+household). Pure functions of data frames and the catalogue; every value is HTML-escaped; no
+external font, script or style."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import html
 import pandas as pd
 
 from dashboard.i18n import t
-from models.score import RULE_VERSION
+from governance import notice
+from models.score import RULE_VERSION  # noqa: F401  (the household page asks documents.RULE_VERSION)
 
 _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}"
               "th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top;font-size:11pt}"
@@ -89,50 +91,11 @@ def list_html(df: pd.DataFrame, *, lang: str, sectors: str, month: str) -> bytes
     return page.encode("utf-8")
 
 
-def _weights(reasons: pd.DataFrame) -> list[tuple[str, str]]:
-    """(reason text, relative weight) in rank order; the weight is the reason's share of the
-    absolute contributions shown."""
-    total = reasons["contribution"].abs().sum()
-    return [(text, percent(abs(c) / total) if total else "")
-            for text, c in zip(reasons["text"], reasons["contribution"], strict=True)]
-
-
-def notice_sections(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> list[tuple[str, list[str]]]:
-    """The CRPA L311-3-1 notice as (heading, paragraphs or list items) sections."""
-    r = reasons.assign(text=reasons["text_en" if lang == "en" else "text_fr"])
-    by_rule = row.get("model_version") == RULE_VERSION  # today's rule listed it: no model, no weights
-    landlord = "notice.src_no_landlord" if bool(row["no_landlord_data"]) else "notice.src_landlord"
-    sources = [t(k, lang=lang) for k in ("notice.src_caf", landlord, "notice.src_courts", "notice.src_fsl",
-                                         "notice.src_energy", "notice.src_social", "notice.src_work",
-                                         "notice.src_ref")]
-    return [
-        (t("notice.degree_h", lang=lang), [t("notice.degree", lang=lang)]),
-        (t("notice.data_h", lang=lang), [t("notice.data", lang=lang, month=row["snapshot_month"]), *sources]),
-        (t("notice.params_h", lang=lang),
-         [t("notice.params_rule", lang=lang), *r["text"]] if by_rule else
-         [t("notice.params", lang=lang, band=t(f"band.{row['risk_band']}", lang=lang)),
-          *[f"{text} ({w})" for text, w in _weights(r)]]),
-        (t("notice.ops_h", lang=lang), [t("notice.ops_rule", lang=lang)] if by_rule else
-         [t("notice.ops", lang=lang, version=row["model_version"])]),
-        (t("notice.rights_h", lang=lang), [t("notice.rights", lang=lang)]),
-    ]
-
-
 def notice_markdown(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> str:
-    out = [f"**{t('notice.title', lang=lang)}** — _{t('notice.legal', lang=lang)}_"]
-    for heading, items in notice_sections(row=row, reasons=reasons, lang=lang):
-        out.append(f"\n**{heading}**\n\n{items[0]}")
-        out.extend(f"- {i}" for i in items[1:])
-    return "\n".join(out)
+    """The household's CRPA L311-3-1 notice for the page: governance/notice.py, the one notice."""
+    return notice.notice_markdown(row=row, reasons=reasons, lang=lang)
 
 
 def notice_html(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> bytes:
-    title = html.escape(t("notice.title", lang=lang))
-    body = [f"<h1>{title}</h1><p><em>{html.escape(t('notice.legal', lang=lang))}</em></p>"]
-    for heading, items in notice_sections(row=row, reasons=reasons, lang=lang):
-        body.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(items[0])}</p>")
-        if items[1:]:
-            body.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items[1:]) + "</ul>")
-    page = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
-            f"<style>{_PRINT_CSS}</style></head><body>{''.join(body)}</body></html>")
-    return page.encode("utf-8")
+    """The same notice as a printable, self-contained HTML page, for the household."""
+    return notice.notice_html(row=row, reasons=reasons, lang=lang).encode("utf-8")

@@ -54,14 +54,15 @@ def test_the_timeline_leaves_out_what_was_never_observed(home):
 
 def test_the_notice_gives_each_reason_a_relative_weight(home):
     hh = data.household(scope_of("ts19"), key_of("b19"))
-    sections = documents.notice_sections(row=hh.row, reasons=hh.reasons, lang="fr")
-    params = dict(sections)[t("notice.params_h")]
-    assert params[1:] == ["Procédure d'expulsion engagée : commandement de payer il y a 3 mois (55 %)",
-                          "Impayés de loyer : 4 mois d'impayés (36 %)",
-                          "Situation du ménage et du logement : ancienneté 120 mois (9 %)"]
-    assert t("notice.src_no_landlord") in dict(sections)[t("notice.data_h")]
+    text = documents.notice_markdown(row=hh.row, reasons=hh.reasons, lang="fr")
+    params = text.split("## 3. ")[1].split("## 4. ")[0]
+    weighted = [line[2:] for line in params.splitlines() if line.startswith("- ")]
+    assert weighted == ["Procédure d'expulsion engagée : commandement de payer il y a 3 mois (55\u00a0%)",
+                        "Impayés de loyer : 4 mois d'impayés (36\u00a0%)",
+                        "Situation du ménage et du logement : ancienneté 120 mois (9\u00a0%)"]
+    assert "les bailleurs privés ne transmettent rien" in text.split("## 2. ")[1].split("## 3. ")[0]
     page = documents.notice_html(row=hh.row, reasons=pd.DataFrame(hh.reasons), lang="en").decode()
-    assert "<h2>5. Your rights</h2>" in page and "<script" not in page
+    assert ">5. Your rights</h2>" in page and "<script" not in page
 
 
 def test_no_displayed_probability_is_a_certainty():

@@ -52,10 +52,10 @@ def test_a_household_listed_by_the_rule_gets_a_notice_that_names_the_rule_not_a_
     from dashboard import documents
 
     row = pd.Series({"model_version": "rule", "risk_band": "regle", "no_landlord_data": False,
-                     "snapshot_month": "2026-10"})
+                     "snapshot_month": "2026-10", "household_key": "9f3a0c1d2e4b5a6c"})
     reasons = pd.DataFrame({"text_fr": ["commandement de payer reçu", "3 mois d'impayés"], "text_en": ["a", "b"],
                             "contribution": [float("nan")] * 2})
-    text = " ".join(x for _, items in documents.notice_sections(row=row, reasons=reasons, lang="fr") for x in items)
+    text = documents.notice_markdown(row=row, reasons=reasons, lang="fr")
     assert "règle actuelle" in text and "Aucun modèle statistique" in text and "3 mois d'impayés" in text
     assert "arbres de décision" not in text and "nan" not in text
 

@@ -1,6 +1,5 @@
-"""The governance documents and the household notice: every file written, every Etalab field,
-the three scorers and the energy in the model card, missing evidence marked missing, and a
-notice that carries the household's reasons, says a human decides and shows no attribute."""
+"""The governance documents: every file written, every Etalab field, the three scorers and the
+energy in the model card, missing evidence marked missing (the household notice: test_notice.py)."""
 
 import json
 import re
@@ -10,7 +9,7 @@ from markupsafe import escape
 
 from fairness import audit
 from fairness.i18n_docs import t
-from governance.documents import ETALAB_FIELDS, annex_iv_items, crpa_notice, write_documents
+from governance.documents import ETALAB_FIELDS, annex_iv_items, write_documents
 
 FILES = ("model_card.html", "model_card.md", "datasheet.html", "etalab.json", "etalab.html", "annex_iv.html")
 
@@ -82,7 +81,8 @@ def test_model_card_has_the_three_scorers_metrics_and_the_energy(tmp_path, audit
         for value in ("31,3", "20,8", "11,8", "0,913", "0,852", "0,704"):
             assert value in card, value
         assert "0,000267 kWh" in card and "0,014 g de CO2e" in card and "ADEME" in card
-        assert "tenure" in card and "social" in card  # the fairness summary from audit.json
+        # the fairness summary from audit.json, the attribute by its plain name
+        assert "Statut d'occupation" in card.replace("&#39;", "'") and "social" in card and "tenure" not in card
         assert "Jamais une décision automatique" in card
 
 
@@ -125,40 +125,6 @@ def test_annex_iv_without_audit_record_marks_the_audit_missing(tmp_path):
     assert {e["label"]: e["present"] for e in items["doc.ax.3"]["evidence"]}["audit.html"] is False
 
 
-REASONS = ["Impayés de loyer : 3,2 mois de loyer impayés; en impayé depuis 5 mois",
-           "Procédure d'expulsion engagée : commandement de payer reçu",
-           "Impayés d'énergie : 2 impayé(s) d'énergie en 12 mois"]
-
-
-def test_notice_contains_the_reasons_in_order_and_says_a_human_decides():
-    page = crpa_notice(household_key="9f3a0c1d2e4b5a6c", reasons=REASONS, snapshot_month="2025-03-01",
-                       metadata=META)
-    positions = [page.index(str(escape(r))) for r in REASONS]
-    assert positions == sorted(positions)
-    assert "C&#39;est un travailleur social qui a lu votre situation" in page
-    assert "Aucune décision n&#39;est prise automatiquement" in page and "article 22" in page
-    assert "L311-3-1" in page and "R311-3-1-2" in page and "2025-03" in page and "9f3a0c1d2e4b5a6c" in page
-    assert "Caisse d&#39;allocations familiales" in page and "CNIL" in page
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page) and "<script" not in page
-
-
-def test_notice_contains_no_audit_attribute_value():
-    page = crpa_notice(household_key="9f3a0c1d", reasons=REASONS, snapshot_month="2025-03", metadata=META)
-    text = re.sub(r"<[^>]+>", " ", page)
-    for value in ("HORS_UE", "hors UE", " UE ", "QPV", "famille_monoparentale", "40-59", "75+", "prive",
-                  "Arrondissement :", "75019", "19e", "AAH", " F ", " M "):
-        assert value not in text, value
-    # it names what is not used, without any value of it
-    assert "Ne sont jamais utilisés pour vous classer" in text
-
-
-def test_notice_in_english():
-    page = crpa_notice(household_key="9f3a0c1d", reasons=["Rent arrears: 3.2 months of rent owed"],
-                       snapshot_month="2025-03", metadata=META, lang="en")
-    assert '<html lang="en">' in page and "Rent arrears: 3.2 months of rent owed" in page
-    assert "A social worker read your situation and decided to contact you" in page
-
-
 def test_unknown_language_is_refused(tmp_path):
     with pytest.raises(ValueError):
         write_documents(metadata=META, audit_record=None, out_dir=tmp_path, lang="de")
@@ -179,6 +145,7 @@ def test_the_model_card_states_the_randomised_design_and_its_measured_impact(tmp
     write_documents(metadata=META, audit_record=None, out_dir=tmp_path,
                     design={"name": "tiered", "params": {"tiers": [[1, 0.5], [4, 0.17]]}}, impact=impact)
     card = (tmp_path / "model_card.md").read_text(encoding="utf-8")
-    assert "tiered" in card and "0,48" in card and "0,93" in card
+    assert "par paliers" in card and "50\u00a0%" in card and "0,48" in card and "0,93" in card
+    assert "tiered" not in card and "{" not in card  # the design in words, not its parameters
     write_documents(metadata=META, audit_record=None, out_dir=tmp_path / "none")
     assert "0,48" not in (tmp_path / "none" / "model_card.md").read_text(encoding="utf-8")

@@ -186,13 +186,15 @@ def test_write_impact_json(tmp_path):
 
 
 def test_the_model_card_section_states_the_design_and_the_impact():
-    from governance.impact_card import design_card_section
+    from governance.model_card import model_card_view
+    from reports.render import render_localised
 
-    s = design_card_section(design={"name": "margin", "params": {"low": 0.5}},
-                            impact={"n": 900, "itt_averted_per_100": {"estimate": 3.14, "ci_low": 0.5,
-                                                                      "ci_high": 5.8}})
-    text = " ".join(s["paragraphs"])
-    assert s["id"] == "impact" and "3,14 jugements évités" in text and "0,50 à 5,80" in text
+    impact = {"n": 900, "itt_averted_per_100": {"estimate": 3.14, "ci_low": 0.5, "ci_high": 5.8}}
+    fr = render_localised("model_card", "fr", **model_card_view({"version": "v1"}, None, "fr", impact=impact,
+                                                               design={"name": "margin", "params": {"low": 0.5}}))
+    text = fr.split("## Plan d'évaluation et impact")[1].split("## 7.")[0]
+    assert "3,14 jugements évités" in text and "0,50 à 5,80" in text and "rangs de 0,5 à 2,0 fois la capacité" in text
     assert "jamais appliqué sans sa décision" in text
-    en = " ".join(design_card_section(design=None, impact=None, lang="en")["paragraphs"])
-    assert "No lottery" in en and "never applied" in en
+    en = render_localised("model_card", "en", **model_card_view({"version": "v1"}, None, "en"))
+    en = en.split("## Evaluation design and impact")[1].split("## 7.")[0]
+    assert "no lottery" in en and "never applied" in en
