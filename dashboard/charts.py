@@ -60,3 +60,40 @@ def intervals(df: pd.DataFrame, *, label: str, x_title: str, zero: bool = True) 
         layers.insert(0, alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(strokeDash=[4, 4], color="gray")
                       .encode(x="x:Q"))
     return alt.layer(*layers).properties(height=alt.Step(28))
+
+
+RATIO_FLOOR, RATIO_CEILING = 0.1, 10.0  # the log axis' ends (a ratio of 0 or infinity is clipped)
+
+
+def fairness_ratios(df: pd.DataFrame, *, tolerance: tuple[float, float], x_title: str,
+                    tooltip_titles: dict[str, str]) -> alt.LayerChart:
+    """One row per group and metric: the ratio of the group's rate to the reference group's
+    (`ratio`, point) with its 95% interval (`ratio_ci_low`, `ratio_ci_high`, error bar), on a log
+    axis, the tolerance band shaded and a rule at 1. Expects the labelled columns `group_label`,
+    `metric_label`, `verdict_label`, and preformatted `rate_text`, `ratio_text`, `interval_text`."""
+    data = df.assign(**{c: df[c].clip(RATIO_FLOOR, RATIO_CEILING) for c in ("ratio", "ratio_ci_low", "ratio_ci_high")})
+    lows = [RATIO_FLOOR, *data["ratio_ci_low"].dropna(), *data["ratio"].dropna(), tolerance[0]]
+    highs = [*data["ratio_ci_high"].dropna(), *data["ratio"].dropna(), tolerance[1]]
+    domain = [max(RATIO_FLOOR, min(lows[1:]) * 0.9), min(RATIO_CEILING, max(highs) * 1.1)]
+    x = alt.X("ratio:Q", title=x_title, scale=alt.Scale(type="log", domain=domain),
+              axis=alt.Axis(values=[v for v in (0.1, 0.25, 0.5, tolerance[0], 1, tolerance[1], 2, 4, 10)
+                                    if domain[0] <= v <= domain[1]], format="~r"))
+    groups = list(dict.fromkeys(data["group_label"]))
+    y = alt.Y("group_label:N", title=None, sort=groups, axis=alt.Axis(labelLimit=320))
+    color = alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="top"))
+    tooltip = [alt.Tooltip("group_label:N", title=tooltip_titles["group"]),
+               alt.Tooltip("metric_label:N", title=tooltip_titles["metric"]),
+               alt.Tooltip("rate_text:N", title=tooltip_titles["rate"]),
+               alt.Tooltip("ratio_text:N", title=tooltip_titles["ratio"]),
+               alt.Tooltip("interval_text:N", title=tooltip_titles["interval"]),
+               alt.Tooltip("verdict_label:N", title=tooltip_titles["verdict"])]
+    band = alt.Chart(pd.DataFrame({"low": [tolerance[0]], "high": [tolerance[1]]})).mark_rect(
+        color="#bbbbbb", opacity=0.35).encode(x=alt.X("low:Q", scale=alt.Scale(type="log", domain=domain)),
+                                               x2="high:Q")
+    one = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#555555", strokeDash=[4, 4]).encode(
+        x=alt.X("one:Q", scale=alt.Scale(type="log", domain=domain)))
+    base = alt.Chart(data).encode(y=y, yOffset=alt.YOffset("metric_label:N"), color=color, tooltip=tooltip)
+    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ratio_ci_low:Q", scale=alt.Scale(type="log", domain=domain)),
+                                                x2="ratio_ci_high:Q")
+    points = base.mark_point(filled=True, size=70).encode(x=x)
+    return alt.layer(band, one, bars, points).properties(height=alt.Step(16))
