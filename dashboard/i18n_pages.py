@@ -98,6 +98,8 @@ PAGES: dict[str, dict[str, str]] = {
     # -- social worker's list ----------------------------------------------------------------
     "col.name": {"fr": "Nom", "en": "Name"},
     "col.address": {"fr": "Adresse", "en": "Address"},
+    "list.show_names": {"fr": "Afficher les noms et adresses (consultation journalisée)",
+                        "en": "Show names and addresses (the view is logged)"},
     "list.names_note": {"fr": "Noms et adresses de votre secteur uniquement ; chaque affichage est journalisé.",
                         "en": "Names and addresses of your sector only; every view is logged."},
     "list.reasons_full": {"fr": "Motifs en entier", "en": "Reasons in full"},
