@@ -105,7 +105,8 @@ def _serving(path: Path, *, with_audit: bool) -> None:
     con.execute("""CREATE TABLE drift AS SELECT * FROM (VALUES ('arrears_months', 0.31, 'alerte', 0.3, 0.31,
         'v', TIMESTAMP '2026-10-01'), ('income', 0.02, 'stable', 0.0, 0.0, 'v', TIMESTAMP '2026-10-01'))
         t(feature, psi, status, missing_reference, missing_current, model_version, snapshot_month)""")
-    con.execute("""CREATE TABLE model_evaluation AS SELECT scorer, month, 19000.0 AS n, 220.0 AS positives,
+    con.execute("""CREATE TABLE model_evaluation AS SELECT scorer, month,
+        CASE WHEN month = 'all' THEN 19675.6667 ELSE 19676.0 END AS n, 220.0 AS positives,
         p AS precision_at_k, p * 0.9 AS recall_at_k, p * 90 AS lift_at_k, 197.0 AS k, 0.9 AS roc_auc,
         0.25 AS pr_auc, ? AS model_version FROM (VALUES ('model', '2025-05', 0.38), ('rule', '2025-05', 0.35),
         ('logistic', '2025-05', 0.28), ('model', 'all', 0.36), ('rule', 'all', 0.35), ('logistic', 'all', 0.27))
