@@ -37,14 +37,18 @@ def rate_by_sector(df: pd.DataFrame, *, value: str, title: str) -> alt.Chart:
     return alt.Chart(df).mark_bar().encode(
         x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("sector:N", title=None, sort=list(df["sector"])),
-        tooltip=["sector", alt.Tooltip(f"{value}:Q", format=".0%")],
+        tooltip=[alt.Tooltip("sector:N", title=t("col.sector")), alt.Tooltip(f"{value}:Q", title=title, format=".0%")],
     ).properties(height=alt.Step(18))
 
 
-def lines(df: pd.DataFrame, *, x: str, y: str, color: str, x_title: str, y_title: str) -> alt.Chart:
+def lines(df: pd.DataFrame, *, x: str, y: str, color: str, x_title: str | None, y_title: str,
+          x_tooltip: str = "", color_tooltip: str = "") -> alt.Chart:
+    """One line per `color` over `x`; the tooltips are titled (a bare field name is code)."""
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
-        color=alt.Color(f"{color}:N", title=None), tooltip=[x, color, alt.Tooltip(f"{y}:Q", format=".3f")])
+        color=alt.Color(f"{color}:N", title=None),
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_tooltip or x_title or ""),
+                 alt.Tooltip(f"{color}:N", title=color_tooltip), alt.Tooltip(f"{y}:Q", title=y_title, format=".3f")])
 
 
 def intervals(df: pd.DataFrame, *, label: str, x_title: str, zero: bool = True) -> alt.LayerChart:
@@ -53,8 +57,10 @@ def intervals(df: pd.DataFrame, *, label: str, x_title: str, zero: bool = True) 
     base = alt.Chart(df).encode(y=alt.Y(f"{label}:N", title=None, sort=list(df[label])))
     bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title), x2="ci_high:Q")
     points = base.mark_point(filled=True, size=70).encode(
-        x="estimate:Q", tooltip=[label, alt.Tooltip("estimate:Q", format=".1f"),
-                                 alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f")])
+        x="estimate:Q", tooltip=[alt.Tooltip(f"{label}:N", title=""),
+                                 alt.Tooltip("estimate:Q", title=x_title, format=".1f"),
+                                 alt.Tooltip("ci_low:Q", title=t("colname.ci_low"), format=".1f"),
+                                 alt.Tooltip("ci_high:Q", title=t("colname.ci_high"), format=".1f")])
     layers = [bars, points]
     if zero:
         layers.insert(0, alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(strokeDash=[4, 4], color="gray")

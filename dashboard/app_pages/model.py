@@ -34,7 +34,8 @@ else:
                           format_func=lambda m: t(f"colname.{m}", lang=lang))
     monthly = ev[ev["month"] != "all"]
     st.altair_chart(charts.lines(monthly, x="month", y=metric, color="scorer", x_title=None,
-                                 y_title=t(f"colname.{metric}")), width="stretch")
+                                 y_title=t(f"colname.{metric}"), x_tooltip=t("tl.month"),
+                                 color_tooltip=t("colname.scorer")), width="stretch")
     mean = ev[ev["month"] == "all"].drop(columns=["month", "model_version"], errors="ignore")
     first = mean.iloc[0] if len(mean) else None
     st.caption(t("mdl.mean") + (" · " + tp("mdl.households", n=fmt_int(first["n"])) if first is not None else ""))
