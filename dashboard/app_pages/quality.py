@@ -18,8 +18,10 @@ if dq.empty:
     st.info(t("dq.empty"))
     st.stop()
 sources = sorted(dq["source"].unique())
-source = st.selectbox(t("dq.source", lang=lang), ["*", *sources], format_func=lambda s: t("dq.all_sources", lang=lang) if s == "*" else s)
+source = st.selectbox(t("dq.source", lang=lang), ["*", *sources],
+                      format_func=lambda s: t("dq.all_sources", lang=lang) if s == "*" else label("source", s, lang=lang))
 shown = dq if source == "*" else dq[dq["source"] == source]
+shown = shown.assign(source=[label("source", s, lang=lang) for s in shown["source"]])
 unbalanced = int((shown["rows_in"] != shown["rows_loaded"] + shown["rows_quarantined"]).sum())
 if unbalanced:
     st.error(t("dq.unbalanced", n=unbalanced))
@@ -27,7 +29,8 @@ else:
     st.success(t("dq.balanced"))
 
 st.markdown(f"#### {t('dq.per_month')}")
-st.dataframe(shown, hide_index=True, width="stretch",
+counts = ("rows_in", "rows_loaded", "rows_quarantined")
+st.dataframe(shown.assign(**{c: [fmt_int(n) for n in shown[c]] for c in counts}), hide_index=True, width="stretch",
              column_config=column_labels(shown.columns, linkage_rate=st.column_config.ProgressColumn(
                  t("dq.linkage"), format="percent", min_value=0, max_value=1)))
 st.altair_chart(alt.Chart(shown).mark_line(point=True).encode(
@@ -47,8 +50,9 @@ if not q.empty:
     by_reason = (q.groupby(["source", "reason_code", "column_name"], dropna=False)["cells"].sum().reset_index()
                  .sort_values("cells", ascending=False))
     st.dataframe(pd.DataFrame({
-        t("colname.source"): by_reason["source"],
+        t("colname.source"): [label("source", s, lang=lang) for s in by_reason["source"]],
         t("colname.reason_code"): [label("qreason", r) for r in by_reason["reason_code"]],
         t("colname.column_name"): [c if isinstance(c, str) else tp("dq.whole_row") for c in by_reason["column_name"]],
         t("colname.cells"): [fmt_int(n) for n in by_reason["cells"]],
     }), hide_index=True, width="stretch")
+    st.caption(tp("dq.column_note"))

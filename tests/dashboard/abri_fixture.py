@@ -123,7 +123,8 @@ def _serving(path: Path, *, with_audit: bool) -> None:
         t(source, extract_month, rows_in, rows_loaded, rows_quarantined, linkage_rate)""")
     con.execute("""CREATE TABLE quarantine_summary AS SELECT * FROM (VALUES
         ('bailleurs', DATE '2026-09-01', 'quittance', 'out_of_range', 13),
-        ('caf', DATE '2026-09-01', NULL, 'duplicate', 10)) t(source, extract_month, column_name, reason_code, cells)""")
+        ('caf', DATE '2026-09-01', NULL, 'duplicate', 10), ('services_sociaux', DATE '2026-09-01', 'date_contact',
+        'bad_date', 2)) t(source, extract_month, column_name, reason_code, cells)""")
     if with_audit:  # the schema of pipelines/model_assets.fairness_rows; one suppressed group
         rows = [("tenure", "prive", 5000, "false_negative_rate", 0.41, 0.33, 0.50, 1.32, 1.1, 1.6, "outside", "outside"),
                 ("tenure", "prive", 5000, "false_positive_rate", 0.012, 0.010, 0.014, 0.9, 0.7, 1.1, "uncertain",

@@ -86,8 +86,16 @@ def _chart_text(spec) -> list[str]:
     return out
 
 
-def code_in(texts: list[str]) -> list[str]:
-    return sorted({m for text in texts for m in SNAKE.findall(text) + EMPTY.findall(text)})
+def code_in(texts: list[str], allowed: frozenset[str] = frozenset()) -> list[str]:
+    return sorted({m for text in texts for m in SNAKE.findall(text) + EMPTY.findall(text)} - allowed)
+
+
+def _file_columns() -> frozenset[str]:
+    """The partners' column headers (ingest/contract.py): the data quality page names a
+    quarantined column as the partner's file spells it, so the data scientist can find it."""
+    from ingest.contract import SOURCES
+
+    return frozenset(c.name for s in SOURCES.values() for c in s.columns)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -98,7 +106,7 @@ def test_every_page_of_every_role_reads_without_code(audited_home, user, page, q
     assert not at.exception
     texts = visible_text(at)
     assert len(texts) > 5  # the page did render
-    assert code_in(texts) == []
+    assert code_in(texts, _file_columns() if page.endswith("quality.py") else frozenset()) == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
