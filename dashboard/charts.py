@@ -72,7 +72,7 @@ RATIO_FLOOR, RATIO_CEILING = 0.1, 10.0  # the log axis' ends (a ratio of 0 or in
 
 
 def fairness_ratios(df: pd.DataFrame, *, tolerance: tuple[float, float], x_title: str,
-                    tooltip_titles: dict[str, str]) -> alt.LayerChart:
+                    tooltip_titles: dict[str, str], lang: str = "fr") -> alt.LayerChart:
     """One row per group and metric: the ratio of the group's rate to the reference group's
     (`ratio`, point) with its 95% interval (`ratio_ci_low`, `ratio_ci_high`, error bar), on a log
     axis, the tolerance band shaded and a rule at 1. Expects the labelled columns `group_label`,
@@ -83,7 +83,9 @@ def fairness_ratios(df: pd.DataFrame, *, tolerance: tuple[float, float], x_title
     domain = [max(RATIO_FLOOR, min(lows[1:]) * 0.9), min(RATIO_CEILING, max(highs) * 1.1)]
     x = alt.X("ratio:Q", title=x_title, scale=alt.Scale(type="log", domain=domain),
               axis=alt.Axis(values=[v for v in (0.1, 0.25, 0.5, tolerance[0], 1, tolerance[1], 2, 4, 10)
-                                    if domain[0] <= v <= domain[1]], format="~r"))
+                                    if domain[0] <= v <= domain[1]], format="~r",
+                                    # Vega formats the English way: a French reader reads "0,8"
+                                    labelExpr="replace(datum.label, '.', ',')" if lang == "fr" else "datum.label"))
     groups = list(dict.fromkeys(data["group_label"]))
     y = alt.Y("group_label:N", title=None, sort=groups, axis=alt.Axis(labelLimit=320))
     color = alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="top"))

@@ -16,8 +16,7 @@ PAGES: dict[str, dict[str, str]] = {
     "metric.prevalence": {"fr": "taux observé de jugements", "en": "observed judgment rate"},
     "verdict.within": {"fr": "dans la tolérance", "en": "within tolerance"},
     "verdict.outside": {"fr": "hors tolérance", "en": "outside tolerance"},
-    "verdict.uncertain": {"fr": "incertain (l'intervalle déborde la tolérance)",
-                          "en": "uncertain (the interval crosses the tolerance)"},
+    "verdict.uncertain": {"fr": "incertain", "en": "uncertain"},
     "verdict.not_estimable": {"fr": "non estimable", "en": "not estimable"},
     "verdict.reference": {"fr": "groupe de référence", "en": "reference group"},
     "verdict.suppressed": {"fr": "masqué (effectif trop petit)", "en": "suppressed (group too small)"},
@@ -41,6 +40,7 @@ PAGES: dict[str, dict[str, str]] = {
     "gval.social": {"fr": "parc social", "en": "social housing"},
     "gval.NA": {"fr": "non renseigné", "en": "not recorded"},
     "gval.arrondissement": {"fr": "{n}e", "en": "{n}"},
+    "gval.arrondissement_1": {"fr": "1er", "en": "1"},
     # -- committee page ------------------------------------------------------------------------
     "com.col_attribute": {"fr": "caractéristique", "en": "characteristic"},
     "com.col_group": {"fr": "groupe", "en": "group"},
@@ -64,11 +64,11 @@ PAGES: dict[str, dict[str, str]] = {
         "fr": "Chaque point est le rapport du taux du groupe à celui du groupe de référence ({reference}) ; le trait "
               "est son intervalle à 95 %. La bande grise est la tolérance ({low} à {high}) : un groupe est « dans "
               "la tolérance » quand tout son intervalle y tient, « hors tolérance » quand tout son intervalle en "
-              "sort. Les groupes trop petits sont masqués.",
+              "sort, « incertain » quand son intervalle la déborde. Les groupes trop petits sont masqués.",
         "en": "Each point is the group's rate over the reference group's ({reference}); the line is its 95% "
               "interval. The grey band is the tolerance ({low} to {high}): a group is \"within tolerance\" when "
-              "its whole interval lies inside, \"outside tolerance\" when its whole interval lies outside. Groups "
-              "that are too small are suppressed."},
+              "its whole interval lies inside, \"outside tolerance\" when its whole interval lies outside, "
+              "\"uncertain\" when its interval crosses it. Groups that are too small are suppressed."},
     "com.chart_axis": {"fr": "rapport au groupe de référence (1 = même taux)",
                        "en": "ratio to the reference group (1 = same rate)"},
     "com.chart_empty": {"fr": "Aucun intervalle à tracer pour cette caractéristique (groupes masqués ou non "

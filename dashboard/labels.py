@@ -28,7 +28,8 @@ def group_label(spec: str, group: str, *, lang: str | None = None) -> str:
     out = []
     for attr, value in zip(attrs, values, strict=True):
         if attr == "arrondissement" and value.isdigit():
-            out.append(tp("gval.arrondissement", lang=lang, n=value))
+            out.append(tp("gval.arrondissement_1", lang=lang) if value == "1"
+                       else tp("gval.arrondissement", lang=lang, n=value))
         else:
             out.append(label("gval", value, lang=lang))
     return JOIN.join(out)

@@ -87,7 +87,7 @@ else:
                   "ratio": tp("com.chart_ratio"), "interval": tp("com.chart_interval"),
                   "verdict": tp("com.col_verdict")}
         st.altair_chart(charts.fairness_ratios(drawn, tolerance=tolerance, x_title=tp("com.chart_axis"),
-                                               tooltip_titles=titles), width="stretch")
+                                               tooltip_titles=titles, lang=lang), width="stretch")
         st.caption(tp("com.chart_note", low=fmt_number(tolerance[0]), high=fmt_number(tolerance[1]),
                       reference=", ".join(group_label(spec, g, lang=lang) for g in reference)
                       or tp("com.no_reference")))
