@@ -7,6 +7,13 @@ import pandas as pd
 
 from dashboard.i18n import t
 
+
+def _labels(lang: str) -> str:
+    """A Vega axis labelExpr: Vega formats numbers the English way, a French reader reads "0,8"
+    and "40 %"."""
+    return ("replace(replace(datum.label, '.', ','), '%', '\u00a0%')" if lang == "fr" else "datum.label")
+
+
 TIMELINE_INDICATORS = ("probability", "arrears_months", "procedure_stage", "caf_unpaid_report",
                        "housing_allowance_suspended", "energy_unpaid_12m", "social_contacts_3m",
                        "fsl_requests_12m", "unemployment_registrations_12m", "income")
@@ -23,7 +30,7 @@ def timeline(df: pd.DataFrame, *, lang: str) -> alt.FacetChart:
     long["indicator"] = [t(f"tl.{c}", lang=lang) for c in long["code"]]
     base = alt.Chart(long).mark_line(point=True, interpolate="step-after").encode(
         x=alt.X("snapshot_month:T", title=t("tl.month", lang=lang), axis=alt.Axis(format="%m/%Y")),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".4~r", tickCount=3)),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".4~r", tickCount=3, labelExpr=_labels(lang))),
         tooltip=[alt.Tooltip("snapshot_month:T", title=t("tl.month", lang=lang), format="%m/%Y"),
                  alt.Tooltip("indicator:N", title=t("tl.indicator", lang=lang)),
                  alt.Tooltip("value:Q", title=t("tl.value", lang=lang), format=".2~f")],
@@ -33,19 +40,20 @@ def timeline(df: pd.DataFrame, *, lang: str) -> alt.FacetChart:
                       spacing=6).resolve_scale(y="independent")
 
 
-def rate_by_sector(df: pd.DataFrame, *, value: str, title: str) -> alt.Chart:
+def rate_by_sector(df: pd.DataFrame, *, value: str, title: str, lang: str = "fr") -> alt.Chart:
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format="%", labelExpr=_labels(lang)),
+                scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("sector:N", title=None, sort=list(df["sector"])),
         tooltip=[alt.Tooltip("sector:N", title=t("col.sector")), alt.Tooltip(f"{value}:Q", title=title, format=".0%")],
     ).properties(height=alt.Step(18))
 
 
 def lines(df: pd.DataFrame, *, x: str, y: str, color: str, x_title: str | None, y_title: str,
-          x_tooltip: str = "", color_tooltip: str = "") -> alt.Chart:
+          x_tooltip: str = "", color_tooltip: str = "", lang: str = "fr") -> alt.Chart:
     """One line per `color` over `x`; the tooltips are titled (a bare field name is code)."""
     return alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
+        x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(labelExpr=_labels(lang))),
         color=alt.Color(f"{color}:N", title=None),
         tooltip=[alt.Tooltip(f"{x}:O", title=x_tooltip or x_title or ""),
                  alt.Tooltip(f"{color}:N", title=color_tooltip), alt.Tooltip(f"{y}:Q", title=y_title, format=".3f")])
@@ -83,9 +91,7 @@ def fairness_ratios(df: pd.DataFrame, *, tolerance: tuple[float, float], x_title
     domain = [max(RATIO_FLOOR, min(lows[1:]) * 0.9), min(RATIO_CEILING, max(highs) * 1.1)]
     x = alt.X("ratio:Q", title=x_title, scale=alt.Scale(type="log", domain=domain),
               axis=alt.Axis(values=[v for v in (0.1, 0.25, 0.5, tolerance[0], 1, tolerance[1], 2, 4, 10)
-                                    if domain[0] <= v <= domain[1]], format="~r",
-                                    # Vega formats the English way: a French reader reads "0,8"
-                                    labelExpr="replace(datum.label, '.', ',')" if lang == "fr" else "datum.label"))
+                                    if domain[0] <= v <= domain[1]], format="~r", labelExpr=_labels(lang)))
     groups = list(dict.fromkeys(data["group_label"]))
     y = alt.Y("group_label:N", title=None, sort=groups, axis=alt.Axis(labelLimit=320))
     color = alt.Color("metric_label:N", title=None, legend=alt.Legend(orient="top"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from dashboard.ui import fmt_number, fmt_pct, page
 
 scope, meta = page("page.capacity", data.SUPERVISION_ROLES)
@@ -34,4 +34,4 @@ st.dataframe(
 st.caption(t("cap.definitions"))
 st.markdown(f"#### {t('cap.chart')}")
 st.altair_chart(charts.rate_by_sector(df.fillna({"followup_rate": 0}), value="followup_rate",
-                                      title=t("cap.followup_rate")), width="stretch")
+                                      title=t("cap.followup_rate"), lang=current_lang()), width="stretch")

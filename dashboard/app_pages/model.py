@@ -35,7 +35,7 @@ else:
     monthly = ev[ev["month"] != "all"]
     st.altair_chart(charts.lines(monthly, x="month", y=metric, color="scorer", x_title=None,
                                  y_title=t(f"colname.{metric}"), x_tooltip=t("tl.month"),
-                                 color_tooltip=t("colname.scorer")), width="stretch")
+                                 color_tooltip=t("colname.scorer"), lang=lang), width="stretch")
     mean = ev[ev["month"] == "all"].drop(columns=["month", "model_version"], errors="ignore")
     first = mean.iloc[0] if len(mean) else None
     st.caption(t("mdl.mean") + (" · " + tp("mdl.households", n=fmt_int(first["n"])) if first is not None else ""))
