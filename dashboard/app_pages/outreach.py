@@ -53,7 +53,7 @@ st.dataframe(documents.list_table(shown, lang=lang, identities=people), hide_ind
              height=min(36 * (len(shown) + 1) + 3, 36 * 26),
              column_config={t("col.reasons"): st.column_config.TextColumn(t("col.reasons"), width="large")})
 
-with st.expander(tp("list.reasons_full"), icon=":material/notes:"):
+with st.expander(tp("list.reasons_full"), icon=":material/notes:", expanded=True):
     reasons = shown["reasons_en" if lang == "en" else "reasons_fr"].fillna("")
     for key, rank, sector, text in zip(shown["household_key"], shown["rank_in_sector"], shown["sector"], reasons,
                                        strict=True):
