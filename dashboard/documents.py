@@ -36,22 +36,6 @@ def probability(p: float | None) -> str:
     return percent(p)
 
 
-def share(x: float | None, lang: str) -> str:
-    """0.413 -> "41,3 %" in French, "41.3%" in English; missing -> empty."""
-    if x is None or pd.isna(x):
-        return ""
-    text = f"{100 * float(x):.1f}"
-    return f"{text.replace('.', ',')}\u00a0%" if lang == "fr" else f"{text}%"
-
-
-def months(x: float | None, lang: str) -> str:
-    """4.5 -> "4,5" in French."""
-    if x is None or pd.isna(x):
-        return ""
-    text = f"{float(x):.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
 def list_table(df: pd.DataFrame, *, lang: str, identities: dict[str, dict] | None = None,
                full_reasons: bool = False) -> pd.DataFrame:
     """The outreach list as the worker reads it: labelled columns, labels in `lang`, main reasons

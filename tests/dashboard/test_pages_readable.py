@@ -260,3 +260,16 @@ def test_the_visit_list_is_built_on_click_only_and_never_cached():
     data_source = Path(data.__file__).read_text(encoding="utf-8")
     body = data_source[data_source.index("def list_identities"):data_source.index("def log_export")]
     assert "identity_path()" in body and "_cached(" not in body  # the identities are read afresh
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_household_page_with_its_identity_and_the_impact_page_with_its_report_read_without_code(home, lang):
+    from test_dashboard_impact import _write_reports
+
+    at = app_as("ts19", page="app_pages/household.py", query={"menage": key_of("a19")}, lang=lang)
+    at.toggle[0].set_value(True).run()
+    assert not at.exception and code_in(visible_text(at)) == []
+    _write_reports(home)
+    at = app_as("comite", page="app_pages/impact.py", lang=lang)
+    assert not at.exception and at.get("vega_lite_chart")
+    assert code_in(visible_text(at)) == []
