@@ -273,3 +273,29 @@ def test_the_household_page_with_its_identity_and_the_impact_page_with_its_repor
     at = app_as("comite", page="app_pages/impact.py", lang=lang)
     assert not at.exception and at.get("vega_lite_chart")
     assert code_in(visible_text(at)) == []
+
+
+def test_figures_read_the_readers_way_and_a_missing_figure_is_a_dash():
+    from dashboard.ui import MISSING, fmt_int, fmt_months, fmt_number, fmt_pct, interval
+
+    assert re.fullmatch(rf"19{SPACE}676", fmt_int(19675.6667, "fr")) and fmt_int(19675.6667, "en") == "19,676"
+    assert re.fullmatch(rf"4,5{SPACE}%", fmt_pct(0.045, "fr")) and fmt_pct(0.045, "en") == "4.5%"
+    assert fmt_months(3.2, "fr") == "3,2 mois" and fmt_months(3.2, "en") == "3.2 months"
+    assert fmt_number(0.95043, "fr") == "0,95" and fmt_number(2.0, "fr") == "2"
+    assert [fmt_int(None), fmt_pct(float("nan")), fmt_months("n/a"), fmt_number(None)] == [MISSING] * 4
+    assert interval(0.1, None, fmt_pct) == MISSING
+    assert interval(0.031, 0.05, lambda x: fmt_pct(x, "fr")).replace("\u00a0", " ") == "[3,1 % ; 5,0 %]"
+
+
+def test_codes_become_words_and_an_unknown_code_stays_visible():
+    from dashboard.labels import feature_label, group_label, spec_label, verdict_label
+
+    assert spec_label("nationalite × tenure", lang="fr") == "nationalité × parc de logement"
+    assert group_label("nationalite × tenure", "HORS_UE × prive", lang="fr") == "hors Union européenne × parc privé"
+    assert group_label("arrondissement", "1", lang="fr") == "1er" and group_label("arrondissement", "4", lang="fr") == "4e"
+    assert group_label("sexe", "X", lang="fr") == "X"  # unknown value: shown as is, never blank
+    assert group_label("sexe × tenure", "F", lang="fr") == "F"  # malformed: as is
+    assert verdict_label(None, lang="fr") == tp("verdict.none", lang="fr")
+    assert verdict_label("outside", suppressed=True, lang="en") == tp("verdict.suppressed", lang="en")
+    assert feature_label("arrears_months", lang="fr") != "arrears_months"
+    assert feature_label("not_a_feature", lang="fr") == "not_a_feature"
