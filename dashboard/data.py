@@ -182,6 +182,41 @@ def log_list_view(scope: Scope, *, rows: int) -> None:
     casework().log_access(scope.username, "view_list", None, {"sectors": list(scope.sectors), "rows": rows})
 
 
+def list_identities(scope: Scope, keys: list[str] | tuple[str, ...], *, purpose: str = "list") -> dict[str, dict]:
+    """Latest name, address and phone of each of `keys` (households on this month's list of the
+    worker's own sectors, in the register under those sectors' arrondissements), read afresh
+    (never cached). Each household read is logged (`view_identity`, or `export_visits` for the
+    printable visit list). A key outside the worker's sectors is logged as denied and refused."""
+    _require(scope, CASE_ROLES)
+    keys = tuple(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    sectors = tuple(scope.sectors)
+    listed = _serving(f"SELECT household_key FROM outreach_list WHERE sector IN ({_placeholders(sectors)}) "
+                      f"AND household_key IN ({_placeholders(keys)})", (*sectors, *keys))
+    allowed = set(listed["household_key"])
+    store = casework()
+    for k in keys:
+        if k not in allowed:
+            store.log_access(scope.username, "denied_household", k, {"reason": "sector"})
+            raise AccessDenied("sector")
+    action = "export_visits" if purpose == "visits" else "view_identity"
+    for k in keys:
+        store.log_access(scope.username, action, k, {"via": purpose})
+    path = identity_path()
+    if not path.exists():
+        return {}
+    arrs = tuple(a for s in sectors for a in ARRONDISSEMENTS.get(s, ()))
+    with _connect(path) as con:
+        rows = con.execute(
+            "SELECT household_key, nom, prenom, adresse, telephone FROM identity "
+            f"WHERE household_key IN ({_placeholders(keys)}) AND arrondissement IN ({_placeholders(arrs)}) "
+            "QUALIFY row_number() OVER (PARTITION BY household_key ORDER BY extract_month DESC) = 1",
+            [*keys, *arrs]).fetchall()
+    return {k: {"nom": nom, "prenom": prenom, "adresse": adresse, "telephone": tel}
+            for k, nom, prenom, adresse, tel in rows}
+
+
 def log_export(scope: Scope, *, kind: str, rows: int) -> None:
     _require(scope, CASE_ROLES)
     casework().log_access(scope.username, "export_list", None, {"format": kind, "rows": rows})
@@ -338,11 +373,15 @@ def fairness_summary(scope: Scope, version: str) -> pd.DataFrame | None:
     df = _serving("SELECT * FROM fairness_summary WHERE model_version = ?", (version,))
     if df.empty:
         return None
+    # the audit publishes a masked cell (too few people) as a missing value; an explicit
+    # `suppressed` column, when present, masks too
+    hidden = df["value"].isna() if "value" in df else pd.Series(False, index=df.index)
     if "suppressed" in df:
-        hidden = df["suppressed"].fillna(False).astype(bool)
-        for col in ("value", "ci_low", "ci_high", "ratio"):
-            if col in df:
-                df[col] = df[col].astype("float64").where(~hidden)
+        hidden |= df["suppressed"].fillna(False).astype(bool)
+    for col in ("value", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high"):
+        if col in df:
+            df[col] = df[col].astype("float64").where(~hidden)
+    df["suppressed"] = hidden
     return df.drop(columns=["model_version"])
 
 
@@ -356,6 +395,43 @@ def audit_report(scope: Scope, version: str) -> tuple[bytes, str] | None:
         return None
     body = path.read_bytes()
     return body, hashlib.sha256(body).hexdigest()
+
+
+REPORTS = ("explanations", "mitigation")
+
+
+def version_report(scope: Scope, version: str, name: str, *, lang: str = "fr") -> bytes | None:
+    """The version's explanation or mitigation report (`<home>/reports/<version>/<name>.html`, the
+    English file `<name>.en.html` when asked for and present), or None when not produced."""
+    _require(scope, MODEL_READ_ROLES)
+    if name not in REPORTS or "/" in version or "\\" in version or version.startswith("."):
+        raise AccessDenied("version")
+    folder = Paths.from_env().reports / version
+    for candidate in ([f"{name}.en.html"] if lang == "en" else []) + [f"{name}.html"]:
+        if (folder / candidate).is_file():
+            return (folder / candidate).read_bytes()
+    return None
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _audit_config(path: str, version: int) -> dict:
+    del version  # cache key only
+    return json.loads(Path(path).read_text(encoding="utf-8")).get("config", {})
+
+
+def audit_tolerance(scope: Scope, version: str) -> tuple[float, float]:
+    """The tolerance the version's audit judged ratios against (audit.json `config.tolerance`),
+    else the audit's default (0.8, 1.25)."""
+    _require(scope, MODEL_READ_ROLES)
+    if "/" in version or "\\" in version or version.startswith("."):
+        raise AccessDenied("version")
+    path = Paths.from_env().reports / version / "audit.json"
+    try:
+        config = _audit_config(str(path), path.stat().st_mtime_ns)
+        low, high = config["tolerance"]
+        return float(low), float(high)
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return 0.8, 1.25
 
 
 def decisions(scope: Scope, version: str) -> list[dict]:

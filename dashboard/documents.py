@@ -38,40 +38,40 @@ def probability(p: float | None) -> str:
     return percent(p)
 
 
-def share(x: float | None, lang: str) -> str:
-    """0.413 -> "41,3 %" in French, "41.3%" in English; missing -> empty."""
-    if x is None or pd.isna(x):
-        return ""
-    text = f"{100 * float(x):.1f}"
-    return f"{text.replace('.', ',')}\u00a0%" if lang == "fr" else f"{text}%"
-
-
-def months(x: float | None, lang: str) -> str:
-    """4.5 -> "4,5" in French."""
-    if x is None or pd.isna(x):
-        return ""
-    text = f"{float(x):.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-def list_table(df: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+def list_table(df: pd.DataFrame, *, lang: str, identities: dict[str, dict] | None = None,
+               full_reasons: bool = False) -> pd.DataFrame:
     """The outreach list as the worker reads it: labelled columns, labels in `lang`, main reasons
-    (the first two) as text. Household shown by the first 8 characters of its pseudonymous key."""
+    (the first two, or all of them with `full_reasons`) as text, figures in the reader's locale.
+    Household shown by the first 8 characters of its pseudonymous key; with `identities` (key ->
+    nom, prenom, adresse, telephone, read by dashboard.data.list_identities), its name and address
+    follow it."""
+    from dashboard.i18n_pages import tp
+    from dashboard.ui import fmt_number
+
     reasons = df["reasons_en" if lang == "en" else "reasons_fr"].fillna("")
-    return pd.DataFrame({
+    columns = {
         t("col.rank", lang=lang): df["rank_in_sector"].astype(int),
         t("col.household", lang=lang): df["household_key"].str[:8],
+    }
+    if identities is not None:
+        people = [identities.get(k) for k in df["household_key"]]
+        columns[tp("col.name", lang=lang)] = [f"{p['prenom']} {p['nom']}" if p else tp("value.not_found", lang=lang)
+                                              for p in people]
+        columns[tp("col.address", lang=lang)] = [p["adresse"] if p else "" for p in people]
+    columns.update({
         t("col.sector", lang=lang): df["sector"],
         t("col.band", lang=lang): [t(f"band.{b}", lang=lang) for b in df["risk_band"]],
         t("col.probability", lang=lang): [probability(p) for p in df["probability"]],
         t("col.stage", lang=lang): [t(f"stage.{int(s)}", lang=lang) for s in df["procedure_stage"].fillna(0)],
-        t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else f"{a:.0f}"
+        t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else fmt_number(a, lang, digits=1)
                                       for a in df["arrears_months"]],
-        t("col.reasons", lang=lang): [" | ".join(r.split(" | ")[:2]) for r in reasons],
+        t("col.reasons", lang=lang): [" | ".join(r.split(" | ") if full_reasons else r.split(" | ")[:2])
+                                      for r in reasons],
         t("col.status", lang=lang): [t(f"status.{s}" if isinstance(s, str) else "status.none", lang=lang)
                                      for s in df["status"]],
         t("col.updated", lang=lang): [str(u)[:10] if isinstance(u, str) else "" for u in df["updated_at"]],
     })
+    return pd.DataFrame(columns)
 
 
 def list_csv(df: pd.DataFrame, *, lang: str) -> bytes:
@@ -81,13 +81,27 @@ def list_csv(df: pd.DataFrame, *, lang: str) -> bytes:
     return table.to_csv(index=False, sep=";").encode("utf-8-sig")
 
 
-def list_html(df: pd.DataFrame, *, lang: str, sectors: str, month: str) -> bytes:
-    title = t("export.title", lang=lang, sectors=sectors, month=month)
-    table = list_table(df, lang=lang).to_html(index=False, escape=True, border=0)
+def list_html(df: pd.DataFrame, *, lang: str, sectors: str, month: str,
+              identities: dict[str, dict] | None = None) -> bytes:
+    """The printable list (no name). With `identities`, the home visit list: names, addresses,
+    phones, every reason in full and a box to tick per visit (a nominative document: the page
+    builds it only when the worker asks, and logs it)."""
+    from dashboard.i18n_pages import tp
+
+    table = list_table(df, lang=lang, identities=identities, full_reasons=True)
+    if identities is None:
+        title, footer = t("export.title", lang=lang, sectors=sectors, month=month), t("export.footer", lang=lang)
+    else:
+        title = tp("visits.title", lang=lang, sectors=sectors, month=month)
+        footer = tp("visits.footer", lang=lang)
+        people = [identities.get(k) for k in df["household_key"]]
+        table.insert(4, tp("visits.phone", lang=lang), [(p or {}).get("telephone") or "" for p in people])
+        table[tp("visits.done", lang=lang)] = "☐"
+    body = table.to_html(index=False, escape=True, border=0)
     page = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{_PRINT_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<button onclick='window.print()'>{html.escape(t('export.print', lang=lang))}</button>{table}"
-            f"<footer>{html.escape(t('export.footer', lang=lang))}</footer></body></html>")
+            f"<button onclick='window.print()'>{html.escape(t('export.print', lang=lang))}</button>{body}"
+            f"<footer>{html.escape(footer)}</footer></body></html>")
     return page.encode("utf-8")
 
 

@@ -1,24 +1,61 @@
 """Data protection officer (and administrator): read the access log and verify its hash chain."""
 
+import json
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import t
-from dashboard.ui import column_labels, page
+from dashboard.i18n import current_lang, t
+from dashboard.i18n_pages import PAGES, tp
+from dashboard.labels import label
+from dashboard.ui import MISSING, page
+
+ACTIONS = sorted(k.split(".", 1)[1] for k in PAGES if k.startswith("action."))
+
+
+def _value(value, prefix: str = "status") -> str:
+    if isinstance(value, list):
+        return ", ".join(_value(v, prefix) for v in value)
+    if isinstance(value, bool):
+        return tp("gval.oui" if value else "gval.non")
+    if isinstance(value, dict):
+        return "; ".join(f"{label('detail', k)} : {_value(v, 'role' if k == 'role' else 'status')}"
+                         for k, v in value.items())
+    return label(prefix, value) if isinstance(value, str) else str(value)
+
+
+def _detail(text) -> str:
+    """The JSON detail of a log entry in words ("lignes : 3; secteurs : 19e")."""
+    if not isinstance(text, str) or not text:
+        return ""
+    try:
+        return _value(json.loads(text))
+    except ValueError:
+        return text
+
 
 scope, meta = page("page.audit_log", data.DPO_ROLES)
+lang = current_lang()  # the format functions below run outside the script too
 st.write(t("log.intro"))
 c1, c2, c3, c4 = st.columns(4)
 days = c1.number_input(t("log.days"), min_value=1, max_value=3650, value=30, step=1)
 username = c2.text_input(t("log.user"))
-action = c3.text_input(t("log.action"))
+action = c3.selectbox(t("log.action"), ["", *ACTIONS],
+                      format_func=lambda a: label("action", a, lang=lang) if a else tp("log.all_actions", lang=lang))
 prefix = c4.text_input(t("log.household"))
-df = data.access_log(scope, days=int(days), username=username.strip(), action=action.strip(), key_prefix=prefix)
+df = data.access_log(scope, days=int(days), username=username.strip(), action=action, key_prefix=prefix)
 st.caption(t("log.count", n=len(df)))
 if df.empty:
     st.info(t("log.empty"))
 else:
-    st.dataframe(df.drop(columns=["id"]), hide_index=True, width="stretch", column_config=column_labels(df.columns))
+    st.dataframe(pd.DataFrame({
+        tp("colname.at"): [str(a).replace("T", " ")[:19] for a in df["at"]],
+        tp("colname.username"): df["username"],
+        tp("colname.action"): [label("action", a) for a in df["action"]],
+        tp("colname.household_key"): [k if isinstance(k, str) else MISSING for k in df["household_key"]],
+        tp("colname.detail"): [_detail(d) for d in df["detail"]],
+    }), hide_index=True, width="stretch")
 if st.button(t("log.verify"), icon=":material/verified:"):
     check = data.verify_access_log(scope)
     if check.ok:

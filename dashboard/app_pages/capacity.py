@@ -3,17 +3,18 @@
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import t
-from dashboard.ui import page
+from dashboard.i18n import current_lang, t
+from dashboard.ui import fmt_number, fmt_pct, page
 
 scope, meta = page("page.capacity", data.SUPERVISION_ROLES)
 st.write(t("cap.intro"))
 df = data.capacity(scope)
 listed, followed = int(df["listed"].sum()), int(df["followed"].sum())
 st.markdown(t("cap.totals", listed=listed, followed=followed,
-              rate=f"{followed / listed:.0%}" if listed else "—"))
+              rate=fmt_pct(followed / listed, digits=0) if listed else "—"))
+shown = df.assign(days_to_contact=[fmt_number(d, digits=1) for d in df["days_to_contact"]])
 st.dataframe(
-    df[["sector", "households", "listed", "tres_eleve", "eleve", "uncovered_tres_eleve", "followed", "followup_rate",
+    shown[["sector", "households", "listed", "tres_eleve", "eleve", "uncovered_tres_eleve", "followed", "followup_rate",
         "contact_rate", "days_to_contact"]],
     hide_index=True, width="stretch",
     column_config={
@@ -28,9 +29,9 @@ st.dataframe(
                                                          min_value=0, max_value=1),
         "contact_rate": st.column_config.ProgressColumn(t("cap.contact_rate"), format="percent",
                                                         min_value=0, max_value=1),
-        "days_to_contact": st.column_config.NumberColumn(t("cap.days_to_contact"), format="%.1f"),
+        "days_to_contact": st.column_config.TextColumn(t("cap.days_to_contact")),
     })
 st.caption(t("cap.definitions"))
 st.markdown(f"#### {t('cap.chart')}")
 st.altair_chart(charts.rate_by_sector(df.fillna({"followup_rate": 0}), value="followup_rate",
-                                      title=t("cap.followup_rate")), width="stretch")
+                                      title=t("cap.followup_rate"), lang=current_lang()), width="stretch")

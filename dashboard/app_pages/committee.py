@@ -1,13 +1,18 @@
 """Ethics committee: model versions and their status, fairness summary, audit report, decision.
 Aggregates only: no household key, name or address is read for this page."""
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
 from casework import CaseworkError
-from dashboard import data
+from dashboard import charts, data
 from dashboard.i18n import current_lang, t
-from dashboard.ui import column_labels, page
+from dashboard.i18n_pages import tp
+from dashboard.labels import group_label, label, spec_label, verdict_label
+from dashboard.ui import fmt_int, fmt_number, fmt_pct, interval, page
+
+CHART_METRICS = ("false_negative_rate", "false_positive_rate")  # misses and over-flagging
 
 scope, meta = page("page.committee", data.MODEL_READ_ROLES)
 lang = current_lang()
@@ -18,15 +23,14 @@ if versions.empty:
     st.stop()
 
 st.markdown(f"#### {t('com.versions')}")
-st.dataframe(versions[["version", "status", "created_at", "as_of", "model_precision_at_k", "rule_precision_at_k",
-                       "logistic_precision_at_k"]],
-             hide_index=True, width="stretch",
-             column_config={"version": t("com.lbl_version"), "status": t("com.lbl_status"),
-                            "created_at": t("com.lbl_created"), "as_of": t("com.lbl_as_of"),
-                            "model_precision_at_k": st.column_config.NumberColumn(t("com.lbl_precision"), format="%.3f"),
-                            "rule_precision_at_k": st.column_config.NumberColumn(t("com.lbl_rule"), format="%.3f"),
-                            "logistic_precision_at_k": st.column_config.NumberColumn(t("com.lbl_logistic"),
-                                                                                     format="%.3f")})
+st.dataframe(pd.DataFrame({
+    t("com.lbl_version"): versions["version"],
+    tp("com.versions_status"): [label("vstatus", s) for s in versions["status"]],
+    t("com.lbl_created"): [str(c)[:10] for c in versions["created_at"]],
+    t("com.lbl_as_of"): versions["as_of"].astype(str),
+    **{tp(f"com.col_{name}"): [fmt_pct(x) for x in versions.get(f"{scorer}_precision_at_k", [None] * len(versions))]
+       for name, scorer in (("precision", "model"), ("rule", "rule"), ("logistic", "logistic"))},
+}), hide_index=True, width="stretch")
 version = st.selectbox(t("com.version"), list(versions["version"]))
 
 st.markdown(f"#### {t('com.fairness')}")
@@ -34,9 +38,59 @@ fairness = data.fairness_summary(scope, version)
 if fairness is None:
     st.info(t("com.no_audit"))
 else:
-    st.dataframe(fairness, hide_index=True, width="stretch", column_config=column_labels(fairness.columns))
-    if "suppressed" in fairness and fairness["suppressed"].fillna(False).astype(bool).any():
+    tolerance = data.audit_tolerance(scope, version)
+    specs = list(dict.fromkeys(fairness["spec"]))
+    spec = st.selectbox(tp("com.attribute"), specs, format_func=lambda s: spec_label(s, lang=lang))
+    chosen = fairness[fairness["spec"] == spec]
+    scope_metrics = st.selectbox(tp("com.metrics_shown"), ["main", "all"],
+                                 format_func=lambda m: tp(f"com.{m}_metrics", lang=lang))
+    if scope_metrics == "main":
+        chosen = chosen[chosen["metric"].isin(CHART_METRICS)]
+    chosen = chosen.assign(
+        group_label=[group_label(spec, g, lang=lang) for g in chosen["group"]],
+        metric_label=[label("metric", m, lang=lang) for m in chosen["metric"]],
+        verdict_label=[verdict_label(v, suppressed=h, lang=lang)
+                       for v, h in zip(chosen["verdict"], chosen["suppressed"], strict=True)],
+        rate_text=[fmt_pct(v) for v in chosen["value"]],
+        interval_text=[interval(lo, hi, fmt_pct) for lo, hi in zip(chosen["ci_low"], chosen["ci_high"], strict=True)],
+        ratio_text=[fmt_number(r) for r in chosen["ratio"]],
+        ratio_interval_text=["—" if v == "reference" else interval(lo, hi, fmt_number) for v, lo, hi in
+                             zip(chosen["verdict"], chosen["ratio_ci_low"], chosen["ratio_ci_high"], strict=True)])
+    table = pd.DataFrame({tp("com.col_group"): chosen["group_label"],
+                          tp("com.col_n"): [fmt_int(n) for n in chosen["n"]],
+                          tp("com.col_metric"): chosen["metric_label"], tp("com.col_value"): chosen["rate_text"],
+                          tp("com.col_ci"): chosen["interval_text"], tp("com.col_ratio"): chosen["ratio_text"],
+                          tp("com.col_ratio_ci"): chosen["ratio_interval_text"],
+                          tp("com.col_verdict"): chosen["verdict_label"]})
+    st.dataframe(table, hide_index=True, width="stretch")
+    if chosen["suppressed"].any():
         st.caption(t("com.suppressed"))
+
+    st.markdown(f"#### {tp('com.chart')}")
+    drawn = fairness[fairness["spec"] == spec]
+    reference = drawn[drawn["verdict"] == "reference"]["group"].unique()
+    drawn = drawn[drawn["metric"].isin(CHART_METRICS) & ~drawn["suppressed"]].dropna(
+        subset=["ratio", "ratio_ci_low", "ratio_ci_high"])
+    if drawn.empty:
+        st.info(tp("com.chart_empty"))
+    else:
+        drawn = drawn.assign(
+            group_label=[group_label(spec, g, lang=lang) for g in drawn["group"]],
+            metric_label=[label("metric", m, lang=lang) for m in drawn["metric"]],
+            verdict_label=[verdict_label(v, lang=lang) for v in drawn["verdict"]],
+            rate_text=[f"{fmt_pct(v)} {interval(lo, hi, fmt_pct)}" for v, lo, hi in
+                       zip(drawn["value"], drawn["ci_low"], drawn["ci_high"], strict=True)],
+            ratio_text=[fmt_number(r) for r in drawn["ratio"]],
+            interval_text=[interval(lo, hi, fmt_number) for lo, hi in
+                           zip(drawn["ratio_ci_low"], drawn["ratio_ci_high"], strict=True)])
+        titles = {"group": tp("com.col_group"), "metric": tp("com.col_metric"), "rate": tp("com.chart_rate"),
+                  "ratio": tp("com.chart_ratio"), "interval": tp("com.chart_interval"),
+                  "verdict": tp("com.col_verdict")}
+        st.altair_chart(charts.fairness_ratios(drawn, tolerance=tolerance, x_title=tp("com.chart_axis"),
+                                               tooltip_titles=titles, lang=lang), width="stretch")
+        st.caption(tp("com.chart_note", low=fmt_number(tolerance[0]), high=fmt_number(tolerance[1]),
+                      reference=", ".join(group_label(spec, g, lang=lang) for g in reference)
+                      or tp("com.no_reference")))
 
 st.markdown(f"#### {t('com.report')}")
 report = data.audit_report(scope, version)
@@ -49,6 +103,18 @@ else:
     st.markdown(t("com.report_hash", sha=sha))
     if st.toggle(t("com.report_show")):
         components.html(body.decode("utf-8"), height=900, scrolling=True)
+
+st.markdown(f"#### {tp('com.other_reports')}")
+for name in data.REPORTS:
+    title = tp(f"com.report_{name}")
+    other = data.version_report(scope, version, name, lang=lang)
+    if other is None:
+        st.caption(tp("com.report_missing", name=title))
+        continue
+    st.download_button(tp("com.report_download_named", name=title), other, file_name=f"{name}-{version}.html",
+                       mime="text/html", on_click="ignore", icon=":material/download:", key=f"download_{name}")
+    if st.toggle(tp("com.report_show_named", name=title), key=f"show_{name}"):
+        components.html(other.decode("utf-8"), height=900, scrolling=True)
 
 st.markdown(f"#### {t('com.decisions')}")
 past = data.decisions(scope, version)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import data, documents
 from dashboard.i18n import current_lang, t
+from dashboard.i18n_pages import tp
 from dashboard.ui import page
 
 scope, meta = page("page.outreach", data.CASE_ROLES)
@@ -44,8 +45,21 @@ st.caption(t("list.count", n=len(shown), total=len(df)))
 if shown.empty:
     st.info(t("list.empty"))
     st.stop()
-st.dataframe(documents.list_table(shown, lang=lang), hide_index=True, width="stretch",
-             height=min(36 * (len(shown) + 1) + 3, 36 * 26))
+show_names = st.toggle(tp("list.show_names"))
+people = data.list_identities(scope, list(shown["household_key"])) if show_names else None  # read and logged
+if show_names:
+    st.caption(tp("list.names_note"))
+st.dataframe(documents.list_table(shown, lang=lang, identities=people), hide_index=True, width="stretch",
+             height=min(36 * (len(shown) + 1) + 3, 36 * 26),
+             column_config={t("col.reasons"): st.column_config.TextColumn(t("col.reasons"), width="large")})
+
+with st.expander(tp("list.reasons_full"), icon=":material/notes:", expanded=True):
+    reasons = shown["reasons_en" if lang == "en" else "reasons_fr"].fillna("")
+    for key, rank, sector, text in zip(shown["household_key"], shown["rank_in_sector"], shown["sector"], reasons,
+                                       strict=True):
+        who = f" · {people[key]['prenom']} {people[key]['nom']}" if people and key in people else ""
+        items = "\n".join(f"- {r}" for r in text.split(" | ") if r)
+        st.markdown(f"**{int(rank)} · {sector} · {key[:8]}{who}**\n\n{items}")
 
 labels = {k: f"{r} · {s} · {k[:8]}" for k, r, s in zip(shown["household_key"], shown["rank_in_sector"],
                                                          shown["sector"], strict=True)}
@@ -63,3 +77,18 @@ c2.download_button(t("list.export_html"), documents.list_html(shown, lang=lang, 
                    file_name=f"liste-{month}.html", mime="text/html", on_click=data.log_export, args=(scope,),
                    kwargs={"kind": "html", "rows": len(shown)}, icon=":material/print:")
 st.caption(t("list.export_note"))
+
+st.markdown(f"#### {tp('list.visits')}")
+own = df[df["sector"].isin(scope.sectors)]  # the worker's own sectors, whatever the filters say
+
+
+def _visit_list() -> bytes:
+    """Built only when the worker clicks (Streamlit's deferred download), never cached: the
+    identities are read afresh and each household's inclusion is logged (`export_visits`)."""
+    people = data.list_identities(scope, list(own["household_key"]), purpose="visits")
+    return documents.list_html(own, lang=lang, sectors=", ".join(scope.sectors), month=month, identities=people)
+
+
+st.download_button(tp("list.visits_download"), _visit_list, file_name=f"visites-{month}.html", mime="text/html",
+                   on_click="ignore", icon=":material/print:", type="primary")
+st.caption(tp("list.visits_note"))

@@ -63,6 +63,11 @@ def build_home(home: Path, *, with_audit: bool = False, accounts: bool = True) -
         report = home / "reports" / VERSION / "audit.html"
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text("<!doctype html><html><body><h1>Rapport d'audit</h1></body></html>", encoding="utf-8")
+        for name, title in (("explanations", "Rapport d'explication"), ("mitigation", "Rapport de correction")):
+            (report.parent / f"{name}.html").write_text(f"<!doctype html><html><body><h1>{title}</h1></body></html>",
+                                                        encoding="utf-8")
+        (report.parent / "audit.json").write_text(json.dumps({"config": {"tolerance": [0.8, 1.25]}}),
+                                                  encoding="utf-8")
     fixture = FixtureHome(home)
     if accounts:
         for name, (role, sectors) in ACCOUNTS.items():
@@ -100,7 +105,8 @@ def _serving(path: Path, *, with_audit: bool) -> None:
     con.execute("""CREATE TABLE drift AS SELECT * FROM (VALUES ('arrears_months', 0.31, 'alerte', 0.3, 0.31,
         'v', TIMESTAMP '2026-10-01'), ('income', 0.02, 'stable', 0.0, 0.0, 'v', TIMESTAMP '2026-10-01'))
         t(feature, psi, status, missing_reference, missing_current, model_version, snapshot_month)""")
-    con.execute("""CREATE TABLE model_evaluation AS SELECT scorer, month, 19000.0 AS n, 220.0 AS positives,
+    con.execute("""CREATE TABLE model_evaluation AS SELECT scorer, month,
+        CASE WHEN month = 'all' THEN 19675.6667 ELSE 19676.0 END AS n, 220.0 AS positives,
         p AS precision_at_k, p * 0.9 AS recall_at_k, p * 90 AS lift_at_k, 197.0 AS k, 0.9 AS roc_auc,
         0.25 AS pr_auc, ? AS model_version FROM (VALUES ('model', '2025-05', 0.38), ('rule', '2025-05', 0.35),
         ('logistic', '2025-05', 0.28), ('model', 'all', 0.36), ('rule', 'all', 0.35), ('logistic', 'all', 0.27))
@@ -117,14 +123,32 @@ def _serving(path: Path, *, with_audit: bool) -> None:
         t(source, extract_month, rows_in, rows_loaded, rows_quarantined, linkage_rate)""")
     con.execute("""CREATE TABLE quarantine_summary AS SELECT * FROM (VALUES
         ('bailleurs', DATE '2026-09-01', 'quittance', 'out_of_range', 13),
-        ('caf', DATE '2026-09-01', NULL, 'duplicate', 10)) t(source, extract_month, column_name, reason_code, cells)""")
-    if with_audit:
-        con.execute("""CREATE TABLE fairness_summary AS SELECT * FROM (VALUES
-            (?, 'tenure=prive', 'false_negative_rate', 0.41, 0.33, 0.50, 1.3, 'hors_tolerance', false),
-            (?, 'tenure=social', 'false_negative_rate', 0.31, 0.27, 0.36, 1.0, 'reference', false),
-            (?, 'nationality=hors_UE', 'false_negative_rate', 0.5, 0.1, 0.9, 1.6, 'suppressed', true))
-            t(model_version, "group", metric, value, ci_low, ci_high, ratio, verdict, suppressed)""",
-                    [VERSION, VERSION, VERSION])
+        ('caf', DATE '2026-09-01', NULL, 'duplicate', 10), ('services_sociaux', DATE '2026-09-01', 'date_contact',
+        'bad_date', 2)) t(source, extract_month, column_name, reason_code, cells)""")
+    if with_audit:  # the schema of pipelines/model_assets.fairness_rows; one suppressed group
+        rows = [("tenure", "prive", 5000, "false_negative_rate", 0.41, 0.33, 0.50, 1.32, 1.1, 1.6, "outside", "outside"),
+                ("tenure", "prive", 5000, "false_positive_rate", 0.012, 0.010, 0.014, 0.9, 0.7, 1.1, "uncertain",
+                 "outside"),
+                ("tenure", "prive", 5000, "mean_score", 0.04, 0.038, 0.042, 1.1, 1.0, 1.2, None, "outside"),
+                ("tenure", "social", 9000, "false_negative_rate", 0.31, 0.27, 0.36, 1.0, 1.0, 1.0, "reference",
+                 "reference"),
+                ("tenure", "social", 9000, "false_positive_rate", 0.013, 0.011, 0.015, 1.0, 1.0, 1.0, "reference",
+                 "reference"),
+                ("nationalite", "FR", 8000, "false_negative_rate", 0.30, 0.25, 0.35, 1.0, 1.0, 1.0, "reference",
+                 "reference"),
+                ("nationalite", "HORS_UE", 900, "false_negative_rate", 0.33, 0.26, 0.40, 1.1, 0.9, 1.2, "within",
+                 "within"),
+                ("nationalite", "UE", 40, "false_negative_rate", None, None, None, None, None, None, "not_estimable",
+                 "not_estimable"),
+                ("nationalite × tenure", "HORS_UE × prive", 400, "false_positive_rate", 0.02, 0.01, 0.03, 1.5,
+                 0.9, 2.4, "uncertain", "uncertain"),
+                ("age_band", "18-24", 700, "false_negative_rate", 0.35, 0.3, 0.4, 1.12, 0.95, 1.3, "uncertain",
+                 "uncertain")]
+        con.execute("""CREATE TABLE fairness_summary (model_version VARCHAR, spec VARCHAR, "group" VARCHAR,
+            n BIGINT, metric VARCHAR, value DOUBLE, ci_low DOUBLE, ci_high DOUBLE, ratio DOUBLE, ratio_ci_low DOUBLE,
+            ratio_ci_high DOUBLE, verdict VARCHAR, headline_verdict VARCHAR)""")
+        con.executemany("INSERT INTO fairness_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[VERSION, *r] for r in rows])
     meta = {"published_at": "2026-11-01T06:00:00+00:00", "snapshot_month": "2026-10", "model_version": VERSION,
             "demonstration": True}
     con.execute("CREATE TABLE meta AS SELECT 'published' AS key, ? AS value", [json.dumps(meta)])
