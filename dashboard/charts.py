@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.i18n import t
+from reports.i18n import t
 
 TIMELINE_INDICATORS = ("probability", "arrears_months", "procedure_stage", "caf_unpaid_report",
                        "housing_allowance_suspended", "energy_unpaid_12m", "social_contacts_3m",

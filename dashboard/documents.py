@@ -8,8 +8,9 @@ import html
 
 import pandas as pd
 
-from dashboard.i18n import t
 from models.score import RULE_VERSION
+from reports import fmt
+from reports.i18n import t
 
 _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}"
               "th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top;font-size:11pt}"
@@ -17,39 +18,34 @@ _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-co
               "@media print{button{display:none}}")
 
 
-def percent(p: float | None) -> str:
-    return "" if p is None or pd.isna(p) else f"{100 * float(p):.0f} %"
+def percent(p: float | None, lang: str | None = None) -> str:
+    """A whole percentage in the reader's locale ("37 %", "37%"); missing -> empty."""
+    return "" if fmt.missing(p) else fmt.percent(p, lang, 0)
 
 
 # what a calibrated probability can honestly claim at the ends of the scale (issue 10 section 5)
 DISPLAY_CEILING, DISPLAY_FLOOR = 0.95, 0.01
 
 
-def probability(p: float | None) -> str:
+def probability(p: float | None, lang: str | None = None) -> str:
     """A probability as a worker reads it: '37 %', never '100 %' nor '0 %' ('> 95 %', '< 1 %')."""
-    if p is None or pd.isna(p):
+    if fmt.missing(p):
         return ""
     if p > DISPLAY_CEILING:
-        return "> 95 %"
+        return f"> {percent(DISPLAY_CEILING, lang)}"
     if p < DISPLAY_FLOOR:
-        return "< 1 %"
-    return percent(p)
+        return f"< {percent(DISPLAY_FLOOR, lang)}"
+    return percent(p, lang)
 
 
 def share(x: float | None, lang: str) -> str:
     """0.413 -> "41,3 %" in French, "41.3%" in English; missing -> empty."""
-    if x is None or pd.isna(x):
-        return ""
-    text = f"{100 * float(x):.1f}"
-    return f"{text.replace('.', ',')}\u00a0%" if lang == "fr" else f"{text}%"
+    return "" if fmt.missing(x) else fmt.percent(x, lang, 1)
 
 
 def months(x: float | None, lang: str) -> str:
-    """4.5 -> "4,5" in French."""
-    if x is None or pd.isna(x):
-        return ""
-    text = f"{float(x):.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    """4.5 -> "4,5 mois" in French, "4.5 months" in English; missing -> empty."""
+    return "" if fmt.missing(x) else fmt.months(x, lang)
 
 
 def list_table(df: pd.DataFrame, *, lang: str) -> pd.DataFrame:
@@ -61,9 +57,9 @@ def list_table(df: pd.DataFrame, *, lang: str) -> pd.DataFrame:
         t("col.household", lang=lang): df["household_key"].str[:8],
         t("col.sector", lang=lang): df["sector"],
         t("col.band", lang=lang): [t(f"band.{b}", lang=lang) for b in df["risk_band"]],
-        t("col.probability", lang=lang): [probability(p) for p in df["probability"]],
+        t("col.probability", lang=lang): [probability(p, lang) for p in df["probability"]],
         t("col.stage", lang=lang): [t(f"stage.{int(s)}", lang=lang) for s in df["procedure_stage"].fillna(0)],
-        t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else f"{a:.0f}"
+        t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else fmt.integer(a, lang)
                                       for a in df["arrears_months"]],
         t("col.reasons", lang=lang): [" | ".join(r.split(" | ")[:2]) for r in reasons],
         t("col.status", lang=lang): [t(f"status.{s}" if isinstance(s, str) else "status.none", lang=lang)
@@ -89,11 +85,11 @@ def list_html(df: pd.DataFrame, *, lang: str, sectors: str, month: str) -> bytes
     return page.encode("utf-8")
 
 
-def _weights(reasons: pd.DataFrame) -> list[tuple[str, str]]:
+def _weights(reasons: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
     """(reason text, relative weight) in rank order; the weight is the reason's share of the
     absolute contributions shown."""
     total = reasons["contribution"].abs().sum()
-    return [(text, percent(abs(c) / total) if total else "")
+    return [(text, percent(abs(c) / total, lang) if total else "")
             for text, c in zip(reasons["text"], reasons["contribution"], strict=True)]
 
 
@@ -101,25 +97,25 @@ def notice_sections(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> list
     """The CRPA L311-3-1 notice as (heading, paragraphs or list items) sections."""
     r = reasons.assign(text=reasons["text_en" if lang == "en" else "text_fr"])
     by_rule = row.get("model_version") == RULE_VERSION  # today's rule listed it: no model, no weights
-    landlord = "notice.src_no_landlord" if bool(row["no_landlord_data"]) else "notice.src_landlord"
-    sources = [t(k, lang=lang) for k in ("notice.src_caf", landlord, "notice.src_courts", "notice.src_fsl",
-                                         "notice.src_energy", "notice.src_social", "notice.src_work",
-                                         "notice.src_ref")]
+    landlord = "notice_hh.src_no_landlord" if bool(row["no_landlord_data"]) else "notice_hh.src_landlord"
+    sources = [t(k, lang=lang) for k in ("notice_hh.src_caf", landlord, "notice_hh.src_courts", "notice_hh.src_fsl",
+                                         "notice_hh.src_energy", "notice_hh.src_social", "notice_hh.src_work",
+                                         "notice_hh.src_ref")]
     return [
-        (t("notice.degree_h", lang=lang), [t("notice.degree", lang=lang)]),
-        (t("notice.data_h", lang=lang), [t("notice.data", lang=lang, month=row["snapshot_month"]), *sources]),
-        (t("notice.params_h", lang=lang),
-         [t("notice.params_rule", lang=lang), *r["text"]] if by_rule else
-         [t("notice.params", lang=lang, band=t(f"band.{row['risk_band']}", lang=lang)),
-          *[f"{text} ({w})" for text, w in _weights(r)]]),
-        (t("notice.ops_h", lang=lang), [t("notice.ops_rule", lang=lang)] if by_rule else
-         [t("notice.ops", lang=lang, version=row["model_version"])]),
-        (t("notice.rights_h", lang=lang), [t("notice.rights", lang=lang)]),
+        (t("notice_hh.degree_h", lang=lang), [t("notice_hh.degree", lang=lang)]),
+        (t("notice_hh.data_h", lang=lang), [t("notice_hh.data", lang=lang, month=row["snapshot_month"]), *sources]),
+        (t("notice_hh.params_h", lang=lang),
+         [t("notice_hh.params_rule", lang=lang), *r["text"]] if by_rule else
+         [t("notice_hh.params", lang=lang, band=t(f"band.{row['risk_band']}", lang=lang)),
+          *[f"{text} ({w})" for text, w in _weights(r, lang)]]),
+        (t("notice_hh.ops_h", lang=lang), [t("notice_hh.ops_rule", lang=lang)] if by_rule else
+         [t("notice_hh.ops", lang=lang, version=row["model_version"])]),
+        (t("notice_hh.rights_h", lang=lang), [t("notice_hh.rights", lang=lang)]),
     ]
 
 
 def notice_markdown(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> str:
-    out = [f"**{t('notice.title', lang=lang)}** — _{t('notice.legal', lang=lang)}_"]
+    out = [f"**{t('notice_hh.title', lang=lang)}** — _{t('notice_hh.legal', lang=lang)}_"]
     for heading, items in notice_sections(row=row, reasons=reasons, lang=lang):
         out.append(f"\n**{heading}**\n\n{items[0]}")
         out.extend(f"- {i}" for i in items[1:])
@@ -127,8 +123,8 @@ def notice_markdown(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> str:
 
 
 def notice_html(*, row: pd.Series, reasons: pd.DataFrame, lang: str) -> bytes:
-    title = html.escape(t("notice.title", lang=lang))
-    body = [f"<h1>{title}</h1><p><em>{html.escape(t('notice.legal', lang=lang))}</em></p>"]
+    title = html.escape(t("notice_hh.title", lang=lang))
+    body = [f"<h1>{title}</h1><p><em>{html.escape(t('notice_hh.legal', lang=lang))}</em></p>"]
     for heading, items in notice_sections(row=row, reasons=reasons, lang=lang):
         body.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(items[0])}</p>")
         if items[1:]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.i18n import t
+from reports.i18n import has, t
 
 
 def page(title_key: str, roles: tuple[str, ...]) -> tuple[data.Scope, dict]:
@@ -31,7 +31,5 @@ def page(title_key: str, roles: tuple[str, ...]) -> tuple[data.Scope, dict]:
 def column_labels(columns, **overrides) -> dict:
     """st.dataframe column_config: each column's catalogue label ("colname.<column>") when it has
     one, else its name; `overrides` (column -> column config) win."""
-    from dashboard.i18n import CATALOGUE
-
-    labels = {c: t(f"colname.{c}") for c in columns if f"colname.{c}" in CATALOGUE}
+    labels = {c: t(f"colname.{c}") for c in columns if has(f"colname.{c}")}
     return {**labels, **overrides}

@@ -55,14 +55,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from fairness.i18n_docs import CATALOGUE as DOC_CATALOGUE  # noqa: E402
-from fairness.i18n_docs import t as doc_t  # noqa: E402
-from fairness.i18n_mitigation import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
+from reports import fmt  # noqa: E402
+from reports.i18n import LANGS, has, t  # noqa: E402
 from reports.render import render
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
            "mitigation_report"]
 
+GLOSSARY = ("capacity", "precision", "recall", "fnr", "gap", "attribute", "suppressed",
+            "randomised")  # m.glossary.<term>, in this order
 UNMITIGATED = "sans correction"
 THRESHOLD = "ThresholdOptimizer"
 THRESHOLD_CAPACITY = "ThresholdOptimizer (capacité)"
@@ -386,7 +387,7 @@ def _count(n: int, lang: str) -> str:
 
 def _points(x, lang: str) -> str:
     """A difference of two rates in percentage points: 0.246 -> "24,6 pts"."""
-    return t("m.points", lang, value=fmt_number(100 * float(x), lang, 1)) if pd.notna(x) else "–"
+    return t("m.points", lang, value=fmt.number(100 * float(x), lang, 1)) if pd.notna(x) else "–"
 
 
 def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
@@ -400,7 +401,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
     out.mkdir(parents=True, exist_ok=True)
     attrs = comparison.attrs or {}
     # the audit attributes' plain names are shared with the governance documents
-    group_label = doc_t(f"attr.{group}", lang) if f"attr.{group}" in DOC_CATALOGUE else group
+    group_label = t(f"attr.{group}", lang) if has(f"attr.{group}") else group
     labels = {m: t(f"m.method.{METHOD_KEY.get(m, 'other')}", lang, name=m)
               for m in comparison.index}
     fnr_cols = [c for c in comparison.columns if c.startswith("fnr[")]
@@ -411,7 +412,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
             suppressed[v] = "small_group"
 
     def pct(x):
-        return fmt_percent(float(x), lang) if pd.notna(x) else "–"
+        return fmt.percent(float(x), lang) if pd.notna(x) else "–"
 
     rows = []
     for m, r in comparison.iterrows():
@@ -424,16 +425,16 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
                      "value": t("m.masked", lang) if pd.isna(r[c]) else pct(r[c])}
                     for c in fnr_cols],
             "gap": _points(r["fnr_gap"], lang),
-            "ratio": fmt_number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
+            "ratio": fmt.number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
             else "–",
             "attribute": t("m.yes" if r["needs_attribute_at_decision"] else "m.no", lang),
             "attribute_flag": bool(r["needs_attribute_at_decision"]),
-            "seconds": fmt_number(float(r["fit_seconds"]), lang, 1)})
+            "seconds": fmt.number(float(r["fit_seconds"]), lang, 1)})
     methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY[m]}",
                                                lang, group=group_label)}
                for m in comparison.index]
     capacity = attrs.get("capacity")
-    setting = (t("m.setting", lang, capacity=fmt_percent(capacity, lang, 2),
+    setting = (t("m.setting", lang, capacity=fmt.percent(capacity, lang, 2),
                  k=_count(attrs["k"], lang), rows=_count(attrs["test_rows"], lang),
                  train=_count(attrs["train_rows"], lang), fit=_count(attrs["fit_rows"], lang),
                  seed=attrs["seed"], group=group_label)

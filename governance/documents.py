@@ -10,7 +10,7 @@ operations, its rights.
 
 Every document is one self-contained HTML page (Jinja2 autoescape, inline CSS, no script, no
 external resource) built from a list of sections, so the Markdown model card reads the same
-content; every sentence comes from fairness/i18n_docs.py, French first.
+content; every sentence comes from the one catalogue (reports/i18n.py), French first.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fairness.i18n import t as audit_t
-from fairness.i18n_docs import LANGS, fmt_number, fmt_percent, t
 from features.declare import FEATURES, REASON_GROUPS
 from ingest.contract import SOURCES
+from reports import fmt
+from reports.i18n import LANGS, t
 from reports.render import render
 
 _REPO = Path(__file__).resolve().parents[1]
@@ -237,9 +237,9 @@ def lead_time_table(rows: list[dict], lang: str = "fr") -> dict | None:
         r = next((x for x in rows if x.get("scorer") == s), None)
         if r is None:
             continue
-        body.append([t(f"doc.scorer.{s}", lang), fmt_number(r.get("judged"), lang, 0),
-                     fmt_percent(r.get("reached"), lang), fmt_percent(r.get("reached_3m_before"), lang),
-                     fmt_number(r.get("median_lead_months"), lang, 1)])
+        body.append([t(f"doc.scorer.{s}", lang), fmt.number(r.get("judged"), lang, 0),
+                     fmt.percent(r.get("reached"), lang), fmt.percent(r.get("reached_3m_before"), lang),
+                     fmt.number(r.get("median_lead_months"), lang, 1)])
     header = [t("doc.metric.scorer", lang), t("doc.lead.judged", lang), t("doc.lead.reached", lang),
               t("doc.lead.reached_3m", lang), t("doc.lead.median", lang)]
     return {"header": header, "rows": body} if body else None
@@ -258,7 +258,7 @@ def lists_table(rows: list[dict], lang: str = "fr") -> dict | None:
             body.append([t(f"doc.scorer.{s}", lang), t(f"doc.lists.{kind}", lang),
                          _metric("precision_at_k", r.get("precision_at_k"), lang),
                          _metric("recall_at_k", r.get("recall_at_k"), lang),
-                         fmt_percent(r.get("reached_3m_before"), lang)])
+                         fmt.percent(r.get("reached_3m_before"), lang)])
     header = [t("doc.metric.scorer", lang), t("doc.lists.kind", lang), t("doc.metric.precision_at_k", lang),
               t("doc.metric.recall_at_k", lang), t("doc.lead.reached_3m", lang)]
     return {"header": header, "rows": body} if body else None
@@ -268,10 +268,10 @@ def _metric(key: str, value, lang: str) -> str:
     if value is None:
         return "–"
     if key == "k":
-        return fmt_number(float(value), lang, 0)
+        return fmt.number(float(value), lang, 0)
     if key in ("precision_at_k", "recall_at_k"):
-        return fmt_percent(float(value), lang)
-    return fmt_number(float(value), lang, 3 if key != "lift_at_k" else 1)
+        return fmt.percent(float(value), lang)
+    return fmt.number(float(value), lang, 3 if key != "lift_at_k" else 1)
 
 
 def _fairness_section(record: dict | None, lang: str) -> dict:
@@ -282,8 +282,8 @@ def _fairness_section(record: dict | None, lang: str) -> dict:
     lo, hi = (cfg.get("tolerance") or [0.8, 1.25])[:2]
     paragraphs = [t("doc.card.fairness_point", lang, selected=point.get("selected", "?"),
                     rows=(record.get("data") or {}).get("rows", "?"),
-                    capacity=fmt_percent(point.get("capacity"), lang, 2),
-                    lo=fmt_number(lo, lang), hi=fmt_number(hi, lang))]
+                    capacity=fmt.percent(point.get("capacity"), lang, 2),
+                    lo=fmt.number(lo, lang), hi=fmt.number(hi, lang))]
     items, flagged = [], []
     for spec in record.get("group_specs") or []:
         counts = {v: 0 for v in ("within", "outside", "uncertain", "not_estimable")}
@@ -291,7 +291,7 @@ def _fairness_section(record: dict | None, lang: str) -> dict:
             if g.get("verdict") in counts:
                 counts[g["verdict"]] += 1
             if g.get("verdict") in ("outside", "uncertain"):
-                flagged.append(f"{spec['name']} = {g['group']} ({audit_t('verdict.' + g['verdict'], lang).lower()})")
+                flagged.append(f"{spec['name']} = {g['group']} ({t('verdict.' + g['verdict'], lang).lower()})")
         items.append(t("doc.card.fairness_row", lang, spec=spec.get("name"), reference=spec.get("reference"),
                        suppressed=spec.get("suppressed_groups", 0), **counts))
     notes = [t("doc.card.fairness_flag", lang, groups="; ".join(flagged))] if flagged else []
@@ -304,9 +304,9 @@ def _energy_section(metadata: dict, lang: str) -> dict:
     if not e:
         return _section("energy", heading, [t("doc.card.energy_missing", lang)])
     return _section("energy", heading, [t(
-        "doc.card.energy_text", lang, seconds=fmt_number(metadata.get("training_seconds"), lang, 1),
-        cpu=fmt_number(e.get("cpu_seconds"), lang, 1), kwh=fmt_number(e.get("kwh"), lang, 6),
-        co2=fmt_number(1000 * e["kg_co2e"] if e.get("kg_co2e") is not None else None, lang, 3),
+        "doc.card.energy_text", lang, seconds=fmt.number(metadata.get("training_seconds"), lang, 1),
+        cpu=fmt.number(e.get("cpu_seconds"), lang, 1), kwh=fmt.number(e.get("kwh"), lang, 6),
+        co2=fmt.number(1000 * e["kg_co2e"] if e.get("kg_co2e") is not None else None, lang, 3),
         method=e.get("method", "?"))])
 
 

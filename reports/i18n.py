@@ -64,6 +64,11 @@ def keys(lang: str = "fr") -> set[str]:
     return set(catalogue(lang)[0])
 
 
+def has(key: str) -> bool:
+    """Whether the catalogue has `key` (for labels that exist for some values only)."""
+    return key in catalogue("fr")[0]
+
+
 def _entry(key: str, lang: str | None) -> tuple[str | tuple[str, ...], Callable[[int], int]]:
     lang = lang if lang in LANGS else current_lang()
     texts, plural = catalogue(lang)

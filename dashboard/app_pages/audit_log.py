@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import t
 from dashboard.ui import column_labels, page
+from reports.i18n import t
 
 scope, meta = page("page.audit_log", data.DPO_ROLES)
 st.write(t("log.intro"))

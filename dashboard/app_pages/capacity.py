@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import t
 from dashboard.ui import page
+from reports.i18n import t
 
 scope, meta = page("page.capacity", data.SUPERVISION_ROLES)
 st.write(t("cap.intro"))

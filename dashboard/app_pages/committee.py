@@ -6,8 +6,8 @@ import streamlit.components.v1 as components
 
 from casework import CaseworkError
 from dashboard import data
-from dashboard.i18n import current_lang, t
 from dashboard.ui import column_labels, page
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.committee", data.MODEL_READ_ROLES)
 lang = current_lang()

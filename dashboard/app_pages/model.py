@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import charts, data, documents
-from dashboard.i18n import current_lang, t
 from dashboard.ui import column_labels, page
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.model", data.DATA_ROLES)
 lang = current_lang()

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import data, documents
-from dashboard.i18n import current_lang, t
 from dashboard.ui import page
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.outreach", data.CASE_ROLES)
 lang = current_lang()

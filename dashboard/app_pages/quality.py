@@ -4,8 +4,8 @@ import altair as alt
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import current_lang, t
 from dashboard.ui import column_labels, page
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.quality", data.DATA_ROLES)
 lang = current_lang()

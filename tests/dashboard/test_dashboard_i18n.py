@@ -12,7 +12,7 @@ from abri_fixture import key_of
 from apptest_helpers import app_as, scope_of
 
 from dashboard import charts, data, documents
-from dashboard.i18n import CATALOGUE, t
+from reports.i18n import t
 
 PAGES = sorted((Path(__file__).resolve().parents[2] / "dashboard" / "app_pages").glob("*.py"))
 
@@ -55,11 +55,11 @@ def test_the_timeline_leaves_out_what_was_never_observed(home):
 def test_the_notice_gives_each_reason_a_relative_weight(home):
     hh = data.household(scope_of("ts19"), key_of("b19"))
     sections = documents.notice_sections(row=hh.row, reasons=hh.reasons, lang="fr")
-    params = dict(sections)[t("notice.params_h")]
+    params = dict(sections)[t("notice_hh.params_h")]
     assert params[1:] == ["Procédure d'expulsion engagée : commandement de payer il y a 3 mois (55 %)",
                           "Impayés de loyer : 4 mois d'impayés (36 %)",
                           "Situation du ménage et du logement : ancienneté 120 mois (9 %)"]
-    assert t("notice.src_no_landlord") in dict(sections)[t("notice.data_h")]
+    assert t("notice_hh.src_no_landlord") in dict(sections)[t("notice_hh.data_h")]
     page = documents.notice_html(row=hh.row, reasons=pd.DataFrame(hh.reasons), lang="en").decode()
     assert "<h2>5. Your rights</h2>" in page and "<script" not in page
 

@@ -7,7 +7,7 @@ from abri_fixture import NAMES, PASSWORD, key_of
 from apptest_helpers import app_as, rendered_text
 
 from casework.users import disable_user
-from dashboard.i18n import t
+from reports.i18n import t
 
 PAGES = [
     ("ts19", "app_pages/outreach.py", "page.outreach"),
@@ -176,8 +176,8 @@ def test_an_empty_disagreement_is_refused_with_a_message(home):
 
 def test_the_household_page_carries_the_crpa_notice(home):
     at = app_as("ts19", page="app_pages/household.py", query={"menage": key_of("a19")})
-    notice = next(m.value for m in at.markdown if t("notice.title") in m.value)
-    for heading in ("notice.degree_h", "notice.data_h", "notice.params_h", "notice.ops_h", "notice.rights_h"):
+    notice = next(m.value for m in at.markdown if t("notice_hh.title") in m.value)
+    for heading in ("notice_hh.degree_h", "notice_hh.data_h", "notice_hh.params_h", "notice_hh.ops_h", "notice_hh.rights_h"):
         assert t(heading) in notice
     assert "Impayés de loyer : 4 mois d'impayés" in notice
 

@@ -12,7 +12,7 @@ from apptest_helpers import app_as, rendered_text
 from casework import sessions
 from casework.users import disable_user
 from dashboard import auth
-from dashboard.i18n import t
+from reports.i18n import t
 
 
 def _sign_in(at, username, password):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from fairness import audit
-from fairness.i18n import CATALOGUE, t
 from fairness.report import render_html, write_report
+from reports.i18n import t
 
 
 def scored_table(n=1500, seed=5) -> pd.DataFrame:

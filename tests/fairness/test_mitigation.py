@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from fairness.i18n_docs import t as doc_t
-from fairness.i18n_mitigation import t
 from fairness.mitigation import (
     REDUCTION,
     THRESHOLD,
@@ -21,6 +19,7 @@ from fairness.mitigation import (
     compare_mitigations,
     mitigation_report,
 )
+from reports.i18n import t
 
 CAPACITY = 0.1
 FEATURES = ["arrears", "signal"]
@@ -138,7 +137,7 @@ def test_group_under_eleven_rows_has_its_fnr_suppressed(comparison, pages):
 
 def test_caveats_are_in_both_languages(pages):
     for lang, html in pages.items():
-        tenure = doc_t("attr.tenure", lang)  # the attribute's plain name, not the column
+        tenure = t("attr.tenure", lang)  # the attribute's plain name, not the column
         for i in range(1, 6):
             assert str(escape(t(f"m.caveat.{i}", lang, group=tenure))) in html, (lang, i)
     for ref in ("2000/43", "225-1", "art. 9"):
