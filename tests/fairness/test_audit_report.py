@@ -87,11 +87,6 @@ def test_write_report_writes_both_files(tmp_path, record):
     assert "Glossary" in html_path.read_text()
 
 
-def test_every_catalogue_entry_has_french_and_english():
-    missing = [k for k, v in CATALOGUE.items() if not (v.get("fr") and v.get("en"))]
-    assert missing == []
-
-
 def test_a_group_outside_tolerance_gets_a_plain_sentence_on_the_verdict_page():
     rng = np.random.default_rng(0)
     n = 6000

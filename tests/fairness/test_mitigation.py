@@ -180,10 +180,3 @@ def test_non_binary_label_names_the_row(data):
     with pytest.raises(MitigationInputError, match="ligne de données 3"):
         compare_mitigations(train=train, test=bad, features=FEATURES, label="jugement",
                             score="p", group="tenure")
-
-
-def test_every_sentence_is_in_french_and_english():
-    from fairness.i18n_mitigation import CATALOGUE
-    for key, entry in CATALOGUE.items():
-        assert set(entry) == {"fr", "en"}, key
-        assert entry["fr"] != entry["en"] or "{" in entry["fr"] or not entry["fr"], key
