@@ -419,7 +419,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
         rows.append({
             "label": labels[m], "selected": _count(r["selected"], lang),
             "selection_rate": pct(r["selection_rate"]),
-            "bound": t("m.yes" if r["capacity_bound"] else "m.no", lang),
+            "bound": t("m.yes", lang) if r["capacity_bound"] else t("m.no", lang),
             "precision": pct(r["precision_at_k"]), "recall": pct(r["recall_at_k"]),
             "fnr": [{"masked": pd.isna(r[c]),
                      "value": t("m.masked", lang) if pd.isna(r[c]) else pct(r[c])}
@@ -427,7 +427,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
             "gap": _points(r["fnr_gap"], lang),
             "ratio": fmt.number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
             else "–",
-            "attribute": t("m.yes" if r["needs_attribute_at_decision"] else "m.no", lang),
+            "attribute": t("m.yes", lang) if r["needs_attribute_at_decision"] else t("m.no", lang),
             "attribute_flag": bool(r["needs_attribute_at_decision"]),
             "seconds": fmt.number(float(r["fit_seconds"]), lang, 1)})
     methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY[m]}",

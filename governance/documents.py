@@ -319,7 +319,7 @@ def _retention_section(retention, lang: str) -> dict:
     rows = []
     for f in fields(retention):
         n = getattr(retention, f.name)
-        period = t("doc.ds.ret.days" if f.name.endswith("_days") else "doc.ds.ret.months", lang, n=n)
+        period = t("doc.ds.ret.days", lang, n=n) if f.name.endswith("_days") else t("doc.ds.ret.months", lang, n=n)
         rows.append([t(f"doc.ds.ret.{f.name}", lang), period, t(f"doc.ds.ret.{f.name}.basis", lang)])
     return _section("retention", t("doc.ds.retention", lang), [], table={"header": [
         t("doc.ds.ret.data", lang), t("doc.ds.ret.period", lang), t("doc.ds.ret.basis", lang)], "rows": rows},

@@ -19,7 +19,7 @@ def design_card_section(*, design: dict | None, impact: dict | None, lang: str =
     design = design or {"name": "none", "params": {}}
     paragraphs = [t("impact_card.design", lang, design=design["name"],
                      params=json.dumps(design.get("params") or {}, ensure_ascii=False))]
-    paragraphs.append(t("impact_card.none" if design["name"] == "none" else "impact_card.lottery", lang))
+    paragraphs.append(t("impact_card.none", lang) if design["name"] == "none" else t("impact_card.lottery", lang))
     itt = (impact or {}).get("itt_averted_per_100") or {}
     if itt.get("estimate") is not None:
         paragraphs.append(t("impact_card.impact", lang, itt=fmt.number(itt["estimate"], lang), low=fmt.number(itt.get("ci_low"), lang),

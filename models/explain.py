@@ -478,7 +478,7 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
             if x["group"] != ref and drivers:
                 sentences.append(t("x.gap_sentence", lang, group=_vlabel(x["group"], lang), n=x["n"],
                                    reference=_vlabel(ref, lang),
-                                   direction=t("x.gap_higher" if x["gap"] >= 0 else "x.gap_lower", lang),
+                                   direction=t("x.gap_higher", lang) if x["gap"] >= 0 else t("x.gap_lower", lang),
                                    gap=num(abs(x["gap"])), drivers=driver_text))
         gaps.append({"id": spec["attribute"], "label": t(f"attr.{spec['attribute']}", lang),
                      "reference": t("x.gap_reference", lang, reference=_vlabel(ref, lang), n=ref_n) if ref else "",
@@ -497,10 +497,10 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
     ad = record["additivity"]
     add_text = t("x.additivity_text", lang, error=f"{ad['max_abs_error']:.1e}",
                  tolerance=f"{ad['tolerance']:.0e}",
-                 status=t("value.passed" if ad["passed"] else "value.failed", lang))
+                 status=t("value.passed", lang) if ad["passed"] else t("value.failed", lang))
     sh = ad["shap"]
     shap_text = (t("x.shap_text", lang, n=sh["rows"], version=sh["version"], error=f"{sh['max_abs_diff']:.1e}",
-                   status=t("value.passed" if sh["agree"] else "value.failed", lang),
+                   status=t("value.passed", lang) if sh["agree"] else t("value.failed", lang),
                    ratio=fmt.number(sh["speed_ratio"], lang, 1), lgb_ms=fmt.number(1000 * sh["lgb_seconds"], lang, 1),
                    shap_ms=fmt.number(1000 * sh["shap_seconds"], lang, 1))
                  if sh["run"] else t("x.shap_unavailable", lang, reason=sh.get("reason", "")))
