@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, documents
 from dashboard.ui import column_labels, page
+from reports import fmt
 from reports.i18n import current_lang, t
 
 scope, meta = page("page.model", data.DATA_ROLES)
@@ -22,6 +23,8 @@ else:
                                  y_title=t(f"colname.{metric}")), width="stretch")
     st.caption(t("mdl.mean"))
     mean = ev[ev["month"] == "all"].drop(columns=["month"])
+    # counts averaged over months are still counts: whole numbers, in the reader's locale
+    mean = mean.assign(**{c: [fmt.integer(x, lang) for x in mean[c]] for c in ("n", "positives", "k") if c in mean})
     st.dataframe(mean, hide_index=True, width="stretch", column_config=column_labels(mean.columns))
 
 st.markdown(f"#### {t('mdl.lead')}")
