@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from fairness.audit import HEADLINE, JUDGED, RATES, Audit  # noqa: E402
 from governance.documents import lead_time_table, lists_table  # noqa: E402
 from reports import fmt  # noqa: E402
-from reports.i18n import LANGS, t  # noqa: E402
+from reports.i18n import LANGS, t, tn  # noqa: E402
 from reports.render import render
 
 GLOSSARY = ("false_negative_rate", "false_omission_rate", "selection_rate", "precision",
@@ -196,7 +196,7 @@ def _sweep_view(record: dict, lang: str) -> dict:
             spec["name"], [points[i]["capacity"] for i in order],
             [spec_lists[i][k] for i in order], record["config"]["tolerance"], lang)})
     changes = record["conclusion_changes"]
-    flips = (t("report.sweep_flips", lang, count=len(changes),
+    flips = (tn("report.sweep_flips", len(changes), lang,
                groups=", ".join(f"{c['group_spec']} : {c['group']}" if lang == "fr"
                                 else f"{c['group_spec']}: {c['group']}" for c in changes))
              if changes else t("report.sweep_stable", lang))

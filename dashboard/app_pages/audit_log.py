@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.ui import column_labels, page
-from reports.i18n import t
+from reports.i18n import t, tn
 
 scope, meta = page("page.audit_log", data.DPO_ROLES)
 st.write(t("log.intro"))
@@ -14,7 +14,7 @@ username = c2.text_input(t("log.user"))
 action = c3.text_input(t("log.action"))
 prefix = c4.text_input(t("log.household"))
 df = data.access_log(scope, days=int(days), username=username.strip(), action=action.strip(), key_prefix=prefix)
-st.caption(t("log.count", n=len(df)))
+st.caption(tn("log.count", len(df)))
 if df.empty:
     st.info(t("log.empty"))
 else:

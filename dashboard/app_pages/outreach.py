@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import data, documents
 from dashboard.ui import page
-from reports.i18n import current_lang, t
+from reports import fmt
+from reports.i18n import current_lang, t, tn
 
 scope, meta = page("page.outreach", data.CASE_ROLES)
 lang = current_lang()
@@ -40,7 +41,7 @@ seen = hash((meta.get("snapshot_month"), tuple(shown["household_key"])))
 if st.session_state.get("abri_list_logged") != seen:
     data.log_list_view(scope, rows=len(shown))
     st.session_state["abri_list_logged"] = seen
-st.caption(t("list.count", n=len(shown), total=len(df)))
+st.caption(tn("list.count", len(shown), total=fmt.integer(len(df))))
 if shown.empty:
     st.info(t("list.empty"))
     st.stop()
