@@ -30,10 +30,12 @@ LOCALES = Path(__file__).with_name("locales")
 _resolver: Callable[[], str] | None = None
 
 
-def set_lang_resolver(resolver: Callable[[], str] | None) -> None:
-    """Which language `lang=None` means (the dashboard: the session's choice)."""
+def set_lang_resolver(resolver: Callable[[], str] | None) -> Callable[[], str] | None:
+    """Which language `lang=None` means (the dashboard: the session's choice); returns the
+    resolver it replaces."""
     global _resolver
-    _resolver = resolver
+    previous, _resolver = _resolver, resolver
+    return previous
 
 
 def current_lang() -> str:

@@ -77,7 +77,7 @@ def _literal_keys() -> dict[str, list[str]]:
 def test_every_key_the_code_names_is_in_the_catalogue():
     used = _literal_keys()
     assert len(used) > 300  # the scan finds the calls (a broken scan would pass vacuously)
-    missing = {k: where for k, where in used.items() if k not in i18n.keys()}
+    missing = {k: where for k, where in used.items() if not i18n.has(k)}
     assert missing == {}
 
 
@@ -108,11 +108,13 @@ def test_plurals_follow_each_languages_rules():
 
 
 def test_the_default_language_is_french_unless_a_front_end_says_otherwise():
-    assert t("metric.precision") == "Précision"
-    set_lang_resolver(lambda: "en")
+    previous = set_lang_resolver(None)
     try:
+        assert t("metric.precision") == "Précision"
+        set_lang_resolver(lambda: "en")
         assert t("metric.precision") == "Precision"
         assert t("metric.precision", "fr") == "Précision"  # an explicit language wins
+        set_lang_resolver(lambda: "xx")
+        assert t("metric.precision") == "Précision"  # a language without a catalogue: French
     finally:
-        set_lang_resolver(None)
-    assert t("metric.precision") == "Précision"
+        set_lang_resolver(previous)
