@@ -382,12 +382,12 @@ def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str |
 
 def _count(n: int, lang: str) -> str:
     """4000 -> "4\u202f000" in French, "4,000" in English."""
-    return f"{int(n):,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return fmt.integer(n, lang)
 
 
 def _points(x, lang: str) -> str:
     """A difference of two rates in percentage points: 0.246 -> "24,6 pts"."""
-    return t("m.points", lang, value=fmt.number(100 * float(x), lang, 1)) if pd.notna(x) else "–"
+    return t("m.points", lang, value=fmt.number(100 * float(x), lang, 1)) if pd.notna(x) else fmt.MISSING
 
 
 def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
@@ -412,7 +412,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
             suppressed[v] = "small_group"
 
     def pct(x):
-        return fmt.percent(float(x), lang) if pd.notna(x) else "–"
+        return fmt.percent(x, lang)
 
     rows = []
     for m, r in comparison.iterrows():
@@ -425,8 +425,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
                      "value": t("m.masked", lang) if pd.isna(r[c]) else pct(r[c])}
                     for c in fnr_cols],
             "gap": _points(r["fnr_gap"], lang),
-            "ratio": fmt.number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
-            else "–",
+            "ratio": fmt.number(r["fnr_ratio"], lang),
             "attribute": t("m.yes", lang) if r["needs_attribute_at_decision"] else t("m.no", lang),
             "attribute_flag": bool(r["needs_attribute_at_decision"]),
             "seconds": fmt.number(float(r["fit_seconds"]), lang, 1)})
