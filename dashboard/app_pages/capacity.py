@@ -4,14 +4,15 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.ui import page
+from reports import fmt
 from reports.i18n import t
 
 scope, meta = page("page.capacity", data.SUPERVISION_ROLES)
 st.write(t("cap.intro"))
 df = data.capacity(scope)
 listed, followed = int(df["listed"].sum()), int(df["followed"].sum())
-st.markdown(t("cap.totals", listed=listed, followed=followed,
-              rate=f"{followed / listed:.0%}" if listed else "—"))
+st.markdown(t("cap.totals", listed=fmt.integer(listed), followed=fmt.integer(followed),
+              rate=fmt.percent(followed / listed if listed else None, digits=0)))
 st.dataframe(
     df[["sector", "households", "listed", "tres_eleve", "eleve", "uncovered_tres_eleve", "followed", "followup_rate",
         "contact_rate", "days_to_contact"]],

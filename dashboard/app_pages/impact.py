@@ -112,7 +112,7 @@ else:
     st.write(t("imp.uplift_intro"))
     rows = []
     for r in up["comparison"]:
-        share = t("imp.share", share=round(100 * r["share"]))
+        share = t("imp.share", share=fmt.percent(r["share"], lang, 0))
         rows.append({"label": f"{share} · {t('imp.risk')}", **r["risk_targeting_averted_per_100"]})
         rows.append({"label": f"{share} · {t('imp.benefit')}", **r["benefit_targeting_averted_per_100"]})
     st.altair_chart(charts.intervals(pd.DataFrame(rows), label="label", x_title=t("imp.axis")), width="stretch")

@@ -60,4 +60,5 @@ else:
                      energy.columns, status=t("colname.status"),
                      energy_kwh=st.column_config.NumberColumn(t("colname.energy_kwh"), format="%.6f"),
                      kg_co2e=st.column_config.NumberColumn(t("colname.kg_co2e"), format="%.6f")))
-    st.caption(t("mdl.energy_total", kwh=f"{energy['energy_kwh'].sum():.4f}", co2=f"{energy['kg_co2e'].sum():.5f}"))
+    st.caption(t("mdl.energy_total", kwh=fmt.number(energy["energy_kwh"].sum(), lang, 4),
+                 co2=fmt.number(energy["kg_co2e"].sum(), lang, 5)))
