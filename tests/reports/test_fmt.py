@@ -74,3 +74,12 @@ def test_the_rules_reasons_agree_with_their_count():
                                   "1 mois d'impayés"]
     assert a.text_en.tolist()[-1] == "1 month of rent arrears"
     assert b.text_en.tolist() == ["3 months of rent arrears", "unpaid rent reported to the CAF"]
+
+
+def test_the_dashboards_figures_use_the_one_formatter():
+    from dashboard import documents
+
+    assert documents.months(4.46, "fr") == "4,5 mois" and documents.months(4.46, "en") == "4.5 months"
+    assert documents.share(0.413, "fr") == f"41,3{NBSP}%" and documents.share(0.413, "en") == "41.3%"
+    assert documents.probability(0.999, "fr") == f"> 95{NBSP}%" and documents.probability(0.004, "en") == "< 1%"
+    assert documents.months(None, "fr") == "" and documents.share(float("nan"), "fr") == ""
