@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOME_DIR ?= var
 SCALE ?= paris
 
-.PHONY: demo test lint bench install docs clean
+.PHONY: demo test lint bench install docs i18n clean
 
 install: $(STAMP)
 
@@ -31,6 +31,13 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/abri contract-doc --out docs/data-contract.md
 	$(BIN)/abri feature-doc --out docs/feature-dictionary.md
+
+# the text catalogue for translators: reports/locales/abri.pot from t()/tn() calls and the French
+# catalogue, then both PO files updated (new keys added empty, the French text beside each key)
+i18n: $(STAMP)
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k t -k tn:1,1 --no-location \
+	  --project=Abri -w 100 -o reports/locales/abri.pot .
+	$(BIN)/pybabel update -i reports/locales/abri.pot -d reports/locales -D abri --no-fuzzy-matching -w 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ Run with `abri dashboard --home DIR` (usage statistics off, toolbar in viewer mo
 import streamlit as st
 
 from dashboard import auth
-from dashboard.i18n import t
+from reports.i18n import t
 
 st.set_page_config(page_title="Abri", page_icon=":material/home:", layout="wide")
 

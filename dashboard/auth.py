@@ -20,7 +20,7 @@ import streamlit as st
 from casework import sessions
 from casework.users import get_user, verify
 from dashboard import data
-from dashboard.i18n import t
+from reports.i18n import t
 
 IDLE_MINUTES = 30
 XSRF_COOKIE = "_streamlit_xsrf"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.i18n import t
+from reports.i18n import t
 
 
 def _labels(lang: str) -> str:

@@ -9,9 +9,10 @@ import html
 
 import pandas as pd
 
-from dashboard.i18n import t
 from governance import notice
 from models.score import RULE_VERSION  # noqa: F401  (the household page asks documents.RULE_VERSION)
+from reports import fmt
+from reports.i18n import t
 
 _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}"
               "th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top;font-size:11pt}"
@@ -19,23 +20,24 @@ _PRINT_CSS = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-co
               "@media print{button{display:none}}")
 
 
-def percent(p: float | None) -> str:
-    return "" if p is None or pd.isna(p) else f"{100 * float(p):.0f} %"
+def percent(p: float | None, lang: str | None = None) -> str:
+    """A whole percentage in the reader's locale ("37 %", "37%"); missing -> empty."""
+    return "" if fmt.missing(p) else fmt.percent(p, lang, 0)
 
 
 # what a calibrated probability can honestly claim at the ends of the scale (issue 10 section 5)
 DISPLAY_CEILING, DISPLAY_FLOOR = 0.95, 0.01
 
 
-def probability(p: float | None) -> str:
+def probability(p: float | None, lang: str | None = None) -> str:
     """A probability as a worker reads it: '37 %', never '100 %' nor '0 %' ('> 95 %', '< 1 %')."""
-    if p is None or pd.isna(p):
+    if fmt.missing(p):
         return ""
     if p > DISPLAY_CEILING:
-        return "> 95 %"
+        return f"> {percent(DISPLAY_CEILING, lang)}"
     if p < DISPLAY_FLOOR:
-        return "< 1 %"
-    return percent(p)
+        return f"< {percent(DISPLAY_FLOOR, lang)}"
+    return percent(p, lang)
 
 
 def list_table(df: pd.DataFrame, *, lang: str, identities: dict[str, dict] | None = None,
@@ -45,8 +47,6 @@ def list_table(df: pd.DataFrame, *, lang: str, identities: dict[str, dict] | Non
     Household shown by the first 8 characters of its pseudonymous key; with `identities` (key ->
     nom, prenom, adresse, telephone, read by dashboard.data.list_identities), its name and address
     follow it."""
-    from dashboard.i18n_pages import tp
-    from dashboard.ui import fmt_number
 
     reasons = df["reasons_en" if lang == "en" else "reasons_fr"].fillna("")
     columns = {
@@ -55,15 +55,15 @@ def list_table(df: pd.DataFrame, *, lang: str, identities: dict[str, dict] | Non
     }
     if identities is not None:
         people = [identities.get(k) for k in df["household_key"]]
-        columns[tp("col.name", lang=lang)] = [f"{p['prenom']} {p['nom']}" if p else tp("value.not_found", lang=lang)
+        columns[t("col.name", lang=lang)] = [f"{p['prenom']} {p['nom']}" if p else t("value.not_found", lang=lang)
                                               for p in people]
-        columns[tp("col.address", lang=lang)] = [p["adresse"] if p else "" for p in people]
+        columns[t("col.address", lang=lang)] = [p["adresse"] if p else "" for p in people]
     columns.update({
         t("col.sector", lang=lang): df["sector"],
         t("col.band", lang=lang): [t(f"band.{b}", lang=lang) for b in df["risk_band"]],
-        t("col.probability", lang=lang): [probability(p) for p in df["probability"]],
+        t("col.probability", lang=lang): [probability(p, lang) for p in df["probability"]],
         t("col.stage", lang=lang): [t(f"stage.{int(s)}", lang=lang) for s in df["procedure_stage"].fillna(0)],
-        t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else fmt_number(a, lang, digits=1)
+        t("col.arrears", lang=lang): [t("value.unknown", lang=lang) if pd.isna(a) else fmt.number(a, lang, digits=1)
                                       for a in df["arrears_months"]],
         t("col.reasons", lang=lang): [" | ".join(r.split(" | ") if full_reasons else r.split(" | ")[:2])
                                       for r in reasons],
@@ -86,17 +86,16 @@ def list_html(df: pd.DataFrame, *, lang: str, sectors: str, month: str,
     """The printable list (no name). With `identities`, the home visit list: names, addresses,
     phones, every reason in full and a box to tick per visit (a nominative document: the page
     builds it only when the worker asks, and logs it)."""
-    from dashboard.i18n_pages import tp
 
     table = list_table(df, lang=lang, identities=identities, full_reasons=True)
     if identities is None:
         title, footer = t("export.title", lang=lang, sectors=sectors, month=month), t("export.footer", lang=lang)
     else:
-        title = tp("visits.title", lang=lang, sectors=sectors, month=month)
-        footer = tp("visits.footer", lang=lang)
+        title = t("visits.title", lang=lang, sectors=sectors, month=month)
+        footer = t("visits.footer", lang=lang)
         people = [identities.get(k) for k in df["household_key"]]
-        table.insert(4, tp("visits.phone", lang=lang), [(p or {}).get("telephone") or "" for p in people])
-        table[tp("visits.done", lang=lang)] = "☐"
+        table.insert(4, t("visits.phone", lang=lang), [(p or {}).get("telephone") or "" for p in people])
+        table[t("visits.done", lang=lang)] = "☐"
     body = table.to_html(index=False, escape=True, border=0)
     page = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{_PRINT_CSS}</style></head><body><h1>{html.escape(title)}</h1>"

@@ -3,15 +3,15 @@ verdicts, model statuses, features. An unknown code is shown as it is (never a b
 
 from __future__ import annotations
 
-from dashboard.i18n_pages import has, tp
+from reports.i18n import has, t
 
 JOIN = " × "  # fairness.audit.JOIN: how the audit names an intersection of attributes
 
 
 def label(prefix: str, code, *, lang: str | None = None) -> str:
-    """tp(f"{prefix}.{code}") when the catalogue has it, else the code itself."""
+    """t(f"{prefix}.{code}") when the catalogue has it, else the code itself."""
     key = f"{prefix}.{code}"
-    return tp(key, lang=lang) if has(key) else str(code)
+    return t(key, lang=lang) if has(key) else str(code)
 
 
 def spec_label(spec: str, *, lang: str | None = None) -> str:
@@ -28,8 +28,8 @@ def group_label(spec: str, group: str, *, lang: str | None = None) -> str:
     out = []
     for attr, value in zip(attrs, values, strict=True):
         if attr == "arrondissement" and value.isdigit():
-            out.append(tp("gval.arrondissement_1", lang=lang) if value == "1"
-                       else tp("gval.arrondissement", lang=lang, n=value))
+            out.append(t("gval.arrondissement_1", lang=lang) if value == "1"
+                       else t("gval.arrondissement", lang=lang, n=value))
         else:
             out.append(label("gval", value, lang=lang))
     return JOIN.join(out)
@@ -37,16 +37,16 @@ def group_label(spec: str, group: str, *, lang: str | None = None) -> str:
 
 def verdict_label(verdict, *, suppressed: bool = False, lang: str | None = None) -> str:
     if suppressed:
-        return tp("verdict.suppressed", lang=lang)
+        return t("verdict.suppressed", lang=lang)
     if verdict is None or (isinstance(verdict, float) and verdict != verdict):
-        return tp("verdict.none", lang=lang)
+        return t("verdict.none", lang=lang)
     return label("verdict", verdict, lang=lang)
 
 
 def feature_label(name: str, *, lang: str | None = None) -> str:
     """A feature's label from its declaration (features/declare.py), else its name."""
-    from dashboard.i18n import current_lang
     from features.declare import FEATURE_NAMES, feature
+    from reports.i18n import current_lang
 
     if name not in FEATURE_NAMES:
         return str(name)

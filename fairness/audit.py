@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
 
-from fairness.i18n import t
+from reports.i18n import t
 
 # Metric names: one name per concept in Python, JSON, the report and the catalogue.
 COUNTS = ("tp", "fp", "tn", "fn")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from fairness.audit import DEFAULT_CAPACITIES, AuditInputError, audit
-from fairness.i18n import LANGS, t
+from reports.i18n import LANGS, t
 
 _SPEC_SEPARATOR = re.compile(r"\s*[,*×]\s*")
 

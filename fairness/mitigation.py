@@ -55,14 +55,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from fairness.i18n_docs import CATALOGUE as DOC_CATALOGUE  # noqa: E402
-from fairness.i18n_docs import t as doc_t  # noqa: E402
-from fairness.i18n_mitigation import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
+from reports import fmt  # noqa: E402
+from reports.i18n import LANGS, has, t  # noqa: E402
 from reports.render import render
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
            "mitigation_report"]
 
+GLOSSARY = ("capacity", "precision", "recall", "fnr", "gap", "attribute", "suppressed",
+            "randomised")  # m.glossary.<term>, in this order
 UNMITIGATED = "sans correction"
 THRESHOLD = "ThresholdOptimizer"
 THRESHOLD_CAPACITY = "ThresholdOptimizer (capacité)"
@@ -381,12 +382,12 @@ def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str |
 
 def _count(n: int, lang: str) -> str:
     """4000 -> "4\u202f000" in French, "4,000" in English."""
-    return f"{int(n):,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return fmt.integer(n, lang)
 
 
 def _points(x, lang: str) -> str:
     """A difference of two rates in percentage points: 0.246 -> "24,6 pts"."""
-    return t("m.points", lang, value=fmt_number(100 * float(x), lang, 1)) if pd.notna(x) else "–"
+    return t("m.points", lang, value=fmt.number(100 * float(x), lang, 1)) if pd.notna(x) else fmt.MISSING
 
 
 def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
@@ -400,7 +401,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
     out.mkdir(parents=True, exist_ok=True)
     attrs = comparison.attrs or {}
     # the audit attributes' plain names are shared with the governance documents
-    group_label = doc_t(f"attr.{group}", lang) if f"attr.{group}" in DOC_CATALOGUE else group
+    group_label = t(f"attr.{group}", lang) if has(f"attr.{group}") else group
     labels = {m: t(f"m.method.{METHOD_KEY.get(m, 'other')}", lang, name=m)
               for m in comparison.index}
     fnr_cols = [c for c in comparison.columns if c.startswith("fnr[")]
@@ -411,29 +412,28 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
             suppressed[v] = "small_group"
 
     def pct(x):
-        return fmt_percent(float(x), lang) if pd.notna(x) else "–"
+        return fmt.percent(x, lang)
 
     rows = []
     for m, r in comparison.iterrows():
         rows.append({
             "label": labels[m], "selected": _count(r["selected"], lang),
             "selection_rate": pct(r["selection_rate"]),
-            "bound": t("m.yes" if r["capacity_bound"] else "m.no", lang),
+            "bound": t("m.yes", lang) if r["capacity_bound"] else t("m.no", lang),
             "precision": pct(r["precision_at_k"]), "recall": pct(r["recall_at_k"]),
             "fnr": [{"masked": pd.isna(r[c]),
                      "value": t("m.masked", lang) if pd.isna(r[c]) else pct(r[c])}
                     for c in fnr_cols],
             "gap": _points(r["fnr_gap"], lang),
-            "ratio": fmt_number(float(r["fnr_ratio"]), lang) if pd.notna(r["fnr_ratio"])
-            else "–",
-            "attribute": t("m.yes" if r["needs_attribute_at_decision"] else "m.no", lang),
+            "ratio": fmt.number(r["fnr_ratio"], lang),
+            "attribute": t("m.yes", lang) if r["needs_attribute_at_decision"] else t("m.no", lang),
             "attribute_flag": bool(r["needs_attribute_at_decision"]),
-            "seconds": fmt_number(float(r["fit_seconds"]), lang, 1)})
+            "seconds": fmt.number(float(r["fit_seconds"]), lang, 1)})
     methods = [{"label": labels[m], "text": t(f"m.method_text.{METHOD_KEY[m]}",
                                                lang, group=group_label)}
                for m in comparison.index]
     capacity = attrs.get("capacity")
-    setting = (t("m.setting", lang, capacity=fmt_percent(capacity, lang, 2),
+    setting = (t("m.setting", lang, capacity=fmt.percent(capacity, lang, 2),
                  k=_count(attrs["k"], lang), rows=_count(attrs["test_rows"], lang),
                  train=_count(attrs["train_rows"], lang), fit=_count(attrs["fit_rows"], lang),
                  seed=attrs["seed"], group=group_label)

@@ -3,7 +3,7 @@
 The HTML is rendered from the same dictionary that becomes audit.json, so the report can never
 show a figure the JSON suppressed. One self-contained file: inline CSS, charts as base64 PNG made
 with matplotlib's Agg backend, no script, no external font or link. Jinja2 with autoescape; every
-sentence comes from the catalogue in fairness/i18n.py.
+sentence comes from the one catalogue (reports/i18n.py), every figure from reports/fmt.py.
 """
 
 from __future__ import annotations
@@ -19,10 +19,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from fairness.audit import HEADLINE, JUDGED, RATES, Audit  # noqa: E402
-from fairness.i18n import GLOSSARY, LANGS, fmt_number, fmt_percent, t  # noqa: E402
 from governance.documents import lead_time_table, lists_table  # noqa: E402
+from reports import fmt  # noqa: E402
+from reports.i18n import LANGS, t, tn  # noqa: E402
 from reports.render import render
 
+GLOSSARY = ("false_negative_rate", "false_omission_rate", "selection_rate", "precision",
+            "false_positive_rate", "prevalence", "calibration", "interval", "ratio",
+            "reference", "tolerance", "suppressed", "capacity", "na")  # glossary.<term>, in this order
 _RATE_AS_NUMBER = {"mean_score", "calibration"}  # shown as numbers, not percentages
 _FLOOR = 0.05  # ratio axes are logarithmic: a bound of 0 is drawn at this floor
 
@@ -57,7 +61,7 @@ def render_html(record: dict, *, lang: str = "fr") -> str:
 # --------------------------------------------------------------------------- view model
 
 def _fmt(metric: str, x, lang: str) -> str:
-    return fmt_number(x, lang) if metric in _RATE_AS_NUMBER else fmt_percent(x, lang)
+    return fmt.number(x, lang) if metric in _RATE_AS_NUMBER else fmt.percent(x, lang)
 
 
 def _interval(metric: str, pair, lang: str) -> str:
@@ -73,7 +77,7 @@ def _ratio_interval(pair, lang: str) -> str:
     if lo is None or hi is None:
         return ""
     sep = " ; " if lang == "fr" else ", "
-    return f"[{fmt_number(lo, lang)}{sep}{fmt_number(hi, lang)}]"
+    return f"[{fmt.number(lo, lang)}{sep}{fmt.number(hi, lang)}]"
 
 
 def _cell(metric: str, m: dict, lang: str) -> dict:
@@ -81,7 +85,7 @@ def _cell(metric: str, m: dict, lang: str) -> dict:
         return {"masked": True, "value": t("report.masked_cell", lang), "ci": "", "ratio": "",
                 "ratio_ci": "", "verdict": m["verdict"] or ""}
     return {"masked": False, "value": _fmt(metric, m["value"], lang),
-            "ci": _interval(metric, m["ci"], lang), "ratio": fmt_number(m["ratio"], lang),
+            "ci": _interval(metric, m["ci"], lang), "ratio": fmt.number(m["ratio"], lang),
             "ratio_ci": _ratio_interval(m["ratio_ci"], lang), "verdict": m["verdict"] or ""}
 
 
@@ -110,8 +114,8 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
                     f"report.sentence.{m}", lang, group=g["group"], reference=spec["reference"],
                     value=_fmt(m, x["value"], lang),
                     ref_value=_fmt(m, ref["metrics"][m]["value"], lang),
-                    ratio=fmt_number(x["ratio"], lang), lo=fmt_number(x["ratio_ci"][0], lang),
-                    hi=fmt_number(x["ratio_ci"][1], lang),
+                    ratio=fmt.number(x["ratio"], lang), lo=fmt.number(x["ratio_ci"][0], lang),
+                    hi=fmt.number(x["ratio_ci"][1], lang),
                     verdict=t(f"verdict.{x['verdict']}", lang).lower()))
     summary = (t("report.summary", lang, spec=spec["name"], reference=spec["reference"],
                  suppressed=spec["suppressed_groups"], **counts)
@@ -129,16 +133,16 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
 
 def _view(record: dict, lang: str) -> dict:
     cfg, point = record["config"], record["operating_point"]
-    capacity = fmt_percent(point["capacity"], lang, 2)
+    capacity = fmt.percent(point["capacity"], lang, 2)
     if point["rule"] == "list":
         per_sector = record.get("lists_capacity")
         rule = t("report.rule_list", lang, selected=point["selected"], rows=record["data"]["rows"],
-                 capacity=capacity, per_sector=fmt_percent(per_sector, lang, 2) if per_sector else "–")
+                 capacity=capacity, per_sector=fmt.percent(per_sector, lang, 2) if per_sector else "–")
     elif point["rule"] == "top_k":
         rule = t("report.rule_top_k", lang, top_k=point["top_k"], selected=point["selected"],
                  rows=record["data"]["rows"], capacity=capacity)
     else:
-        rule = t("report.rule_threshold", lang, threshold=fmt_number(point["threshold"], lang, 3),
+        rule = t("report.rule_threshold", lang, threshold=fmt.number(point["threshold"], lang, 3),
                  selected=point["selected"], rows=record["data"]["rows"], capacity=capacity)
     lo, hi = cfg["tolerance"]
     specs = [_spec_view(s, record, lang) for s in record["group_specs"]]
@@ -158,8 +162,8 @@ def _view(record: dict, lang: str) -> dict:
     ]
     return {
         "source": record.get("source"), "rule": rule,
-        "tolerance_text": t("report.tolerance", lang, lo=fmt_number(lo, lang),
-                            hi=fmt_number(hi, lang), level=fmt_percent(cfg["ci_level"], lang, 0)),
+        "tolerance_text": t("report.tolerance", lang, lo=fmt.number(lo, lang),
+                            hi=fmt.number(hi, lang), level=fmt.percent(cfg["ci_level"], lang, 0)),
         "specs": specs, "sweep": sweep, "config_rows": config_rows,
         "lead": lead_time_table(record.get("lead_time") or [], lang),
         "lists": lists_table(record.get("sector_lists") or [], lang),
@@ -178,7 +182,7 @@ def _sweep_view(record: dict, lang: str) -> dict:
         if round(points[i]["capacity"], 6) not in seen:  # the outreach point may be in the sweep
             seen.add(round(points[i]["capacity"], 6))
             order.append(i)
-    capacities = [fmt_percent(points[i]["capacity"], lang, 2) for i in order]
+    capacities = [fmt.percent(points[i]["capacity"], lang, 2) for i in order]
     rows, charts = [], []
     for k, spec in enumerate(record["group_specs"]):
         for g in spec["groups"]:
@@ -192,7 +196,7 @@ def _sweep_view(record: dict, lang: str) -> dict:
             spec["name"], [points[i]["capacity"] for i in order],
             [spec_lists[i][k] for i in order], record["config"]["tolerance"], lang)})
     changes = record["conclusion_changes"]
-    flips = (t("report.sweep_flips", lang, count=len(changes),
+    flips = (tn("report.sweep_flips", len(changes), lang,
                groups=", ".join(f"{c['group_spec']} : {c['group']}" if lang == "fr"
                                 else f"{c['group_spec']}: {c['group']}" for c in changes))
              if changes else t("report.sweep_stable", lang))
@@ -223,7 +227,7 @@ def _ratio_ticks(ax, values, tolerance, lang: str, *, axis: str) -> None:
     lo = max(min([*values, tolerance[0]]), _FLOOR) * 0.9
     hi = max([*values, tolerance[1]]) * 1.1
     ticks = [x for x in (0.1, 0.25, 0.5, tolerance[0], 1.0, tolerance[1], 2, 4, 10) if lo <= x <= hi]
-    labels = [fmt_number(x, lang) for x in ticks]
+    labels = [fmt.number(x, lang) for x in ticks]
     if axis == "x":
         ax.set_xlim(lo, hi)
         ax.set_xticks(ticks, labels)
@@ -278,7 +282,7 @@ def _sweep_png(name: str, capacities, specs, tolerance, lang: str) -> str | None
     ax.set_yscale("log")
     _ratio_ticks(ax, [y for ys in series.values() for y in ys if y is not None], tolerance,
                  lang, axis="y")
-    ax.set_xticks(xs, [fmt_percent(c, lang, 1) for c in capacities])
+    ax.set_xticks(xs, [fmt.percent(c, lang, 1) for c in capacities])
     ax.minorticks_off()
     ax.set_xlabel(t("report.sweep_axis", lang))
     ax.set_ylabel(t("report.forest_axis", lang), fontsize=8)

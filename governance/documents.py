@@ -10,7 +10,7 @@ Where the text lives: the model card and the datasheet are one Markdown template
 (reports/templates/model_card.<lang>.md.j2, datasheet.<lang>.md.j2; values from
 governance/model_card.py), their HTML derived from the same Markdown. The Etalab entry and the
 Annex IV checklist are tables of short fields: their labels and values stay in the catalogue
-(fairness/i18n_docs.py, `doc.et.*`, `doc.ax.*`), because etalab.json must carry the French
+(reports/locales, `doc.et.*`, `doc.ax.*`), because etalab.json must carry the French
 values whatever the page's language. Every page is self-contained (inline CSS, no script, no
 external resource).
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fairness.i18n_docs import LANGS, t
 from features.declare import FEATURES
 from governance.model_card import (
     SCORERS,
@@ -31,6 +30,7 @@ from governance.model_card import (
     model_card_view,
 )
 from ingest.contract import SOURCES
+from reports.i18n import LANGS, t
 from reports.render import markdown_page, render, render_localised
 
 __all__ = ["ETALAB_FIELDS", "SCORERS", "annex_iv_items", "etalab_entry", "lead_time_table", "lists_table",

@@ -7,7 +7,7 @@ words (no parameter dictionary) and impact.json's figures, formatted in `lang`.
 
 from __future__ import annotations
 
-from fairness.i18n import fmt_number, fmt_percent
+from reports import fmt
 
 
 def design_view(*, design: dict | None, impact: dict | None, lang: str = "fr") -> dict:
@@ -23,11 +23,11 @@ def design_view(*, design: dict | None, impact: dict | None, lang: str = "fr") -
     itt = (impact or {}).get("itt_averted_per_100") or {}
     return {
         "name": name, "lottery": name != "none",
-        "low": fmt_number(params.get("low"), lang, 1) if "low" in params else None,
-        "high": fmt_number(params.get("high"), lang, 1) if "high" in params else None,
-        "tiers": [{"upto": fmt_number(m, lang, 0 if float(m).is_integer() else 1), "rate": fmt_percent(rate, lang, 0)}
+        "low": fmt.number(params.get("low"), lang, 1) if "low" in params else None,
+        "high": fmt.number(params.get("high"), lang, 1) if "high" in params else None,
+        "tiers": [{"upto": fmt.number(m, lang, 0 if float(m).is_integer() else 1), "rate": fmt.percent(rate, lang, 0)}
                   for m, rate in params.get("tiers") or []],
         "impact": None if itt.get("estimate") is None else {
-            "itt": fmt_number(itt["estimate"], lang), "low": fmt_number(itt.get("ci_low"), lang),
-            "high": fmt_number(itt.get("ci_high"), lang), "n": integer((impact or {}).get("n"), lang)},
+            "itt": fmt.number(itt["estimate"], lang), "low": fmt.number(itt.get("ci_low"), lang),
+            "high": fmt.number(itt.get("ci_high"), lang), "n": integer((impact or {}).get("n"), lang)},
     }

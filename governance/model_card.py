@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from babel.numbers import format_decimal
-
-from fairness.i18n import CATALOGUE
-from fairness.i18n import t as audit_t
-from fairness.i18n_docs import fmt_number, fmt_percent, t
 from features.declare import FEATURES, REASON_GROUPS
 from ingest.contract import SOURCES
+from reports import fmt
+from reports.i18n import has, t
 
 SCORERS = ("model", "logistic", "rule")
 METRICS = ("k", "precision_at_k", "recall_at_k", "lift_at_k", "roc_auc", "pr_auc")
-MISSING = "–"
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+MISSING = fmt.MISSING
 
 
 def text(value: object) -> str:
@@ -34,7 +30,7 @@ def integer(value: object, lang: str) -> str:
     if value is None or isinstance(value, str) and not value.strip():
         return MISSING
     try:
-        return format_decimal(int(round(float(value))), locale=LOCALES[lang])
+        return fmt.integer(float(value), lang)
     except (TypeError, ValueError):
         return text(value)
 
@@ -46,8 +42,8 @@ def metric(key: str, value, lang: str) -> str:
     if key == "k":
         return integer(value, lang)
     if key in ("precision_at_k", "recall_at_k"):
-        return fmt_percent(float(value), lang)
-    return fmt_number(float(value), lang, 3 if key != "lift_at_k" else 1)
+        return fmt.percent(float(value), lang)
+    return fmt.number(float(value), lang, 3 if key != "lift_at_k" else 1)
 
 
 def metrics_by_scorer(metadata: dict) -> dict[str, dict]:
@@ -65,8 +61,8 @@ def lead_time_table(rows: list[dict], lang: str = "fr") -> dict | None:
         r = next((x for x in rows or [] if x.get("scorer") == s), None)
         if r is not None:
             body.append([t(f"doc.scorer.{s}", lang), integer(r.get("judged"), lang),
-                         fmt_percent(r.get("reached"), lang), fmt_percent(r.get("reached_3m_before"), lang),
-                         fmt_number(r.get("median_lead_months"), lang, 1)])
+                         fmt.percent(r.get("reached"), lang), fmt.percent(r.get("reached_3m_before"), lang),
+                         fmt.number(r.get("median_lead_months"), lang, 1)])
     header = [t("doc.metric.scorer", lang), t("doc.lead.judged", lang), t("doc.lead.reached", lang),
               t("doc.lead.reached_3m", lang), t("doc.lead.median", lang)]
     return {"header": header, "rows": body} if body else None
@@ -82,7 +78,7 @@ def lists_table(rows: list[dict], lang: str = "fr") -> dict | None:
                 body.append([t(f"doc.scorer.{s}", lang), t(f"doc.lists.{kind}", lang),
                              metric("precision_at_k", r.get("precision_at_k"), lang),
                              metric("recall_at_k", r.get("recall_at_k"), lang),
-                             fmt_percent(r.get("reached_3m_before"), lang)])
+                             fmt.percent(r.get("reached_3m_before"), lang)])
     header = [t("doc.metric.scorer", lang), t("doc.lists.kind", lang), t("doc.metric.precision_at_k", lang),
               t("doc.metric.recall_at_k", lang), t("doc.lead.reached_3m", lang)]
     return {"header": header, "rows": body} if body else None
@@ -138,7 +134,7 @@ def _fairness(record: dict | None, lang: str) -> dict | None:
     lo, hi = (cfg.get("tolerance") or [0.8, 1.25])[:2]
     specs, flagged = [], []
     for spec in record.get("group_specs") or []:
-        label = " × ".join(t(f"attr.{a}", lang) if f"attr.{a}" in CATALOGUE else a
+        label = " × ".join(t(f"attr.{a}", lang) if has(f"attr.{a}") else a
                            for a in _parts(spec.get("name")))
         counts = {v: 0 for v in ("within", "outside", "uncertain", "not_estimable")}
         for g in spec.get("groups") or []:
@@ -146,12 +142,12 @@ def _fairness(record: dict | None, lang: str) -> dict | None:
                 counts[g["verdict"]] += 1
             if g.get("verdict") in ("outside", "uncertain"):
                 flagged.append({"attribute": label, "group": _parts(g.get("group")),
-                                "verdict": audit_t(f"verdict.{g['verdict']}", lang).lower()})
+                                "verdict": t(f"verdict.{g['verdict']}", lang).lower()})
         specs.append({"attribute": label, "reference": _parts(spec.get("reference")),
                       "suppressed": int(spec.get("suppressed_groups") or 0), **counts})
     return {"selected": integer(point.get("selected"), lang), "rows": integer((record.get("data") or {}).get("rows"), lang),
-            "capacity": fmt_percent(point.get("capacity"), lang, 2), "lo": fmt_number(lo, lang),
-            "hi": fmt_number(hi, lang), "specs": specs, "flagged": flagged}
+            "capacity": fmt.percent(point.get("capacity"), lang, 2), "lo": fmt.number(lo, lang),
+            "hi": fmt.number(hi, lang), "specs": specs, "flagged": flagged}
 
 
 def _parts(value: object) -> list[str]:
@@ -165,9 +161,9 @@ def _energy(metadata: dict, lang: str) -> dict | None:
     if not e:
         return None
     kg = e.get("kg_co2e")
-    return {"seconds": fmt_number(metadata.get("training_seconds"), lang, 1),
-            "cpu": fmt_number(e.get("cpu_seconds"), lang, 1), "kwh": fmt_number(e.get("kwh"), lang, 6),
-            "co2": fmt_number(1000 * kg if kg is not None else None, lang, 3), "method": text(e.get("method"))}
+    return {"seconds": fmt.number(metadata.get("training_seconds"), lang, 1),
+            "cpu": fmt.number(e.get("cpu_seconds"), lang, 1), "kwh": fmt.number(e.get("kwh"), lang, 6),
+            "co2": fmt.number(1000 * kg if kg is not None else None, lang, 3), "method": text(e.get("method"))}
 
 
 def datasheet_view(metadata: dict, lang: str, retention=None) -> dict:

@@ -17,13 +17,12 @@ from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
-from babel.dates import format_date
 
-from fairness.i18n_docs import fmt_percent, t
 from features.declare import FEATURES, REASON_GROUPS
-from governance.model_card import LOCALES
 from ingest.contract import SOURCES
 from models.score import RULE_VERSION  # the household was listed by today's rule
+from reports import fmt
+from reports.i18n import LANGS, t
 from reports.render import markdown_page, render_localised
 
 ROW_FIELDS = ("household_key", "snapshot_month", "model_version", "risk_band", "no_landlord_data")
@@ -38,8 +37,8 @@ def notice_view(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> dic
     """The values of the notice: `row` is the household's outreach-list row (ROW_FIELDS),
     `reasons` its reasons in rank order (a frame or records with REASON_FIELDS), `city` the
     name the notice gives the service's city."""
-    if lang not in LOCALES:
-        raise ValueError(f"lang must be one of {tuple(LOCALES)}, not {lang!r}")
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     missing = [f for f in ROW_FIELDS if f not in row]
     if missing:
         raise NoticeInputError(f"notice: the list row lacks column(s) {', '.join(missing)}")
@@ -78,7 +77,7 @@ def _month(value: object, lang: str) -> str:
     text = str(value)[:7]
     try:
         year, month = (int(x) for x in text.split("-"))
-        return format_date(date(year, month, 1), "MMMM y", locale=LOCALES[lang])
+        return fmt.month(date(year, month, 1), lang)
     except ValueError as exc:
         raise NoticeInputError(f"notice: snapshot_month {text!r} is not a month (YYYY-MM)") from exc
 
@@ -87,7 +86,7 @@ def _weights(contributions: list, lang: str) -> list[str]:
     """Each reason's share of the absolute contributions shown ("55 %"); empty when unknown."""
     values = [abs(float(c)) if c is not None and not math.isnan(float(c)) else None for c in contributions]
     total = sum(v for v in values if v is not None)
-    return [fmt_percent(v / total, lang, 0) if v is not None and total else "" for v in values]
+    return [fmt.percent(v / total, lang, 0) if v is not None and total else "" for v in values]
 
 
 def _sources(lang: str, *, no_landlord: bool) -> list[dict]:

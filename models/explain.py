@@ -2,7 +2,7 @@
 
 `explanation_report` writes out_dir/explanations.json (every figure) and one self-contained
 out_dir/explanations.html rendered from the same dictionary (Jinja2 autoescape, matplotlib Agg
-charts as base64 PNG, no script, no external resource; sentences in fairness/i18n_docs.py).
+charts as base64 PNG, no script, no external resource; sentences in the one catalogue, reports/i18n.py).
 
 Contributions are LightGBM's own TreeSHAP (`pred_contrib=True`), the same numbers that make
 the social workers' reasons (models/reasons.py). Every view works on a seeded sample of
@@ -32,9 +32,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from scipy.stats import rankdata, spearmanr  # noqa: E402
 
-from fairness.i18n_docs import LANGS, fmt_number, fmt_percent, t  # noqa: E402
 from features.declare import AUDIT_ATTRIBUTES, FEATURES, REASON_GROUPS  # noqa: E402
 from models import reasons as model_reasons  # noqa: E402
+from reports import fmt  # noqa: E402
+from reports.i18n import LANGS, t  # noqa: E402
 from reports.render import render
 
 BY_NAME = {f.name: f for f in FEATURES}
@@ -454,14 +455,14 @@ def _vlabel(value: str, lang: str) -> str:
 
 
 def _view(record: dict, lang: str, charts: dict) -> dict:
-    num = lambda x, d=3: fmt_number(x, lang, d)  # noqa: E731
+    num = lambda x, d=3: fmt.number(x, lang, d)  # noqa: E731
     g = record["global"]
     features = [{"label": _flabel(f["feature"], lang), "name": f["feature"],
                  "group": _glabel(f["reason_group"], lang), "mean_abs": num(f["mean_abs_shap"]),
-                 "share": fmt_percent(f["share"], lang), "missing": fmt_percent(f["missing_share"], lang)}
+                 "share": fmt.percent(f["share"], lang), "missing": fmt.percent(f["missing_share"], lang)}
                 for f in g["features"][:20]]
     reason_groups = [{"label": _glabel(r["reason_group"], lang), "mean_abs": num(r["mean_abs_shap"]),
-                      "share": fmt_percent(r["share"], lang)} for r in g["reason_groups"]]
+                      "share": fmt.percent(r["share"], lang)} for r in g["reason_groups"]]
     gaps = []
     for spec in record["gaps"]:
         ref = spec["reference"]
@@ -477,7 +478,7 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
             if x["group"] != ref and drivers:
                 sentences.append(t("x.gap_sentence", lang, group=_vlabel(x["group"], lang), n=x["n"],
                                    reference=_vlabel(ref, lang),
-                                   direction=t("x.gap_higher" if x["gap"] >= 0 else "x.gap_lower", lang),
+                                   direction=t("x.gap_higher", lang) if x["gap"] >= 0 else t("x.gap_lower", lang),
                                    gap=num(abs(x["gap"])), drivers=driver_text))
         gaps.append({"id": spec["attribute"], "label": t(f"attr.{spec['attribute']}", lang),
                      "reference": t("x.gap_reference", lang, reference=_vlabel(ref, lang), n=ref_n) if ref else "",
@@ -488,20 +489,20 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
                      "chart": _gap_png(spec, lang)})
     prox = record["proxies"]
     named = [{"feature": _flabel(c["feature"], lang), "attribute": t(f"attr.{c['attribute']}", lang),
-              "group": _vlabel(c["group"], lang), "auc": fmt_number(c["auc"], lang, 2)} for c in prox["named"]]
+              "group": _vlabel(c["group"], lang), "auc": fmt.number(c["auc"], lang, 2)} for c in prox["named"]]
     st = record["stability"]
-    stability = [{"model": m["model"], "jaccard": fmt_number(m["jaccard_top10"], lang, 2),
-                  "spearman": fmt_number(m["spearman"], lang, 2),
-                  "same": fmt_percent(m["same_top_reason"], lang)} for m in st["models"]]
+    stability = [{"model": m["model"], "jaccard": fmt.number(m["jaccard_top10"], lang, 2),
+                  "spearman": fmt.number(m["spearman"], lang, 2),
+                  "same": fmt.percent(m["same_top_reason"], lang)} for m in st["models"]]
     ad = record["additivity"]
     add_text = t("x.additivity_text", lang, error=f"{ad['max_abs_error']:.1e}",
                  tolerance=f"{ad['tolerance']:.0e}",
-                 status=t("value.passed" if ad["passed"] else "value.failed", lang))
+                 status=t("value.passed", lang) if ad["passed"] else t("value.failed", lang))
     sh = ad["shap"]
     shap_text = (t("x.shap_text", lang, n=sh["rows"], version=sh["version"], error=f"{sh['max_abs_diff']:.1e}",
-                   status=t("value.passed" if sh["agree"] else "value.failed", lang),
-                   ratio=fmt_number(sh["speed_ratio"], lang, 1), lgb_ms=fmt_number(1000 * sh["lgb_seconds"], lang, 1),
-                   shap_ms=fmt_number(1000 * sh["shap_seconds"], lang, 1))
+                   status=t("value.passed", lang) if sh["agree"] else t("value.failed", lang),
+                   ratio=fmt.number(sh["speed_ratio"], lang, 1), lgb_ms=fmt.number(1000 * sh["lgb_seconds"], lang, 1),
+                   shap_ms=fmt.number(1000 * sh["shap_seconds"], lang, 1))
                  if sh["run"] else t("x.shap_unavailable", lang, reason=sh.get("reason", "")))
     examples = [{"key": e["key"], "month": e["month"],
                  "reasons": [f"{r[lang if lang in ('fr', 'en') else 'fr']} "
@@ -521,7 +522,7 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
         "dependence_png": charts.get("dependence"),
         "top": len(features),
         "gaps": gaps,
-        "proxies_text": t("x.proxies_text", lang, bins=PROXY_BINS, threshold=fmt_number(prox["threshold"], lang, 2),
+        "proxies_text": t("x.proxies_text", lang, bins=PROXY_BINS, threshold=fmt.number(prox["threshold"], lang, 2),
                           min_class=cfg["proxy_min_class"]),
         "proxies_named": named, "proxy_png": _proxy_png(prox, lang),
         "stability_run": st["run"], "stability": stability,
@@ -530,12 +531,12 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
         "additivity_text": add_text, "additivity_passed": ad["passed"], "shap_text": shap_text,
         "examples": examples, "glossary": glossary,
         "method": t("x.method", lang, version=record["model"]["version"], features=record["model"]["features"],
-                    seed=cfg["seed"], elapsed=fmt_number(record["elapsed_seconds"], lang, 1)),
+                    seed=cfg["seed"], elapsed=fmt.number(record["elapsed_seconds"], lang, 1)),
     }
 
 
 def _signed(x: float, lang: str) -> str:
-    return ("+" if x >= 0 else "−") + fmt_number(abs(x), lang, 3)
+    return ("+" if x >= 0 else "−") + fmt.number(abs(x), lang, 3)
 
 
 # --------------------------------------------------------------------------- charts
@@ -575,7 +576,7 @@ def _proxy_png(prox: dict, lang: str) -> str | None:
     for i, row in enumerate(table.to_numpy(dtype=float)):
         for j, v in enumerate(row):
             if np.isfinite(v):
-                ax.text(j, i, fmt_number(v, lang, 2), ha="center", va="center", fontsize=6)
+                ax.text(j, i, fmt.number(v, lang, 2), ha="center", va="center", fontsize=6)
                 if v >= prox["threshold"]:
                     ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.5, color="black"))
     fig.colorbar(im, ax=ax, fraction=0.03)
@@ -634,7 +635,7 @@ def _dependence_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str)
         if (~known).any():
             m = float(S[~known, j].mean())
             ax.axhline(m, color="#c0504d", ls="--", lw=1,
-                       label=t("x.dependence_unknown", lang, value=fmt_number(m, lang, 3)))
+                       label=t("x.dependence_unknown", lang, value=fmt.number(m, lang, 3)))
             ax.legend(fontsize=7)
         ax.axhline(0, color="0.6", lw=0.6)
         ax.set_title(_flabel(names[j], lang), fontsize=9)

@@ -17,8 +17,6 @@ import pandas as pd
 
 from models.metrics import lead_time
 
-TIE_RULE = "score décroissant, puis household_key croissant"
-
 
 def ordered(frame: pd.DataFrame, *, score: str = "score", by: tuple[str, ...] = (),
             key: str = "household_key") -> pd.DataFrame:

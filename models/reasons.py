@@ -4,50 +4,21 @@ Contributions come from LightGBM's own TreeSHAP (`pred_contrib=True`), run once 
 rows that take the same sides in a tree (`contributions`): exact SHAP values of the raw score,
 summing with the expected value to the raw score (tested). Related features
 are one reason (every arrears feature is "Impayés de loyer"); a reason's sentence uses the
-household's own values. Protected attributes are not features, so they can never appear.
+household's own values, its sentence declared next to the feature's label
+(features/declare.py). Protected attributes are not features, so they can never appear.
 """
 
 from __future__ import annotations
-
-import math
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
 from features.declare import FEATURE_NAMES, FEATURES, REASON_GROUPS
+from reports import fmt
+from reports.i18n import t
 
 BY_NAME = {f.name: f for f in FEATURES}
-
-# Sentences for the features a social worker reads most; others use "libellé : valeur unité".
-PHRASES = {
-    "arrears_months": ("{v:.1f} mois de loyer impayés", "{v:.1f} months of rent owed"),
-    "arrears_change_3m": ("impayés en hausse de {v:.1f} mois sur 3 mois", "arrears up {v:.1f} months over 3 months"),
-    "arrears_change_1m": ("impayés en hausse de {v:.1f} mois sur le dernier mois", "arrears up {v:.1f} months last month"),
-    "months_in_arrears": ("en impayé depuis {v:.0f} mois", "in arrears for {v:.0f} months"),
-    "repayment_plan_broken": ("plan d'apurement rompu récemment", "repayment plan recently broken"),
-    "caf_unpaid_report": ("impayé signalé à la CAF", "unpaid rent reported to the CAF"),
-    "months_since_caf_report": ("signalement CAF il y a {v:.0f} mois", "CAF report {v:.0f} months ago"),
-    "housing_allowance_suspended": ("aide au logement suspendue", "housing allowance suspended"),
-    "commandements_24m": ("commandement de payer reçu", "formal demand to pay received"),
-    "assignations_24m": ("assignation devant le tribunal", "court summons received"),
-    "months_since_commandement": ("commandement de payer il y a {v:.0f} mois", "formal demand {v:.0f} months ago"),
-    "months_since_assignation": ("assignation il y a {v:.0f} mois", "summons {v:.0f} months ago"),
-    "procedure_stage": ("procédure au stade {stage}", "procedure at stage {stage_en}"),
-    "income_change_3m": ("ressources en baisse de {pct:.0f} % sur 3 mois", "income down {pct:.0f}% over 3 months"),
-    "income_change_6m": ("ressources en baisse de {pct:.0f} % sur 6 mois", "income down {pct:.0f}% over 6 months"),
-    "rent_burden": ("taux d'effort de {pct:.0f} %", "rent burden of {pct:.0f}%"),
-    "energy_unpaid_12m": ("{v:.0f} impayé(s) d'énergie en 12 mois", "{v:.0f} unpaid energy bill(s) in 12 months"),
-    "energy_unpaid_6m": ("{v:.0f} impayé(s) d'énergie en 6 mois", "{v:.0f} unpaid energy bill(s) in 6 months"),
-    "power_reductions_12m": ("réduction de puissance électrique", "electricity power reduced"),
-    "unemployment_registrations_12m": ("inscription à France Travail dans l'année", "registered as unemployed this year"),
-    "end_of_rights_12m": ("fin de droits au chômage", "end of unemployment rights"),
-    "fsl_refusals_12m": ("demande FSL refusée dans l'année", "FSL request refused this year"),
-    "separation_12m": ("séparation déclarée dans l'année", "separation declared this year"),
-}
-STAGES = ({1: "du commandement de payer", 2: "de l'assignation", 3: "du jugement"},
-          {1: "formal demand", 2: "summons", 3: "judgment"})
-
 
 def contributions(booster: lgb.Booster, X: pd.DataFrame, *, batch: int = 100_000) -> np.ndarray:
     """SHAP values [n, features + 1] of the raw score; the last column is the expected value.
@@ -121,19 +92,21 @@ def _memoised(booster: lgb.Booster, trees: list[list[tuple]], values: np.ndarray
 
 
 def phrase(name: str, value, lang: str = "fr") -> str:
-    """A short sentence for one feature with the household's value."""
-    i = 0 if lang == "fr" else 1
+    """A short sentence for one feature with the household's value: the feature's declared
+    reason sentence (features/declare.py) when it has one, else "label : value unit"; every
+    figure in the reader's locale ("3,2 mois de loyer impayés")."""
     f = BY_NAME[name]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        label = f.label_fr if lang == "fr" else f.label_en
-        return f"{label} : inconnu" if lang == "fr" else f"{label}: unknown"
-    v = float(value)
-    if name in PHRASES:
-        return PHRASES[name][i].format(v=v, pct=abs(v) * 100, stage=STAGES[0].get(int(v), "—"),
-                                       stage_en=STAGES[1].get(int(v), "—"))
     label = f.label_fr if lang == "fr" else f.label_en
-    shown = f"{v:.0f}" if abs(v) >= 10 or v == int(v) else f"{v:.2f}"
-    return f"{label} : {shown} {f.unit}".strip() if lang == "fr" else f"{label}: {shown} {f.unit}".strip()
+    if fmt.missing(value):
+        return t("reason.unknown", lang, label=label)
+    v = float(value)
+    sentence = f.reason_fr if lang == "fr" else f.reason_en
+    if sentence:
+        stage = int(v) if int(v) in (1, 2, 3) else 0
+        return sentence.format(months=fmt.number(v, lang, 1), n=fmt.integer(v, lang),
+                               pct=fmt.percent(abs(v), lang, 0), stage=t(f"reason.stage.{stage}", lang))
+    shown = fmt.number(v, lang, 0 if abs(v) >= 10 or v == int(v) else 2)
+    return t("reason.value", lang, label=label, value=shown, unit=f.unit).strip()
 
 
 def explain(booster: lgb.Booster, X: pd.DataFrame, *, top: int = 4) -> pd.DataFrame:
@@ -170,6 +143,7 @@ def explain(booster: lgb.Booster, X: pd.DataFrame, *, top: int = 4) -> pd.DataFr
             fr = "; ".join(phrase(FEATURE_NAMES[j], values[r, j], "fr") for j in best)
             en = "; ".join(phrase(FEATURE_NAMES[j], values[r, j], "en") for j in best)
             rows.append((keys[r], months[r], rank, g, "hausse", float(c),
-                         f"{REASON_GROUPS[g][0]} : {fr}", f"{REASON_GROUPS[g][1]}: {en}"))
+                         t("reason.line", "fr", group=REASON_GROUPS[g][0], details=fr),
+                         t("reason.line", "en", group=REASON_GROUPS[g][1], details=en)))
     return pd.DataFrame(rows, columns=["household_key", "snapshot_month", "rank", "reason_group", "direction",
                                        "contribution", "text_fr", "text_en"])

@@ -13,16 +13,17 @@ import pandas as pd
 from features.declare import FEATURE_NAMES
 from models.lists import ordered, quota, rank_within
 from models.train import Calibrator
+from reports.i18n import t, tn
 
-# (lower bound of calibrated probability, band, French label): documented in docs/models.md
-RISK_BANDS = ((0.20, "tres_eleve", "très élevé"), (0.08, "eleve", "élevé"), (0.03, "modere", "modéré"),
-              (0.0, "faible", "faible"))
+# (lower bound of calibrated probability, band): documented in docs/models.md; each band's
+# label is the catalogue's band.<band> (reports/i18n.py)
+RISK_BANDS = ((0.20, "tres_eleve"), (0.08, "eleve"), (0.03, "modere"), (0.0, "faible"))
 
 
 def risk_band(p: np.ndarray) -> np.ndarray:
     p = np.asarray(p, dtype=float)
     out = np.full(len(p), RISK_BANDS[-1][1], dtype=object)
-    for lower, band, _ in reversed(RISK_BANDS):
+    for lower, band in reversed(RISK_BANDS):
         out[p >= lower] = band
     return out
 
@@ -60,8 +61,6 @@ def outreach(scores: pd.DataFrame, *, capacity: float | dict[str, int] = 0.01) -
 # rule's. It has no calibrated probability, so its rows carry none and a band of their own.
 RULE_VERSION = "rule"
 RULE_BAND = "regle"
-STAGES_FR = {1: "commandement de payer", 2: "assignation au tribunal", 3: "jugement"}
-STAGES_EN = {1: "formal demand to pay", 2: "court summons", 3: "judgment"}
 
 
 def rule_scores(frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,26 +80,29 @@ def rule_scores(frame: pd.DataFrame) -> pd.DataFrame:
     return ranked(out)
 
 
+def _rule_criteria(r, lang: str) -> list[tuple[str, str]]:
+    """(reason group, sentence) for each of the rule's criteria household `r` meets."""
+    stage = 0 if pd.isna(r.procedure_stage) else int(r.procedure_stage)
+    found = []
+    if stage >= 1:
+        found.append(("procedure", t("rule_reason.procedure", lang, stage=t(f"rule_reason.stage.{min(stage, 3)}", lang))))
+    if not pd.isna(r.commandements_24m) and r.commandements_24m > 0:
+        found.append(("procedure", t("rule_reason.demand", lang)))
+    if not pd.isna(r.arrears_months) and r.arrears_months >= 1:
+        found.append(("arrears", tn("rule_reason.arrears", int(round(float(r.arrears_months))), lang)))
+    if not pd.isna(r.caf_unpaid_report) and r.caf_unpaid_report > 0:
+        found.append(("caf_report", t("rule_reason.caf", lang)))
+    return found
+
+
 def rule_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     """The rule's criteria met by each household, in French and English, in the reasons
     table's columns: the procedure stage, a commandement de payer, the months of arrears, the
     CAF's unpaid-rent report."""
     rows = []
     for r in frame.itertuples(index=False):
-        stage = 0 if pd.isna(r.procedure_stage) else int(r.procedure_stage)
-        arrears = None if pd.isna(r.arrears_months) else float(r.arrears_months)
-        found = []
-        if stage >= 1:
-            found.append(("procedure", f"procédure engagée : {STAGES_FR.get(stage, STAGES_FR[3])}",
-                          f"procedure under way: {STAGES_EN.get(stage, STAGES_EN[3])}"))
-        if not pd.isna(r.commandements_24m) and r.commandements_24m > 0:
-            found.append(("procedure", "commandement de payer reçu", "formal demand to pay received"))
-        if arrears is not None and arrears >= 1:
-            n = int(round(arrears))
-            found.append(("arrears", f"{n} mois d'impayés", f"{n} month{'s' if n > 1 else ''} of rent arrears"))
-        if not pd.isna(r.caf_unpaid_report) and r.caf_unpaid_report > 0:
-            found.append(("caf_report", "impayé signalé à la CAF", "unpaid rent reported to the CAF"))
-        for rank, (group, fr, en) in enumerate(found, start=1):
+        found = zip(_rule_criteria(r, "fr"), _rule_criteria(r, "en"), strict=True)
+        for rank, ((group, fr), (_, en)) in enumerate(found, start=1):
             rows.append((r.household_key, r.snapshot_month, rank, group, "hausse", float("nan"), fr, en))
     return pd.DataFrame(rows, columns=["household_key", "snapshot_month", "rank", "reason_group", "direction",
                                        "contribution", "text_fr", "text_en"])

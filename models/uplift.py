@@ -27,6 +27,7 @@ import pandas as pd
 
 from features.declare import FEATURE_NAMES
 from models.impact import LABEL, estimate
+from reports.i18n import t
 
 PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 40,
           "feature_fraction": 0.9, "verbose": -1, "num_threads": 1, "deterministic": True}
@@ -128,8 +129,7 @@ def write_uplift(con: duckdb.DuckDBPyConnection, out_dir: Path | str, *, seed: i
     result = compare_targeting(frame, seed=seed) if len(frame) else {"status": "too_few_rows", "rows": 0,
                                                                     "min_rows": MIN_ROWS, "comparison": []}
     report = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "deployed": False,
-              "notice_fr": "Rapport pour le comité d'éthique : les listes restent fondées sur le risque et sur "
-                           "le plan décidé ; un ciblage par bénéfice n'est jamais appliqué sans décision du comité.",
+              "notice_fr": t("uplift.notice", "fr"),
               **result}
     path = target / "uplift.json"
     tmp = path.with_suffix(".json.tmp")

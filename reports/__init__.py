@@ -1,2 +1,3 @@
-"""Rendering shared by every report and document: one Jinja environment (`render`), the
-templates (reports/templates/), charts and locale formatting."""
+"""What every package shows a reader: the one text catalogue (`i18n`: `t`, `tn`, PO files in
+locales/), every figure in the reader's locale (`fmt`), one Jinja environment (`render`) and the
+templates (templates/)."""

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import t
 from dashboard.ui import page
+from reports.i18n import t
 
 scope, meta = page("page.accounts", ("admin",))
 st.write(t("acc.intro"))

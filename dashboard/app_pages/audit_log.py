@@ -6,19 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import current_lang, t
-from dashboard.i18n_pages import PAGES, tp
 from dashboard.labels import label
 from dashboard.ui import MISSING, page
+from reports.i18n import current_lang, keys, t
 
-ACTIONS = sorted(k.split(".", 1)[1] for k in PAGES if k.startswith("action."))
+ACTIONS = sorted(k.split(".", 1)[1] for k in keys() if k.startswith("action."))
 
 
 def _value(value, prefix: str = "status") -> str:
     if isinstance(value, list):
         return ", ".join(_value(v, prefix) for v in value)
     if isinstance(value, bool):
-        return tp("gval.oui" if value else "gval.non")
+        return t("gval.oui") if value else t("gval.non")
     if isinstance(value, dict):
         return "; ".join(f"{label('detail', k)} : {_value(v, 'role' if k == 'role' else 'status')}"
                          for k, v in value.items())
@@ -42,7 +41,7 @@ c1, c2, c3, c4 = st.columns(4)
 days = c1.number_input(t("log.days"), min_value=1, max_value=3650, value=30, step=1)
 username = c2.text_input(t("log.user"))
 action = c3.selectbox(t("log.action"), ["", *ACTIONS],
-                      format_func=lambda a: label("action", a, lang=lang) if a else tp("log.all_actions", lang=lang))
+                      format_func=lambda a: label("action", a, lang=lang) if a else t("log.all_actions", lang=lang))
 prefix = c4.text_input(t("log.household"))
 df = data.access_log(scope, days=int(days), username=username.strip(), action=action, key_prefix=prefix)
 st.caption(t("log.count", n=len(df)))
@@ -50,11 +49,11 @@ if df.empty:
     st.info(t("log.empty"))
 else:
     st.dataframe(pd.DataFrame({
-        tp("colname.at"): [str(a).replace("T", " ")[:19] for a in df["at"]],
-        tp("colname.username"): df["username"],
-        tp("colname.action"): [label("action", a) for a in df["action"]],
-        tp("colname.household_key"): [k if isinstance(k, str) else MISSING for k in df["household_key"]],
-        tp("colname.detail"): [_detail(d) for d in df["detail"]],
+        t("colname.at"): [str(a).replace("T", " ")[:19] for a in df["at"]],
+        t("colname.username"): df["username"],
+        t("colname.action"): [label("action", a) for a in df["action"]],
+        t("colname.household_key"): [k if isinstance(k, str) else MISSING for k in df["household_key"]],
+        t("colname.detail"): [_detail(d) for d in df["detail"]],
     }), hide_index=True, width="stretch")
 if st.button(t("log.verify"), icon=":material/verified:"):
     check = data.verify_access_log(scope)

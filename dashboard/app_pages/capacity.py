@@ -3,16 +3,17 @@
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.i18n import current_lang, t
-from dashboard.ui import fmt_number, fmt_pct, page
+from dashboard.ui import page
+from reports import fmt
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.capacity", data.SUPERVISION_ROLES)
 st.write(t("cap.intro"))
 df = data.capacity(scope)
 listed, followed = int(df["listed"].sum()), int(df["followed"].sum())
 st.markdown(t("cap.totals", listed=listed, followed=followed,
-              rate=fmt_pct(followed / listed, digits=0) if listed else "—"))
-shown = df.assign(days_to_contact=[fmt_number(d, digits=1) for d in df["days_to_contact"]])
+              rate=fmt.percent(followed / listed, digits=0) if listed else "—"))
+shown = df.assign(days_to_contact=[fmt.number(d, digits=1) for d in df["days_to_contact"]])
 st.dataframe(
     shown[["sector", "households", "listed", "tres_eleve", "eleve", "uncovered_tres_eleve", "followed", "followup_rate",
         "contact_rate", "days_to_contact"]],

@@ -7,10 +7,10 @@ import streamlit.components.v1 as components
 
 from casework import CaseworkError
 from dashboard import charts, data
-from dashboard.i18n import current_lang, t
-from dashboard.i18n_pages import tp
 from dashboard.labels import group_label, label, spec_label, verdict_label
-from dashboard.ui import fmt_int, fmt_number, fmt_pct, interval, page
+from dashboard.ui import interval, page
+from reports import fmt
+from reports.i18n import current_lang, t
 
 CHART_METRICS = ("false_negative_rate", "false_positive_rate")  # misses and over-flagging
 
@@ -25,10 +25,10 @@ if versions.empty:
 st.markdown(f"#### {t('com.versions')}")
 st.dataframe(pd.DataFrame({
     t("com.lbl_version"): versions["version"],
-    tp("com.versions_status"): [label("vstatus", s) for s in versions["status"]],
+    t("com.versions_status"): [label("vstatus", s) for s in versions["status"]],
     t("com.lbl_created"): [str(c)[:10] for c in versions["created_at"]],
     t("com.lbl_as_of"): versions["as_of"].astype(str),
-    **{tp(f"com.col_{name}"): [fmt_pct(x) for x in versions.get(f"{scorer}_precision_at_k", [None] * len(versions))]
+    **{t(f"com.col_{name}"): [fmt.percent(x) for x in versions.get(f"{scorer}_precision_at_k", [None] * len(versions))]
        for name, scorer in (("precision", "model"), ("rule", "rule"), ("logistic", "logistic"))},
 }), hide_index=True, width="stretch")
 version = st.selectbox(t("com.version"), list(versions["version"]))
@@ -40,10 +40,10 @@ if fairness is None:
 else:
     tolerance = data.audit_tolerance(scope, version)
     specs = list(dict.fromkeys(fairness["spec"]))
-    spec = st.selectbox(tp("com.attribute"), specs, format_func=lambda s: spec_label(s, lang=lang))
+    spec = st.selectbox(t("com.attribute"), specs, format_func=lambda s: spec_label(s, lang=lang))
     chosen = fairness[fairness["spec"] == spec]
-    scope_metrics = st.selectbox(tp("com.metrics_shown"), ["main", "all"],
-                                 format_func=lambda m: tp(f"com.{m}_metrics", lang=lang))
+    scope_metrics = st.selectbox(t("com.metrics_shown"), ["main", "all"],
+                                 format_func=lambda m: t(f"com.{m}_metrics", lang=lang))
     if scope_metrics == "main":
         chosen = chosen[chosen["metric"].isin(CHART_METRICS)]
     chosen = chosen.assign(
@@ -51,46 +51,46 @@ else:
         metric_label=[label("metric", m, lang=lang) for m in chosen["metric"]],
         verdict_label=[verdict_label(v, suppressed=h, lang=lang)
                        for v, h in zip(chosen["verdict"], chosen["suppressed"], strict=True)],
-        rate_text=[fmt_pct(v) for v in chosen["value"]],
-        interval_text=[interval(lo, hi, fmt_pct) for lo, hi in zip(chosen["ci_low"], chosen["ci_high"], strict=True)],
-        ratio_text=[fmt_number(r) for r in chosen["ratio"]],
-        ratio_interval_text=["—" if v == "reference" else interval(lo, hi, fmt_number) for v, lo, hi in
+        rate_text=[fmt.percent(v) for v in chosen["value"]],
+        interval_text=[interval(lo, hi, fmt.percent) for lo, hi in zip(chosen["ci_low"], chosen["ci_high"], strict=True)],
+        ratio_text=[fmt.number(r) for r in chosen["ratio"]],
+        ratio_interval_text=["—" if v == "reference" else interval(lo, hi, fmt.number) for v, lo, hi in
                              zip(chosen["verdict"], chosen["ratio_ci_low"], chosen["ratio_ci_high"], strict=True)])
-    table = pd.DataFrame({tp("com.col_group"): chosen["group_label"],
-                          tp("com.col_n"): [fmt_int(n) for n in chosen["n"]],
-                          tp("com.col_metric"): chosen["metric_label"], tp("com.col_value"): chosen["rate_text"],
-                          tp("com.col_ci"): chosen["interval_text"], tp("com.col_ratio"): chosen["ratio_text"],
-                          tp("com.col_ratio_ci"): chosen["ratio_interval_text"],
-                          tp("com.col_verdict"): chosen["verdict_label"]})
+    table = pd.DataFrame({t("com.col_group"): chosen["group_label"],
+                          t("com.col_n"): [fmt.integer(n) for n in chosen["n"]],
+                          t("com.col_metric"): chosen["metric_label"], t("com.col_value"): chosen["rate_text"],
+                          t("com.col_ci"): chosen["interval_text"], t("com.col_ratio"): chosen["ratio_text"],
+                          t("com.col_ratio_ci"): chosen["ratio_interval_text"],
+                          t("com.col_verdict"): chosen["verdict_label"]})
     st.dataframe(table, hide_index=True, width="stretch")
     if chosen["suppressed"].any():
         st.caption(t("com.suppressed"))
 
-    st.markdown(f"#### {tp('com.chart')}")
+    st.markdown(f"#### {t('com.chart')}")
     drawn = fairness[fairness["spec"] == spec]
     reference = drawn[drawn["verdict"] == "reference"]["group"].unique()
     drawn = drawn[drawn["metric"].isin(CHART_METRICS) & ~drawn["suppressed"]].dropna(
         subset=["ratio", "ratio_ci_low", "ratio_ci_high"])
     if drawn.empty:
-        st.info(tp("com.chart_empty"))
+        st.info(t("com.chart_empty"))
     else:
         drawn = drawn.assign(
             group_label=[group_label(spec, g, lang=lang) for g in drawn["group"]],
             metric_label=[label("metric", m, lang=lang) for m in drawn["metric"]],
             verdict_label=[verdict_label(v, lang=lang) for v in drawn["verdict"]],
-            rate_text=[f"{fmt_pct(v)} {interval(lo, hi, fmt_pct)}" for v, lo, hi in
+            rate_text=[f"{fmt.percent(v)} {interval(lo, hi, fmt.percent)}" for v, lo, hi in
                        zip(drawn["value"], drawn["ci_low"], drawn["ci_high"], strict=True)],
-            ratio_text=[fmt_number(r) for r in drawn["ratio"]],
-            interval_text=[interval(lo, hi, fmt_number) for lo, hi in
+            ratio_text=[fmt.number(r) for r in drawn["ratio"]],
+            interval_text=[interval(lo, hi, fmt.number) for lo, hi in
                            zip(drawn["ratio_ci_low"], drawn["ratio_ci_high"], strict=True)])
-        titles = {"group": tp("com.col_group"), "metric": tp("com.col_metric"), "rate": tp("com.chart_rate"),
-                  "ratio": tp("com.chart_ratio"), "interval": tp("com.chart_interval"),
-                  "verdict": tp("com.col_verdict")}
-        st.altair_chart(charts.fairness_ratios(drawn, tolerance=tolerance, x_title=tp("com.chart_axis"),
+        titles = {"group": t("com.col_group"), "metric": t("com.col_metric"), "rate": t("com.chart_rate"),
+                  "ratio": t("com.chart_ratio"), "interval": t("com.chart_interval"),
+                  "verdict": t("com.col_verdict")}
+        st.altair_chart(charts.fairness_ratios(drawn, tolerance=tolerance, x_title=t("com.chart_axis"),
                                                tooltip_titles=titles, lang=lang), width="stretch")
-        st.caption(tp("com.chart_note", low=fmt_number(tolerance[0]), high=fmt_number(tolerance[1]),
+        st.caption(t("com.chart_note", low=fmt.number(tolerance[0]), high=fmt.number(tolerance[1]),
                       reference=", ".join(group_label(spec, g, lang=lang) for g in reference)
-                      or tp("com.no_reference")))
+                      or t("com.no_reference")))
 
 st.markdown(f"#### {t('com.report')}")
 report = data.audit_report(scope, version)
@@ -104,16 +104,16 @@ else:
     if st.toggle(t("com.report_show")):
         components.html(body.decode("utf-8"), height=900, scrolling=True)
 
-st.markdown(f"#### {tp('com.other_reports')}")
+st.markdown(f"#### {t('com.other_reports')}")
 for name in data.REPORTS:
-    title = tp(f"com.report_{name}")
+    title = t(f"com.report_{name}")
     other = data.version_report(scope, version, name, lang=lang)
     if other is None:
-        st.caption(tp("com.report_missing", name=title))
+        st.caption(t("com.report_missing", name=title))
         continue
-    st.download_button(tp("com.report_download_named", name=title), other, file_name=f"{name}-{version}.html",
+    st.download_button(t("com.report_download_named", name=title), other, file_name=f"{name}-{version}.html",
                        mime="text/html", on_click="ignore", icon=":material/download:", key=f"download_{name}")
-    if st.toggle(tp("com.report_show_named", name=title), key=f"show_{name}"):
+    if st.toggle(t("com.report_show_named", name=title), key=f"show_{name}"):
         components.html(other.decode("utf-8"), height=900, scrolling=True)
 
 st.markdown(f"#### {t('com.decisions')}")

@@ -5,8 +5,8 @@ import streamlit as st
 
 from casework import CaseworkError, ConflictError
 from dashboard import charts, data, documents
-from dashboard.i18n import current_lang, t
 from dashboard.ui import page
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.household", data.CASE_ROLES)
 lang = current_lang()

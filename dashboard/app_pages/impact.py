@@ -9,8 +9,9 @@ import streamlit as st
 
 from casework import CaseworkError
 from dashboard import charts, data
-from dashboard.i18n import CATALOGUE, current_lang, t
 from dashboard.ui import page
+from reports import fmt
+from reports.i18n import current_lang, has, t
 
 scope, meta = page("page.impact", data.IMPACT_ROLES)
 lang = current_lang()
@@ -18,12 +19,12 @@ st.write(t("imp.intro"))
 
 
 def _fmt(v) -> str:
-    return "—" if v is None else f"{v:.1f}".replace(".", "," if lang == "fr" else ".")
+    return fmt.number(v, lang, 1)
 
 
 def _label(prefix: str, value) -> str:
     key = f"{prefix}.{value}"
-    return t(key) if key in CATALOGUE else str(value)
+    return t(key) if has(key) else str(value)
 
 
 # -- the design ---------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ else:
     c1.metric(t("imp.headline"), _fmt(itt["estimate"]))
     c1.caption(t("imp.ci", low=_fmt(itt["ci_low"]), high=_fmt(itt["ci_high"])))
     rate = report.get("contact_rate")
-    c2.metric(t("imp.contact_rate"), "—" if rate is None else f"{100 * rate:.0f} %")
+    c2.metric(t("imp.contact_rate"), fmt.percent(rate, lang, 0))
     per = report.get("per_contacted_averted_per_100") or {}
     c3.metric(t("imp.per_contacted"), _fmt(per.get("estimate")))
     if per.get("estimate") is not None:
@@ -111,7 +112,7 @@ else:
     st.write(t("imp.uplift_intro"))
     rows = []
     for r in up["comparison"]:
-        share = t("imp.share", share=round(100 * r["share"]))
+        share = t("imp.share", share=fmt.percent(r["share"], lang, 0))
         rows.append({"label": f"{share} · {t('imp.risk')}", **r["risk_targeting_averted_per_100"]})
         rows.append({"label": f"{share} · {t('imp.benefit')}", **r["benefit_targeting_averted_per_100"]})
     st.altair_chart(charts.intervals(pd.DataFrame(rows), label="label", x_title=t("imp.axis")), width="stretch")

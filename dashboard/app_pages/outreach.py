@@ -3,9 +3,9 @@
 import streamlit as st
 
 from dashboard import data, documents
-from dashboard.i18n import current_lang, t
-from dashboard.i18n_pages import tp
 from dashboard.ui import page
+from reports import fmt
+from reports.i18n import current_lang, t, tn
 
 scope, meta = page("page.outreach", data.CASE_ROLES)
 lang = current_lang()
@@ -41,19 +41,19 @@ seen = hash((meta.get("snapshot_month"), tuple(shown["household_key"])))
 if st.session_state.get("abri_list_logged") != seen:
     data.log_list_view(scope, rows=len(shown))
     st.session_state["abri_list_logged"] = seen
-st.caption(t("list.count", n=len(shown), total=len(df)))
+st.caption(tn("list.count", len(shown), total=fmt.integer(len(df))))
 if shown.empty:
     st.info(t("list.empty"))
     st.stop()
-show_names = st.toggle(tp("list.show_names"))
+show_names = st.toggle(t("list.show_names"))
 people = data.list_identities(scope, list(shown["household_key"])) if show_names else None  # read and logged
 if show_names:
-    st.caption(tp("list.names_note"))
+    st.caption(t("list.names_note"))
 st.dataframe(documents.list_table(shown, lang=lang, identities=people), hide_index=True, width="stretch",
              height=min(36 * (len(shown) + 1) + 3, 36 * 26),
              column_config={t("col.reasons"): st.column_config.TextColumn(t("col.reasons"), width="large")})
 
-with st.expander(tp("list.reasons_full"), icon=":material/notes:", expanded=True):
+with st.expander(t("list.reasons_full"), icon=":material/notes:", expanded=True):
     reasons = shown["reasons_en" if lang == "en" else "reasons_fr"].fillna("")
     for key, rank, sector, text in zip(shown["household_key"], shown["rank_in_sector"], shown["sector"], reasons,
                                        strict=True):
@@ -78,7 +78,7 @@ c2.download_button(t("list.export_html"), documents.list_html(shown, lang=lang, 
                    kwargs={"kind": "html", "rows": len(shown)}, icon=":material/print:")
 st.caption(t("list.export_note"))
 
-st.markdown(f"#### {tp('list.visits')}")
+st.markdown(f"#### {t('list.visits')}")
 own = df[df["sector"].isin(scope.sectors)]  # the worker's own sectors, whatever the filters say
 
 
@@ -89,6 +89,6 @@ def _visit_list() -> bytes:
     return documents.list_html(own, lang=lang, sectors=", ".join(scope.sectors), month=month, identities=people)
 
 
-st.download_button(tp("list.visits_download"), _visit_list, file_name=f"visites-{month}.html", mime="text/html",
+st.download_button(t("list.visits_download"), _visit_list, file_name=f"visites-{month}.html", mime="text/html",
                    on_click="ignore", icon=":material/print:", type="primary")
-st.caption(tp("list.visits_note"))
+st.caption(t("list.visits_note"))

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import current_lang, t
-from dashboard.i18n_pages import tp
 from dashboard.labels import label
-from dashboard.ui import column_labels, fmt_int, page
+from dashboard.ui import column_labels, page
+from reports import fmt
+from reports.i18n import current_lang, t
 
 scope, meta = page("page.quality", data.DATA_ROLES)
 lang = current_lang()
@@ -30,7 +30,7 @@ else:
 
 st.markdown(f"#### {t('dq.per_month')}")
 counts = ("rows_in", "rows_loaded", "rows_quarantined")
-st.dataframe(shown.assign(**{c: [fmt_int(n) for n in shown[c]] for c in counts}), hide_index=True, width="stretch",
+st.dataframe(shown.assign(**{c: [fmt.integer(n) for n in shown[c]] for c in counts}), hide_index=True, width="stretch",
              column_config=column_labels(shown.columns, linkage_rate=st.column_config.ProgressColumn(
                  t("dq.linkage"), format="percent", min_value=0, max_value=1)))
 st.altair_chart(alt.Chart(shown).mark_line(point=True).encode(
@@ -52,7 +52,7 @@ if not q.empty:
     st.dataframe(pd.DataFrame({
         t("colname.source"): [label("source", s, lang=lang) for s in by_reason["source"]],
         t("colname.reason_code"): [label("qreason", r) for r in by_reason["reason_code"]],
-        t("colname.column_name"): [c if isinstance(c, str) else tp("dq.whole_row") for c in by_reason["column_name"]],
-        t("colname.cells"): [fmt_int(n) for n in by_reason["cells"]],
+        t("colname.column_name"): [c if isinstance(c, str) else t("dq.whole_row") for c in by_reason["column_name"]],
+        t("colname.cells"): [fmt.integer(n) for n in by_reason["cells"]],
     }), hide_index=True, width="stretch")
-    st.caption(tp("dq.column_note"))
+    st.caption(t("dq.column_note"))

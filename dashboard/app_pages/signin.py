@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import auth
-from dashboard.i18n import t
+from reports.i18n import t
 
 st.title(t("app.title"))
 ended = auth.ended_reason()

@@ -10,8 +10,8 @@ from abri_fixture import HOUSEHOLDS, NAMES
 from apptest_helpers import app_as, rendered_text, scope_of
 
 from dashboard import data
-from dashboard.i18n import t
 from models.impact import impact_report
+from reports.i18n import t
 
 PAGE = "app_pages/impact.py"
 

@@ -7,7 +7,7 @@ from abri_fixture import NAMES, PASSWORD, key_of
 from apptest_helpers import app_as, rendered_text
 
 from casework.users import disable_user
-from dashboard.i18n import t
+from reports.i18n import t
 
 PAGES = [
     ("ts19", "app_pages/outreach.py", "page.outreach"),

@@ -10,7 +10,7 @@ from abri_fixture import VERSION
 from apptest_helpers import app_as, rendered_text, scope_of
 
 from dashboard import data
-from dashboard.i18n import t
+from reports.i18n import t
 
 
 def _publish_rule_lists(home) -> None:

@@ -12,8 +12,7 @@ from abri_fixture import NAMES, key_of
 from apptest_helpers import app_as
 
 from dashboard import data, documents
-from dashboard.i18n import t
-from dashboard.i18n_pages import tp
+from reports.i18n import t
 
 ROLE_PAGES = [  # (user, page, query): every page each role may open (dashboard/app.py ROLE_PAGES)
     ("ts19", "app_pages/outreach.py", None),
@@ -130,17 +129,17 @@ def test_the_check_sees_code_and_missing_values():
 def test_the_committee_page_names_metrics_and_verdicts_in_words_and_draws_the_chart(audited_home):
     at = app_as("comite", page="app_pages/committee.py")
     table = at.dataframe[1].value
-    assert set(table[tp("com.col_metric")]) == {tp("metric.false_negative_rate"), tp("metric.false_positive_rate")}
-    assert tp("verdict.outside") in set(table[tp("com.col_verdict")])
-    assert any(re.fullmatch(rf"41,0{SPACE}%", v) for v in table[tp("com.col_value")])
-    assert any(re.fullmatch(rf"5{SPACE}000", v) for v in table[tp("com.col_n")])
+    assert set(table[t("com.col_metric")]) == {t("metric.false_negative_rate"), t("metric.false_positive_rate")}
+    assert t("verdict.outside") in set(table[t("com.col_verdict")])
+    assert any(re.fullmatch(rf"41,0{SPACE}%", v) for v in table[t("com.col_value")])
+    assert any(re.fullmatch(rf"5{SPACE}000", v) for v in table[t("com.col_n")])
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
     spec = json.loads(charts[0].proto.spec)
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["rect", "rule", "rule", "point"]  # tolerance band, 1, intervals, ratios
-    assert any(tp("com.chart_axis") in s for s in _chart_text(spec))
-    assert any(tp("com.chart_note", low="0,8", high="1,25", reference=tp("gval.social")) == c.value
+    assert any(t("com.chart_axis") in s for s in _chart_text(spec))
+    assert any(t("com.chart_note", low="0,80", high="1,25", reference=t("gval.social")) == c.value
                for c in at.caption)
 
 
@@ -148,8 +147,8 @@ def test_the_committee_reaches_the_explanation_and_mitigation_reports(audited_ho
     at = app_as("comite", page="app_pages/committee.py")
     labels = [b.proto.label for b in at.get("download_button")]
     for name in ("explanations", "mitigation"):
-        assert tp("com.report_download_named", name=tp(f"com.report_{name}")) in labels
-    toggle = next(x for x in at.toggle if x.label == tp("com.report_show_named", name=tp("com.report_mitigation")))
+        assert t("com.report_download_named", name=t(f"com.report_{name}")) in labels
+    toggle = next(x for x in at.toggle if x.label == t("com.report_show_named", name=t("com.report_mitigation")))
     toggle.set_value(True).run()
     assert any("Rapport de correction" in f.proto.srcdoc for f in at.get("iframe"))
 
@@ -159,7 +158,7 @@ def test_a_missing_report_is_said_not_hidden(audited_home):
 
     (audited_home.home / "reports" / VERSION / "mitigation.html").unlink()
     at = app_as("comite", page="app_pages/committee.py")
-    assert tp("com.report_missing", name=tp("com.report_mitigation")) in [c.value for c in at.caption]
+    assert t("com.report_missing", name=t("com.report_mitigation")) in [c.value for c in at.caption]
 
 
 def test_a_report_name_or_version_cannot_walk_out_of_the_reports_folder(audited_home):
@@ -191,8 +190,8 @@ def test_the_model_page_shows_whole_counts_and_french_figures(home):
 def test_the_list_page_shows_french_figures(home):
     at = app_as("ts19")
     table = at.dataframe[0].value
-    assert list(table[t("col.probability")]) == ["31 %", "12 %", "5 %"]
-    assert list(table[t("col.arrears")]) == ["4", t("value.unknown"), "2"]
+    assert list(table[t("col.probability")]) == ["31\u00a0%", "12\u00a0%", "5\u00a0%"]
+    assert list(table[t("col.arrears")]) == ["4,0", t("value.unknown"), "2,0"]
     assert not any(re.search(r"\d\.\d", str(v)) for v in table.to_numpy().ravel())
 
 
@@ -202,8 +201,8 @@ def test_names_and_addresses_show_on_request_for_the_own_sector_only_and_each_vi
     assert not any(n in " ".join(visible_text(at)) for n in NAMES)  # hidden until asked for
     at.toggle[0].set_value(True).run()
     table = at.dataframe[0].value
-    assert list(table[tp("col.name")]) == ["Zéphirine Ouvrard", "Théodule Fanchon", "Ermengarde Polycarpe"]
-    assert list(table[tp("col.address")]) == ["1 rue des Lilas", "2 rue des Lilas", "3 rue des Lilas"]
+    assert list(table[t("col.name")]) == ["Zéphirine Ouvrard", "Théodule Fanchon", "Ermengarde Polycarpe"]
+    assert list(table[t("col.address")]) == ["1 rue des Lilas", "2 rue des Lilas", "3 rue des Lilas"]
     text = " ".join(visible_text(at))
     assert "Anatole" not in text and "Brisebarre" not in text  # the 20e's households
     views = [e["household_key"] for e in home.casework.access_log() if e["action"] == "view_identity"]
@@ -241,7 +240,7 @@ def test_the_visit_list_has_the_own_sector_with_names_and_is_logged(home):
     assert "Zéphirine Ouvrard" in page and "1 rue des Lilas" in page and "06 00 00 00 00" in page
     assert "Anatole" not in page and "<script" not in page
     assert "Situation du ménage et du logement : ancienneté 120 mois" in page  # reasons in full
-    assert tp("visits.footer") in page.replace("&#x27;", "'")
+    assert t("visits.footer") in page.replace("&#x27;", "'")
     logged = [e["household_key"] for e in home.casework.access_log() if e["action"] == "export_visits"]
     assert sorted(logged) == sorted(own["household_key"])
 
@@ -255,7 +254,7 @@ def test_the_visit_list_is_built_on_click_only_and_never_cached():
     tree = ast.parse(source)
     assert "st.cache" not in source and "cache_data" not in source
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "download_button"]
-    visits = next(c for c in calls if ast.unparse(c.args[0]) == "tp('list.visits_download')")
+    visits = next(c for c in calls if ast.unparse(c.args[0]) == "t('list.visits_download')")
     assert isinstance(visits.args[1], ast.Name) and visits.args[1].id == "_visit_list"
     data_source = Path(data.__file__).read_text(encoding="utf-8")
     body = data_source[data_source.index("def list_identities"):data_source.index("def log_export")]
@@ -276,26 +275,27 @@ def test_the_household_page_with_its_identity_and_the_impact_page_with_its_repor
 
 
 def test_figures_read_the_readers_way_and_a_missing_figure_is_a_dash():
-    from dashboard.ui import MISSING, fmt_int, fmt_months, fmt_number, fmt_pct, interval
+    from dashboard.ui import MISSING, interval
+    from reports import fmt
 
-    assert re.fullmatch(rf"19{SPACE}676", fmt_int(19675.6667, "fr")) and fmt_int(19675.6667, "en") == "19,676"
-    assert re.fullmatch(rf"4,5{SPACE}%", fmt_pct(0.045, "fr")) and fmt_pct(0.045, "en") == "4.5%"
-    assert fmt_months(3.2, "fr") == "3,2 mois" and fmt_months(3.2, "en") == "3.2 months"
-    assert fmt_number(0.95043, "fr") == "0,95" and fmt_number(2.0, "fr") == "2"
-    assert [fmt_int(None), fmt_pct(float("nan")), fmt_months("n/a"), fmt_number(None)] == [MISSING] * 4
-    assert interval(0.1, None, fmt_pct) == MISSING
-    assert interval(0.031, 0.05, lambda x: fmt_pct(x, "fr")).replace("\u00a0", " ") == "[3,1 % ; 5,0 %]"
+    assert re.fullmatch(rf"19{SPACE}676", fmt.integer(19675.6667, "fr")) and fmt.integer(19675.6667, "en") == "19,676"
+    assert re.fullmatch(rf"4,5{SPACE}%", fmt.percent(0.045, "fr")) and fmt.percent(0.045, "en") == "4.5%"
+    assert fmt.months(3.2, "fr") == "3,2 mois" and fmt.months(3.2, "en") == "3.2 months"
+    assert fmt.number(0.95043, "fr") == "0,95" and fmt.number(2.0, "fr", digits=0) == "2"
+    assert [fmt.integer(None), fmt.percent(float("nan")), fmt.number(None)] == [MISSING] * 3
+    assert interval(0.1, None, fmt.percent) == MISSING
+    assert interval(0.031, 0.05, lambda x: fmt.percent(x, "fr")).replace("\u00a0", " ") == "[3,1 % ; 5,0 %]"
 
 
 def test_codes_become_words_and_an_unknown_code_stays_visible():
     from dashboard.labels import feature_label, group_label, spec_label, verdict_label
 
-    assert spec_label("nationalite × tenure", lang="fr") == "nationalité × parc de logement"
+    assert spec_label("nationalite × tenure", lang="fr") == f"{t('attr.nationalite', 'fr')} × {t('attr.tenure', 'fr')}"
     assert group_label("nationalite × tenure", "HORS_UE × prive", lang="fr") == "hors Union européenne × parc privé"
     assert group_label("arrondissement", "1", lang="fr") == "1er" and group_label("arrondissement", "4", lang="fr") == "4e"
     assert group_label("sexe", "X", lang="fr") == "X"  # unknown value: shown as is, never blank
     assert group_label("sexe × tenure", "F", lang="fr") == "F"  # malformed: as is
-    assert verdict_label(None, lang="fr") == tp("verdict.none", lang="fr")
-    assert verdict_label("outside", suppressed=True, lang="en") == tp("verdict.suppressed", lang="en")
+    assert verdict_label(None, lang="fr") == t("verdict.none", lang="fr")
+    assert verdict_label("outside", suppressed=True, lang="en") == t("verdict.suppressed", lang="en")
     assert feature_label("arrears_months", lang="fr") != "arrears_months"
     assert feature_label("not_a_feature", lang="fr") == "not_a_feature"

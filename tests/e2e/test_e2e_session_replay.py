@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from abri_fixture import PASSWORD
 
-from dashboard.i18n import t
+from reports.i18n import t
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ws_client = pytest.importorskip("websockets.sync.client", reason="websockets n'est pas installé")

@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from fairness.i18n_docs import t as doc_t
-from fairness.i18n_mitigation import t
 from fairness.mitigation import (
     REDUCTION,
     THRESHOLD,
@@ -21,6 +19,7 @@ from fairness.mitigation import (
     compare_mitigations,
     mitigation_report,
 )
+from reports.i18n import t
 
 CAPACITY = 0.1
 FEATURES = ["arrears", "signal"]
@@ -138,7 +137,7 @@ def test_group_under_eleven_rows_has_its_fnr_suppressed(comparison, pages):
 
 def test_caveats_are_in_both_languages(pages):
     for lang, html in pages.items():
-        tenure = doc_t("attr.tenure", lang)  # the attribute's plain name, not the column
+        tenure = t("attr.tenure", lang)  # the attribute's plain name, not the column
         for i in range(1, 6):
             assert str(escape(t(f"m.caveat.{i}", lang, group=tenure))) in html, (lang, i)
     for ref in ("2000/43", "225-1", "art. 9"):
@@ -181,10 +180,3 @@ def test_non_binary_label_names_the_row(data):
     with pytest.raises(MitigationInputError, match="ligne de données 3"):
         compare_mitigations(train=train, test=bad, features=FEATURES, label="jugement",
                             score="p", group="tenure")
-
-
-def test_every_sentence_is_in_french_and_english():
-    from fairness.i18n_mitigation import CATALOGUE
-    for key, entry in CATALOGUE.items():
-        assert set(entry) == {"fr", "en"}, key
-        assert entry["fr"] != entry["en"] or "{" in entry["fr"] or not entry["fr"], key

@@ -8,8 +8,8 @@ import pytest
 from markupsafe import escape
 
 from fairness import audit
-from fairness.i18n_docs import t
 from governance.documents import ETALAB_FIELDS, annex_iv_items, write_documents
+from reports.i18n import t
 
 FILES = ("model_card.html", "model_card.md", "datasheet.html", "etalab.json", "etalab.html", "annex_iv.html")
 

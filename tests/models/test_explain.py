@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from fairness.i18n_docs import t
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES
 from models.explain import ExplainInputError, explain_record, explanation_report
+from reports.i18n import t
 
 SECTIONS = ("global", "dependence", "gaps", "proxies", "stability", "additivity", "examples", "glossary")
 

@@ -1,0 +1,85 @@
+"""Every figure in the reader's locale: French decimal commas, grouped thousands, "%" after a
+no-break space; counts as whole numbers; reasons read the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from models.reasons import phrase
+from models.score import rule_reasons
+from reports import fmt
+
+NNBSP, NBSP = "\u202f", "\u00a0"  # French thousands separator; space before "%"
+
+
+def test_french_figures():
+    assert fmt.months(3.2, "fr") == "3,2 mois"
+    assert fmt.count(19676, "households", "fr") == f"19{NNBSP}676 ménages"
+    assert fmt.percent(0.045, "fr") == f"4,5{NBSP}%"
+    assert fmt.number(1234.5, "fr") == f"1{NNBSP}234,50"
+    assert fmt.date(dt.date(2026, 3, 5), "fr") == "5 mars 2026"
+    assert fmt.month("2026-03", "fr") == "mars 2026"
+
+
+def test_english_figures():
+    assert fmt.months(3.2, "en") == "3.2 months"
+    assert fmt.count(19676, "households", "en") == "19,676 households"
+    assert fmt.percent(0.045, "en") == "4.5%"
+    assert fmt.number(1234.5, "en") == "1,234.50"
+    assert fmt.date("2026-03-05", "en") == "March 5, 2026"
+
+
+def test_counts_are_whole_numbers():
+    # a mean over folds is not a number of households: "19675.6667 ménages" never shows
+    assert fmt.integer(19675.6667, "fr") == f"19{NNBSP}676"
+    assert fmt.count(19675.6667, "households", "fr") == f"19{NNBSP}676 ménages"
+    assert fmt.count(1, "households", "fr") == "1 ménage"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), math.inf, pd.NA, pd.NaT])
+def test_a_missing_value_is_a_dash_never_nan_or_none(missing):
+    shown = {fmt.number(missing), fmt.integer(missing), fmt.percent(missing), fmt.months(missing),
+             fmt.count(missing, "households"), fmt.date(missing)}
+    assert shown == {fmt.MISSING}
+
+
+def test_digits_are_exact():
+    assert fmt.percent(0.0123, "fr", 2) == f"1,23{NBSP}%"
+    assert fmt.percent(0.37, "fr", 0) == f"37{NBSP}%"
+    assert fmt.number(0.5, "fr", 0) in ("0", "1")  # rounding, never "0,5"
+    assert fmt.number(2.0, "en", 1) == "2.0"
+
+
+def test_reasons_read_in_french_numbers():
+    assert phrase("arrears_months", 3.24, "fr") == "3,2 mois de loyer impayés"
+    assert phrase("arrears_months", 3.24, "en") == "3.2 months of rent owed"
+    assert phrase("rent_burden", 0.353, "fr") == f"taux d'effort de 35{NBSP}%"
+    assert phrase("months_in_arrears", 5.0, "fr") == "en impayé depuis 5 mois"
+    assert phrase("procedure_stage", 2, "fr") == "procédure au stade de l'assignation"
+    assert phrase("income", 1234.5, "fr") == f"ressources mensuelles : 1{NNBSP}234 EUR"  # no sentence: label
+    assert phrase("arrears_months", None, "fr") == "mois de loyer impayés : inconnu"
+
+
+def test_the_rules_reasons_agree_with_their_count():
+    frame = pd.DataFrame({"household_key": ["a", "b"], "snapshot_month": ["2026-01-01"] * 2,
+                          "procedure_stage": [2, 0], "commandements_24m": [1, 0],
+                          "arrears_months": [1.2, 3.0], "caf_unpaid_report": [0, 1]})
+    out = rule_reasons(frame)
+    a, b = out[out.household_key == "a"], out[out.household_key == "b"]
+    assert a.text_fr.tolist() == ["procédure engagée : assignation au tribunal", "commandement de payer reçu",
+                                  "1 mois d'impayés"]
+    assert a.text_en.tolist()[-1] == "1 month of rent arrears"
+    assert b.text_en.tolist() == ["3 months of rent arrears", "unpaid rent reported to the CAF"]
+
+
+def test_the_dashboards_figures_use_the_one_formatter():
+    from dashboard import documents, ui
+
+    assert documents.probability(0.999, "fr") == f"> 95{NBSP}%" and documents.probability(0.004, "en") == "< 1%"
+    assert documents.probability(0.371, "fr") == f"37{NBSP}%" and documents.probability(None, "fr") == ""
+    assert ui.interval(0.031, 0.05, lambda x: fmt.percent(x, "fr")) == f"[3,1{NBSP}% ; 5,0{NBSP}%]"
+    assert ui.interval(None, 0.05, fmt.percent) == fmt.MISSING
