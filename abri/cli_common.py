@@ -112,15 +112,17 @@ def run_stages(stages: Sequence[Stage], *, quiet: bool = False, what: str = "abr
     a terminal; the "k/n title" header lines are printed either way. Only stage titles and counts
     are shown, never a value read from the data."""
     from tqdm import tqdm
-    from tqdm.contrib import DummyTqdmFile
 
     n = len(stages)
-    bar = tqdm(total=n, unit="étape", file=sys.stderr, disable=True if quiet else None, leave=False,
+    bar = tqdm(total=n, desc=what, unit="étape", file=sys.stderr, disable=True if quiet else None, leave=False,
                dynamic_ncols=True, bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
     with bar, contextlib.ExitStack() as shown:
         if not bar.disable:  # the steps' lines go above the bar instead of through it
-            shown.enter_context(contextlib.redirect_stdout(DummyTqdmFile(sys.stdout)))
-            shown.enter_context(contextlib.redirect_stderr(DummyTqdmFile(sys.stderr)))
+            for redirect, stream in ((contextlib.redirect_stdout, sys.stdout), (contextlib.redirect_stderr, sys.stderr)):
+                above = _AboveBar(bar, stream)
+                shown.enter_context(redirect(above))
+                shown.callback(above.drain)
+            shown.enter_context(_ticking(bar))
         for i, (title, step) in enumerate(stages, 1):
             bar.set_description_str(f"{what} : étape {i}/{n}, {title}")
             print(f"\n[{i}/{n}] {title}", flush=True)
@@ -132,6 +134,59 @@ def run_stages(stages: Sequence[Stage], *, quiet: bool = False, what: str = "abr
             print(f"[{i}/{n}] {title} : terminé en {_duration(time.monotonic() - start)}", flush=True)
             bar.update()
     return 0
+
+
+class _AboveBar:
+    """A stream whose whole lines are written above `bar`: the bar is wiped, the lines written,
+    the bar drawn again below them (stdout stays stdout, so `abri run > log` keeps its lines)."""
+
+    def __init__(self, bar, stream):
+        self.bar, self.stream, self.pending = bar, stream, ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        if "\n" in self.pending:
+            lines, _, self.pending = self.pending.rpartition("\n")
+            self._emit(lines + "\n")
+        return len(text)
+
+    def flush(self) -> None:  # a partial line waits for its end, so the bar never follows it
+        self.stream.flush()
+
+    def drain(self) -> None:
+        if self.pending:
+            self._emit(self.pending + "\n")
+            self.pending = ""
+
+    def _emit(self, text: str) -> None:
+        with self.bar.get_lock():
+            self.bar.clear(nolock=True)
+            self.stream.write(text)
+            self.stream.flush()
+            self.bar.refresh(nolock=True)
+
+    def __getattr__(self, name):  # isatty, encoding, fileno, ...: the real stream's
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _ticking(bar, every: float = 1.0):
+    """Redraw `bar` every second, so its clock runs through a long silent step (training)."""
+    import threading
+
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(every):
+            bar.refresh()
+
+    thread = threading.Thread(target=tick, name="abri-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _duration(seconds: float) -> str:
