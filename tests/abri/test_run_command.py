@@ -23,6 +23,3 @@ def test_run_announces_its_six_steps_and_publishes(tmp_path, capsys):
     version = ModelRegistry(tmp_path / "models").entries()[-1]["version"]
     assert (tmp_path / "reports" / version / "audit.html").exists()
     assert (tmp_path / "serving.duckdb").exists() and "règle actuelle" in out
-    # nothing new: the second run skips ingestion's and the features' work and still succeeds
-    assert main(["run", "--home", str(tmp_path), "--quiet"]) == 0
-    assert "Rien de nouveau" in capsys.readouterr().out
