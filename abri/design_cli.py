@@ -3,10 +3,13 @@ randomised design the monthly lists follow from the next scoring on (models/desi
 
 from __future__ import annotations
 
-import argparse
 import json
 
+import click
+
+from abri.cli_common import AbriCommand, home_option
 from abri.config import Paths
+from models.design import DESIGNS
 
 
 def parse_params(pairs: list[str]) -> dict:
@@ -24,27 +27,24 @@ def parse_params(pairs: list[str]) -> dict:
     return out
 
 
-def add_parser(sub) -> None:
-    from models.design import DESIGNS
-
-    p = sub.add_parser("design", help="record the ethics committee's randomised design (none | margin | tiered)")
-    p.add_argument("name", choices=DESIGNS)
-    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="a parameter, e.g. --param low=0.5 --param high=2.0, or --param 'tiers=[[1,0.5],[10,0.1]]'")
-    p.add_argument("--by", required=True, help="who decides (name of the committee or its chair)")
-    p.add_argument("--comment", required=True, help="the reasons: who may be held out, why, and until when")
-    p.add_argument("--demonstration", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
-    p.set_defaults(func=design_command)
-
-
-def design_command(args: argparse.Namespace) -> int:
+@click.command("design", cls=AbriCommand,
+               short_help="record the ethics committee's randomised design (none | margin | tiered)")
+@click.argument("name", type=click.Choice(DESIGNS))
+@click.option("--param", multiple=True, metavar="KEY=VALUE",
+              help="a parameter, e.g. --param low=0.5 --param high=2.0, or --param 'tiers=[[1,0.5],[10,0.1]]'")
+@click.option("--by", required=True, help="who decides (name of the committee or its chair)")
+@click.option("--comment", required=True, help="the reasons: who may be held out, why, and until when")
+@click.option("--demonstration", is_flag=True, hidden=True)
+@home_option
+def design(name, param, by, comment, demonstration, home) -> int:
+    """Record the ethics committee's randomised design (none | margin | tiered): the monthly lists
+    follow it from the next scoring on."""
     from casework import Casework
 
-    store = Casework(Paths.from_env(args.home).casework)
-    store.record_design(args.name, params=parse_params(args.param), by=args.by, comment=args.comment,
-                        demonstration=args.demonstration)
-    design = store.current_design()
-    print(f"Plan « {design.name} » enregistré {json.dumps(design.params, ensure_ascii=False)} : "
+    store = Casework(Paths.from_env(home).casework)
+    store.record_design(name, params=parse_params(list(param)), by=by, comment=comment,
+                        demonstration=demonstration)
+    current = store.current_design()
+    print(f"Plan « {current.name} » enregistré {json.dumps(current.params, ensure_ascii=False)} : "
           "il s'applique aux listes à partir du prochain calcul des scores (abri score).")
     return 0

@@ -13,97 +13,113 @@ All take --home DIR. Messages never show a name, an address or a partner identif
 
 from __future__ import annotations
 
-import argparse
 import sys
 
+import click
+
+from abri.cli_common import AbriGroup, home_option
 from abri.config import Paths
 
 
-def _home(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
+def _by(f):
+    return click.option("--by", required=True, help="who acts (the data protection officer's account or name)")(f)
 
 
-def _by(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--by", required=True, help="who acts (the data protection officer's account or name)")
+@click.group("subject", cls=AbriGroup,
+             short_help="data-subject rights (DPO): find | export | object | rectify | erase")
+@home_option
+def subject(home) -> None:
+    """Data-subject rights (DPO): find | export | object | rectify | erase. Every act is written
+    to the access log with --by."""
 
 
-def add_parsers(sub) -> None:
-    """Add `subject`, `audit-log` and `purge` to the `abri` command's subparsers."""
-    s = sub.add_parser("subject", help="data-subject rights (DPO): find | export | object | rectify | erase")
-    ssub = s.add_subparsers(dest="action", required=True)
-    f = ssub.add_parser("find", help="find a household by name and birth date, or by a partner identifier")
-    f.add_argument("--nom")
-    f.add_argument("--prenom")
-    f.add_argument("--date-naissance", help="YYYY-MM-DD")
-    f.add_argument("--partner-id", metavar="COLUMN",
-                   help="a partner identifier of the data contract: numero_allocataire, ref_bail, identifiant_ft, ...")
-    f.add_argument("--value", help="the partner identifier")
-    e = ssub.add_parser("export", help="everything held on a household, as JSON and HTML")
-    e.add_argument("--household-key", required=True)
-    e.add_argument("--out", required=True, help="JSON file; the HTML is written beside it")
-    o = ssub.add_parser("object", help="record an objection (GDPR art. 21): no scoring, no list from the next run")
-    o.add_argument("--household-key", required=True)
-    o.add_argument("--reason", required=True)
-    r = ssub.add_parser("rectify", help="correct an identity field on every store")
-    r.add_argument("--household-key", required=True)
-    r.add_argument("--field", required=True, choices=("nom", "prenom", "adresse", "telephone", "date_naissance"))
-    r.add_argument("--value", required=True)
-    x = ssub.add_parser("erase", help="erase a household from every store (legal limits printed)")
-    x.add_argument("--household-key", required=True)
-    x.add_argument("--reason", required=True)
-    for p in (f, e, o, r, x):
-        _home(p)
-        _by(p)
-    s.set_defaults(func=subject_command)
+@subject.command("find", short_help="find a household by name and birth date, or by a partner identifier")
+@click.option("--nom")
+@click.option("--prenom")
+@click.option("--date-naissance", help="YYYY-MM-DD")
+@click.option("--partner-id", metavar="COLUMN",
+              help="a partner identifier of the data contract: numero_allocataire, ref_bail, identifiant_ft, ...")
+@click.option("--value", help="the partner identifier")
+@home_option
+@_by
+def find(nom, prenom, date_naissance, partner_id, value, home, by) -> int:
+    """Find a household by --nom and --date-naissance (--prenom optional), or by --partner-id
+    and --value; prints its key, arrondissement and months, never a name."""
+    from casework import subject as sj
 
-    a = sub.add_parser("audit-log", help="verify the hash chain of the access log and committee decisions")
-    asub = a.add_subparsers(dest="action", required=True)
-    v = asub.add_parser("verify", help="detect a deleted, altered or forged entry")
-    _home(v)
-    a.set_defaults(func=audit_log_command)
-
-    pg = sub.add_parser("purge", help="apply the retention periods (abri.toml [retention])")
-    pg.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
-    _home(pg)
-    pg.set_defaults(func=purge_command)
+    paths = Paths.from_env(home)
+    if partner_id:
+        if not value:
+            raise ValueError("indiquez l'identifiant avec --value")
+        found = sj.find_by_partner(paths, kind=partner_id, identifier=value, by=by)
+    elif nom and date_naissance:
+        found = sj.find_by_identity(paths, nom=nom, prenom=prenom, date_naissance=date_naissance, by=by)
+    else:
+        raise ValueError("cherchez par --nom et --date-naissance, ou par --partner-id et --value")
+    if not found:
+        print("Aucun ménage trouvé.")
+    for m in found:
+        arr = f"{m.arrondissement}e arr." if m.arrondissement else "arrondissement inconnu"
+        print(f"{m.household_key}\t{arr}\tvu de {m.first_month} à {m.last_month}")
+    return 0
 
 
-def subject_command(args: argparse.Namespace) -> int:
+@subject.command("export", short_help="everything held on a household, as JSON and HTML")
+@click.option("--household-key", required=True)
+@click.option("--out", required=True, help="JSON file; the HTML is written beside it")
+@home_option
+@_by
+def export(household_key, out, home, by) -> int:
+    """Everything held on a household, as JSON and HTML (owner-only files)."""
+    from casework import subject as sj
+
+    json_path, html_path = sj.write_export(sj.export(Paths.from_env(home), household_key, by=by), out)
+    print(f"Export écrit : {json_path} et {html_path} (lecture réservée au propriétaire)")
+    return 0
+
+
+@subject.command("object", short_help="record an objection (GDPR art. 21): no scoring, no list from the next run")
+@click.option("--household-key", required=True)
+@click.option("--reason", required=True)
+@home_option
+@_by
+def object_(household_key, reason, home, by) -> int:
+    """Record an objection (GDPR art. 21): no scoring, no list from the next run."""
     from casework import Casework
     from casework import subject as sj
 
-    paths = Paths.from_env(args.home)
-    if args.action == "find":
-        if args.partner_id:
-            if not args.value:
-                raise ValueError("indiquez l'identifiant avec --value")
-            found = sj.find_by_partner(paths, kind=args.partner_id, identifier=args.value, by=args.by)
-        elif args.nom and args.date_naissance:
-            found = sj.find_by_identity(paths, nom=args.nom, prenom=args.prenom, date_naissance=args.date_naissance,
-                                        by=args.by)
-        else:
-            raise ValueError("cherchez par --nom et --date-naissance, ou par --partner-id et --value")
-        if not found:
-            print("Aucun ménage trouvé.")
-        for m in found:
-            arr = f"{m.arrondissement}e arr." if m.arrondissement else "arrondissement inconnu"
-            print(f"{m.household_key}\t{arr}\tvu de {m.first_month} à {m.last_month}")
-        return 0
-    if args.action == "export":
-        json_path, html_path = sj.write_export(sj.export(paths, args.household_key, by=args.by), args.out)
-        print(f"Export écrit : {json_path} et {html_path} (lecture réservée au propriétaire)")
-        return 0
-    if args.action == "object":
-        sj.record_objection(Casework(paths.casework), args.household_key, reason=args.reason, by=args.by)
-        print("Opposition enregistrée : le ménage ne sera plus scoré ni listé à partir de la prochaine exécution.")
-        return 0
-    if args.action == "rectify":
-        n = sj.rectify(paths, args.household_key, field_name=args.field, value=args.value, by=args.by)
-        print(f"{n} ligne(s) d'identité rectifiée(s) (champ {args.field}). Les données des partenaires se "
-              "rectifient à la source : informez le partenaire (RGPD art. 19), la correction arrivera avec "
-              "son prochain extrait.")
-        return 0
-    result = sj.erase(paths, args.household_key, reason=args.reason, by=args.by)
+    sj.record_objection(Casework(Paths.from_env(home).casework), household_key, reason=reason, by=by)
+    print("Opposition enregistrée : le ménage ne sera plus scoré ni listé à partir de la prochaine exécution.")
+    return 0
+
+
+@subject.command("rectify", short_help="correct an identity field on every store")
+@click.option("--household-key", required=True)
+@click.option("--field", required=True, type=click.Choice(("nom", "prenom", "adresse", "telephone", "date_naissance")))
+@click.option("--value", required=True)
+@home_option
+@_by
+def rectify(household_key, field, value, home, by) -> int:
+    """Correct an identity field on every store (the partner corrects its own data at the source)."""
+    from casework import subject as sj
+
+    n = sj.rectify(Paths.from_env(home), household_key, field_name=field, value=value, by=by)
+    print(f"{n} ligne(s) d'identité rectifiée(s) (champ {field}). Les données des partenaires se "
+          "rectifient à la source : informez le partenaire (RGPD art. 19), la correction arrivera avec "
+          "son prochain extrait.")
+    return 0
+
+
+@subject.command("erase", short_help="erase a household from every store (legal limits printed)")
+@click.option("--household-key", required=True)
+@click.option("--reason", required=True)
+@home_option
+@_by
+def erase(household_key, reason, home, by) -> int:
+    """Erase a household from every store; prints what is kept, and why."""
+    from casework import subject as sj
+
+    result = sj.erase(Paths.from_env(home), household_key, reason=reason, by=by)
     print(f"Effacement : {result.total} ligne(s) supprimée(s).")
     for table, n in sorted(result.deleted.items()):
         print(f"  {table:<40} {n}")
@@ -113,11 +129,34 @@ def subject_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def audit_log_command(args: argparse.Namespace) -> int:
+@click.group("audit-log", cls=AbriGroup,
+             short_help="verify the hash chain of the access log and committee decisions")
+@home_option
+def audit_log(home) -> None:
+    """The hash-chained access log and committee decisions: verify."""
+
+
+@audit_log.command("verify", short_help="detect a deleted, altered or forged entry")
+@home_option
+def verify(home) -> int:
+    """Detect a deleted, altered or forged entry (exit 1 when the chain is broken)."""
+    return audit_log_command(home)
+
+
+@click.command("purge", cls=AbriGroup.command_class,
+               short_help="apply the retention periods (abri.toml [retention])")
+@click.option("--dry-run", is_flag=True, help="count what would be deleted, delete nothing")
+@home_option
+def purge(dry_run, home) -> int:
+    """Apply the retention periods (abri.toml [retention])."""
+    return purge_command(home, dry_run=dry_run)
+
+
+def audit_log_command(home: str | None) -> int:
     from casework import Casework
     from casework.chain import LABELS, verify
 
-    paths = Paths.from_env(args.home)
+    paths = Paths.from_env(home)
     if not paths.casework.exists():
         raise ValueError(f"pas de registre de suivi ({paths.casework})")
     with Casework(paths.casework).connect() as con:
@@ -133,15 +172,15 @@ def audit_log_command(args: argparse.Namespace) -> int:
     return 1
 
 
-def purge_command(args: argparse.Namespace) -> int:
+def purge_command(home: str | None, *, dry_run: bool = False) -> int:
     from abri.config import Retention
     from casework.retention import purge
 
-    paths = Paths.from_env(args.home)
-    report = purge(paths, Retention.load(paths.home), dry_run=args.dry_run, by="abri purge")
-    if not args.dry_run:
+    paths = Paths.from_env(home)
+    report = purge(paths, Retention.load(paths.home), dry_run=dry_run, by="abri purge")
+    if not dry_run:
         from pipelines.retention import purge_dagster_runs
 
         report.deleted["dagster.runs"] = purge_dagster_runs(paths, Retention.load(paths.home).dagster_runs_days)
-    print(("Simulation : " if args.dry_run else "Purge appliquée : ") + ", ".join(report.lines()) + ".")
+    print(("Simulation : " if dry_run else "Purge appliquée : ") + ", ".join(report.lines()) + ".")
     return 0

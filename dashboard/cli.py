@@ -1,4 +1,4 @@
-"""`abri dashboard` and `abri users`: the functions abri/cli.py wires as subcommands.
+"""`abri dashboard` and `abri users`: click commands abri/cli.py attaches to the `abri` tree.
 
     abri dashboard --home DIR [--port P] [--address 127.0.0.1]
     abri users add NAME --role ROLE [--sector 19e ...] --password-stdin [--home DIR]
@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import click
+
+from abri.cli_common import AbriCommand, AbriGroup, home_option
 from abri.config import Paths
-from casework import Casework, CaseworkError
+from casework import Casework
 from casework.store import ROLES
 from casework.users import add_user, disable_user, list_users
 
@@ -52,51 +54,65 @@ def dashboard_command(home: str | None, port: int, *, address: str = "127.0.0.1"
         return 0
 
 
-def _users_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="abri users", description="Comptes locaux du tableau de bord.")
-    p.add_argument("--home", default=None, help="runtime folder (default $ABRI_HOME or ./var)")
-    sub = p.add_subparsers(dest="action", required=True)
-    a = sub.add_parser("add", help="create an account")
-    a.add_argument("username")
-    a.add_argument("--role", required=True, choices=ROLES)
-    a.add_argument("--sector", action="append", default=[], help="a sector (repeat): 'Paris Centre', 5e ... 20e")
-    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    a.add_argument("--home", default=argparse.SUPPRESS)
-    ls = sub.add_parser("list", help="list accounts (never the password hashes)")
-    ls.add_argument("--home", default=argparse.SUPPRESS)
-    d = sub.add_parser("disable", help="refuse further sign-ins for an account")
-    d.add_argument("username")
-    d.add_argument("--home", default=argparse.SUPPRESS)
-    return p
+@click.command("dashboard", cls=AbriCommand, short_help="run the Streamlit dashboard (usage statistics off)")
+@home_option
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--address", default="127.0.0.1",
+              help="interface to listen on (default 127.0.0.1: put a TLS reverse proxy in front, docs/security.md)")
+def dashboard(home, port, address) -> int:
+    """Run the Streamlit dashboard on ADDRESS:PORT (usage statistics off)."""
+    return dashboard_command(home, port, address=address)
 
 
-def users_command(argv: list[str]) -> int:
-    """Manage local accounts; returns 0, or 2 with a French message on a refused action."""
-    args = _users_parser().parse_args(argv)
-    store = Casework(Paths.from_env(args.home).casework)
-    try:
-        if args.action == "add":
-            if args.password_stdin:
-                password = sys.stdin.readline().rstrip("\r\n")
-            else:
-                password = getpass.getpass("Mot de passe : ")
-                if getpass.getpass("Confirmez : ") != password:
-                    print("abri users : les deux mots de passe diffèrent", file=sys.stderr)
-                    return 2
-            account = add_user(store, args.username, role=args.role, sectors=args.sector, password=password)
-            print(f"Compte « {account.username} » créé ({account.role}"
-                  + (f", secteurs : {', '.join(account.sectors)}" if account.sectors else "") + ")")
-        elif args.action == "list":
-            for a in list_users(store):
-                state = "actif" if a.active else "désactivé"
-                print(f"{a.username}\t{a.role}\t{', '.join(a.sectors) or '-'}\t{state}\t{a.created_at}")
-        else:
-            disable_user(store, args.username)
-            print(f"Compte « {args.username} » désactivé")
-    except CaseworkError as exc:
-        print(f"abri users : {exc}", file=sys.stderr)
-        return 2
+@click.group("users", cls=AbriGroup, short_help="dashboard accounts: add | list | disable")
+@home_option
+def users(home) -> None:
+    """Comptes locaux du tableau de bord : add | list | disable."""
+
+
+@users.command("add", short_help="create an account")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--sector", multiple=True, help="a sector (repeat): 'Paris Centre', 5e ... 20e")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@home_option
+def add(username, role, sector, password_stdin, home) -> int:
+    """Create an account; the password is asked twice, or read from standard input."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Confirmez : ") != password:
+            print("abri users : les deux mots de passe diffèrent", file=sys.stderr)
+            return 2
+    account = add_user(_store(home), username, role=role, sectors=list(sector), password=password)
+    print(f"Compte « {account.username} » créé ({account.role}"
+          + (f", secteurs : {', '.join(account.sectors)}" if account.sectors else "") + ")")
     return 0
+
+
+@users.command("list", short_help="list accounts (never the password hashes)")
+@home_option
+def list_(home) -> int:
+    """List accounts: name, role, sectors, state, creation date (never the password hashes)."""
+    for a in list_users(_store(home)):
+        state = "actif" if a.active else "désactivé"
+        print(f"{a.username}\t{a.role}\t{', '.join(a.sectors) or '-'}\t{state}\t{a.created_at}")
+    return 0
+
+
+@users.command("disable", short_help="refuse further sign-ins for an account")
+@click.argument("username")
+@home_option
+def disable(username, home) -> int:
+    """Refuse further sign-ins for an account (its open sessions end); it stays listed."""
+    disable_user(_store(home), username)
+    print(f"Compte « {username} » désactivé")
+    return 0
+
+
+def _store(home: str | None) -> Casework:
+    return Casework(Paths.from_env(home).casework)
 
 
 # Demo accounts (`make demo`): one per role; the 19th arrondissement's social worker first.

@@ -8,47 +8,42 @@ Bad input prints one French (or --lang en) line naming the file and the column, 
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
+import click
 import pandas as pd
 
+from abri.cli_common import AbriCommand
 from fairness.audit import DEFAULT_CAPACITIES, AuditInputError, audit
 from reports.i18n import LANGS, t
 
 _SPEC_SEPARATOR = re.compile(r"\s*[,*×]\s*")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own errors: usage, then one line, exit 2
-        self.print_usage(sys.stderr)
-        self.exit(2, f"abri audit : {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="abri audit",
-                description="Audit d'équité d'une table scorée (CSV ou Parquet) : "
-                            "écrit audit.json et audit.html.")
-    p.add_argument("file", help="table scorée, .csv ou .parquet")
-    p.add_argument("--score", required=True, help="colonne du score (plus haut = contacté d'abord)")
-    p.add_argument("--label", required=True, help="colonne du résultat observé (0/1)")
-    p.add_argument("--group", action="append", required=True, metavar="COL[,COL...]",
-                   help="colonne de groupe, répétable ; sexe,monoparental = leur croisement")
-    p.add_argument("--threshold", type=float, default=None, help="retenu si score >= T")
-    p.add_argument("--top-k", type=int, default=None, help="retenus : les K scores les plus élevés")
-    p.add_argument("--reference", action="append", default=[], metavar="COL=VALEUR",
-                   help="groupe de référence, répétable (défaut : le plus grand groupe)")
-    p.add_argument("--tolerance", default="0.8,1.25", help="bornes du rapport (défaut 0.8,1.25)")
-    p.add_argument("--min-cell", type=int, default=11, help="effectif minimal publié (défaut 11)")
-    p.add_argument("--n-boot", type=int, default=1000, help="tirages bootstrap (défaut 1000)")
-    p.add_argument("--seed", type=int, default=0, help="graine du bootstrap (défaut 0)")
-    p.add_argument("--capacities", default=",".join(str(c) for c in DEFAULT_CAPACITIES),
-                   help="capacités balayées, parts des lignes (défaut 0.005,0.01,0.02,0.05)")
-    p.add_argument("--lang", choices=LANGS, default="fr", help="langue du rapport (défaut fr)")
-    p.add_argument("--out", required=True, help="dossier de sortie")
-    return p
+@click.command("audit", cls=AbriCommand,
+               short_help="fairness audit of any scored table (CSV/Parquet) -> audit.json + audit.html")
+@click.argument("file")
+@click.option("--score", required=True, help="colonne du score (plus haut = contacté d'abord)")
+@click.option("--label", required=True, help="colonne du résultat observé (0/1)")
+@click.option("--group", multiple=True, required=True, metavar="COL[,COL...]",
+              help="colonne de groupe, répétable ; sexe,monoparental = leur croisement")
+@click.option("--threshold", type=float, default=None, help="retenu si score >= T")
+@click.option("--top-k", type=int, default=None, help="retenus : les K scores les plus élevés")
+@click.option("--reference", multiple=True, metavar="COL=VALEUR",
+              help="groupe de référence, répétable (défaut : le plus grand groupe)")
+@click.option("--tolerance", default="0.8,1.25", help="bornes du rapport (défaut 0.8,1.25)")
+@click.option("--min-cell", type=int, default=11, help="effectif minimal publié (défaut 11)")
+@click.option("--n-boot", type=int, default=1000, help="tirages bootstrap (défaut 1000)")
+@click.option("--seed", type=int, default=0, help="graine du bootstrap (défaut 0)")
+@click.option("--capacities", default=",".join(str(c) for c in DEFAULT_CAPACITIES),
+              help="capacités balayées, parts des lignes (défaut 0.005,0.01,0.02,0.05)")
+@click.option("--lang", type=click.Choice(LANGS), default="fr", help="langue du rapport (défaut fr)")
+@click.option("--out", required=True, help="dossier de sortie")
+def audit_cmd(**options) -> int:
+    """Audit d'équité d'une table scorée FILE (CSV ou Parquet) : écrit audit.json et audit.html."""
+    return audit_command(**options)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -97,36 +92,35 @@ def _references(items: list[str]) -> dict[str, str]:
     return out
 
 
-def audit_command(argv: list[str] | None = None) -> int:
-    """Run `abri audit`. Returns 0 on success, 2 on bad input (one line on stderr)."""
+def audit_command(file: str, *, score: str, label: str, group, out: str, threshold: float | None = None,
+                  top_k: int | None = None, reference=(), tolerance: str = "0.8,1.25", min_cell: int = 11,
+                  n_boot: int = 1000, seed: int = 0, capacities: str = "0.005,0.01,0.02,0.05",
+                  lang: str = "fr") -> int:
+    """Run `abri audit`. Returns 0 on success, 2 on bad input (one line on stderr naming the file
+    and the column)."""
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # --help (0) or an argparse error (2), already printed
-        return int(exc.code or 0)
-    lang = args.lang
-    try:
-        if (args.threshold is None) == (args.top_k is None):
+        if (threshold is None) == (top_k is None):
             raise AuditInputError("threshold_xor_top_k")
-        tolerance = _floats(args.tolerance, "tolerance_invalid")
-        if len(tolerance) != 2:
-            raise AuditInputError("tolerance_invalid", value=args.tolerance)
-        capacities = _floats(args.capacities, "parameter_invalid")
-        reference = _references(args.reference)
-        groups = [tuple(c for c in _SPEC_SEPARATOR.split(g.strip()) if c) for g in args.group]
-        table = read_table(Path(args.file))
-        result = audit(table, label=args.label, score=args.score, groups=groups,
-                       threshold=args.threshold, top_k=args.top_k, reference=reference,
-                       tolerance=(tolerance[0], tolerance[1]), min_cell=args.min_cell,
-                       n_boot=args.n_boot, seed=args.seed, capacities=capacities)
+        bounds = _floats(tolerance, "tolerance_invalid")
+        if len(bounds) != 2:
+            raise AuditInputError("tolerance_invalid", value=tolerance)
+        swept = _floats(capacities, "parameter_invalid")
+        references = _references(reference)
+        groups = [tuple(c for c in _SPEC_SEPARATOR.split(g.strip()) if c) for g in group]
+        table = read_table(Path(file))
+        result = audit(table, label=label, score=score, groups=groups,
+                       threshold=threshold, top_k=top_k, reference=references,
+                       tolerance=(bounds[0], bounds[1]), min_cell=min_cell,
+                       n_boot=n_boot, seed=seed, capacities=swept)
     except AuditInputError as exc:
-        print(t("cli.prefix", lang, file=args.file, message=exc.message(lang)), file=sys.stderr)
+        print(t("cli.prefix", lang, file=file, message=exc.message(lang)), file=sys.stderr)
         return 2
     from fairness.report import write_report  # matplotlib only when there is a report to draw
 
-    json_path, html_path = write_report(result, args.out, lang=lang, source=Path(args.file).name)
+    json_path, html_path = write_report(result, out, lang=lang, source=Path(file).name)
     print(t("cli.written", lang, json=json_path, html=html_path))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(audit_command())
+    audit_cmd(prog_name="abri audit")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
@@ -238,3 +239,29 @@ def score_command(home: str | None, *, demonstration: bool = False) -> int:
 
     return _run(home, [outreach_lists, interventions, serving_database], demonstration=demonstration,
                 label="Scores du mois, listes de contact par secteur et publication")
+
+
+def run_steps(home: str | None, *, demonstration: bool = False) -> list[tuple[str, Callable[[], int]]]:
+    """`abri run`'s six steps in order, (title, step returning an exit code): the train and score
+    commands' runs split in two (each asset hangs on the warehouse and the registry, not on the
+    previous run), so the command line can show which step is running."""
+    from pipelines.impact_assets import interventions
+    from pipelines.model_assets import (
+        audit_report,
+        candidate_model,
+        outreach_lists,
+        serving_database,
+    )
+    from pipelines.model_checks import model_checks
+
+    def assets(*selected, label: str) -> Callable[[], int]:
+        return lambda: _run(home, list(selected), label=label, demonstration=demonstration)
+
+    return [
+        ("ingestion", lambda: ingest_command(home, None)),
+        ("indicateurs et étiquettes", lambda: features_command(home)),
+        ("entraînement", assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat")),
+        ("audit", assets(audit_report, label="Rapport d'audit du comité d'éthique")),
+        ("scores", assets(outreach_lists, interventions, label="Scores du mois et listes de contact par secteur")),
+        ("publication", assets(serving_database, label="Publication pour le tableau de bord (serving.duckdb)")),
+    ]

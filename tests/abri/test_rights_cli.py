@@ -66,8 +66,10 @@ def test_purge_dry_run_then_applied(home, capsys):
     assert len(list((home / "landing").rglob("*.csv"))) < 4
 
 
-def test_dashboard_listens_on_loopback_unless_told_otherwise():
-    from abri.cli import build_parser
-
-    assert build_parser().parse_args(["dashboard"]).address == "127.0.0.1"
-    assert build_parser().parse_args(["dashboard", "--address", "0.0.0.0"]).address == "0.0.0.0"
+def test_dashboard_listens_on_loopback_unless_told_otherwise(monkeypatch, tmp_path):
+    seen = []
+    monkeypatch.setattr("dashboard.cli.dashboard_command",
+                        lambda home, port, *, address: seen.append((home, port, address)) or 0)
+    assert main(["dashboard", "--home", str(tmp_path)]) == 0
+    assert main(["--home", str(tmp_path), "dashboard", "--address", "0.0.0.0", "--port", "8600"]) == 0
+    assert seen == [(str(tmp_path), 8501, "127.0.0.1"), (str(tmp_path), 8600, "0.0.0.0")]

@@ -6,9 +6,10 @@ import io
 
 import pytest
 
+from abri.cli import main
 from casework import Casework, CaseworkError
 from casework.users import add_user, disable_user, list_users, normalise_sector, verify
-from dashboard.cli import dashboard_command, streamlit_args, users_command
+from dashboard.cli import dashboard_command, streamlit_args
 
 PW = "un-mot-de-passe-long"
 
@@ -61,12 +62,12 @@ def test_sectors_are_normalised(raw, sector):
 
 def test_users_command_adds_lists_and_disables(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(PW + "\n"))
-    assert users_command(["add", "ts19", "--role", "travailleur_social", "--sector", "19e", "--password-stdin",
+    assert main(["users", "add", "ts19", "--role", "travailleur_social", "--sector", "19e", "--password-stdin",
                           "--home", str(tmp_path)]) == 0
-    assert users_command(["list", "--home", str(tmp_path)]) == 0
+    assert main(["users", "list", "--home", str(tmp_path)]) == 0
     assert "ts19\ttravailleur_social\t19e\tactif" in capsys.readouterr().out
-    assert users_command(["disable", "ts19", "--home", str(tmp_path)]) == 0
-    assert users_command(["disable", "nobody", "--home", str(tmp_path)]) == 2
+    assert main(["users", "disable", "ts19", "--home", str(tmp_path)]) == 0
+    assert main(["users", "disable", "nobody", "--home", str(tmp_path)]) == 2
     assert "aucun compte « nobody »" in capsys.readouterr().err
     assert PW not in (tmp_path / "casework.sqlite").read_bytes().decode("latin-1")
 

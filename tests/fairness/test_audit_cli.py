@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairness.cli import audit_command
+from abri.cli import main
 
 
 def table(n=400, seed=1) -> pd.DataFrame:
@@ -18,9 +18,9 @@ def table(n=400, seed=1) -> pd.DataFrame:
 
 
 def run(path, out, *extra):
-    return audit_command([str(path), "--score", "score", "--label", "jugement",
-                          "--group", "sexe", "--group", "sexe,monoparental",
-                          "--n-boot", "50", "--out", str(out), *extra])
+    return main(["audit", str(path), "--score", "score", "--label", "jugement",
+                 "--group", "sexe", "--group", "sexe,monoparental",
+                 "--n-boot", "50", "--out", str(out), *extra])
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
