@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from abri.config import ECE_TOLERANCE, Paths
+from abri.config import Paths
+from abri.settings import load_settings
 
 # The demo city's history: 48 months, so that after the 15 months a label needs to mature the
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
@@ -420,8 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("version")
     pr.add_argument("--tolerance", type=float, default=0.05,
                     help="how much worse than the champion (precision@k, absolute) is still accepted")
-    pr.add_argument("--ece-tolerance", type=float, default=ECE_TOLERANCE,
-                    help=f"largest expected calibration error accepted (absolute, default {ECE_TOLERANCE:g})")
+    ece = load_settings().ece_tolerance  # ABRI_ECE_TOLERANCE
+    pr.add_argument("--ece-tolerance", type=float, default=ece,
+                    help=f"largest expected calibration error accepted (absolute, default {ece:g})")
     home_arg(pr)
     pr.set_defaults(func=_promote)
 

@@ -17,6 +17,7 @@ import argparse
 import sys
 
 from abri.config import Paths
+from abri.settings import load_settings
 
 
 def _home(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +139,8 @@ def purge_command(args: argparse.Namespace) -> int:
     from casework.retention import purge
 
     paths = Paths.from_env(args.home)
-    report = purge(paths, Retention.load(paths.home), dry_run=args.dry_run, by="abri purge")
+    report = purge(paths, Retention.load(paths.home), dry_run=args.dry_run, by="abri purge",
+                   min_access_log_days=load_settings().min_access_log_days)
     if not args.dry_run:
         from pipelines.retention import purge_dagster_runs
 
