@@ -32,7 +32,7 @@ class _Strict(BaseModel):
 class District(_Strict):
     number: int = Field(ge=1)
     postcode: str = Field(pattern=r"^\d{5}$")
-    iris: tuple[str, ...] = Field(min_length=1)  # 9-character codes, or prefixes of them
+    iris: tuple[str, ...] = Field(min_length=1)  # 9-digit IRIS codes, or a 5-digit commune code (all its IRIS)
     households: int | None = Field(default=None, gt=0)  # demo city: households (all tenures)
     social_share: float | None = Field(default=None, ge=0, le=1)  # social-housing share of dwellings
     poverty: float | None = Field(default=None, ge=0, le=1)  # poverty rate
@@ -43,8 +43,8 @@ class District(_Strict):
     @classmethod
     def _iris(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for code in v:
-            if not (code.isdigit() and 5 <= len(code) <= 9):
-                raise ValueError(f"code IRIS « {code} » : 5 à 9 chiffres attendus")
+            if not (code.isdigit() and len(code) in (5, 9)):
+                raise ValueError(f"code IRIS « {code} » : 9 chiffres, ou les 5 de la commune (tous ses IRIS)")
         return v
 
 

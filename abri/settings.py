@@ -51,10 +51,9 @@ class Settings(BaseSettings):
     fairness_tolerance: Annotated[tuple[float, float], NoDecode] = (0.8, 1.25)
     # largest expected calibration error a version may carry to serve (abri promote)
     ece_tolerance: float = Field(0.02, gt=0, lt=1)
-    # training (tuning, bagging), and the demo city's draws (abri simulate --seed)
+    # training (tuning, bagging) and the committee audit's bootstrap draws
     seed: int = 42
-    # the committee audit's bootstrap: its seed and its number of resamples
-    audit_seed: int = 0
+    # the committee audit's bootstrap: its number of resamples (the intervals)
     audit_bootstrap: int = Field(500, ge=10)
     # access-log entries are kept at least this long (AI Act art. 19 and 26: six months)
     min_access_log_days: int = Field(183, ge=183)

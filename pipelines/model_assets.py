@@ -38,7 +38,8 @@ with warnings.catch_warnings():
     def features(context: AssetExecutionContext, abri: AbriResource) -> MaterializeResult:
         con = abri.warehouse()
         try:
-            rebuilt = build_features(con, months=list(context.partition_keys))
+            rebuilt = build_features(con, months=list(context.partition_keys),
+                                     sectors=abri.city_config.district_sectors)
             rows = con.execute("SELECT strftime(snapshot_month, '%Y-%m') AS month, count(*) AS households, "
                                "avg((arrears_months IS NULL)::INT) AS no_landlord_data "
                                "FROM features WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest(?)) "
@@ -57,7 +58,7 @@ with warnings.catch_warnings():
 def labels(abri: AbriResource) -> MaterializeResult:
     con = abri.warehouse()
     try:
-        build_labels(con)
+        build_labels(con, horizon=abri.horizon_months, court_delay=abri.court_delay_months)
         s = summarize(con)
     finally:
         con.close()
@@ -72,7 +73,8 @@ def candidate_model(context: AssetExecutionContext, abri: AbriResource) -> Mater
     from models.train import TrainConfig
     from models.workflow import train_candidate
 
-    config = TrainConfig(seed=abri.seed, capacity=abri.capacity)
+    config = TrainConfig(seed=abri.seed, capacity=abri.capacity, horizon=abri.horizon_months,
+                         delay=abri.court_delay_months)
     progress = lambda i, n: context.log.info(f"configuration {i}/{n} évaluée")  # noqa: E731
     con = abri.warehouse()
     try:
@@ -104,7 +106,9 @@ def audit_report(abri: AbriResource) -> MaterializeResult:
     con = abri.warehouse()
     try:
         result, json_path, html_path = audit_version(con, version, out_dir=out, capacity=abri.capacity,
-                                                     seed=abri.seed, metadata=abri.registry.metadata(version))
+                                                     seed=abri.seed, metadata=abri.registry.metadata(version),
+                                                     tolerance=abri.tolerance, min_cell=abri.min_cell,
+                                                     n_boot=abri.audit_bootstrap)
     finally:
         con.close()
     extra = _explanations(abri, version, out)

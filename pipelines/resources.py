@@ -56,7 +56,6 @@ class AbriResource(ConfigurableResource):
     court_delay_months: int = 3
     min_cell: int = 11
     fairness_tolerance: list[float] = [0.8, 1.25]
-    audit_seed: int = 0
     audit_bootstrap: int = 500
     city: str = "paris"
     demonstration: bool = False
@@ -111,5 +110,5 @@ def build_resources(home: str | None = None, *, echo: bool = False, demonstratio
                                  scheduler=scheduler or "", seed=s.seed, capacity=s.capacity,
                                  ece_tolerance=s.ece_tolerance, horizon_months=s.horizon_months,
                                  court_delay_months=s.court_delay_months, min_cell=s.min_cell,
-                                 fairness_tolerance=list(s.fairness_tolerance), audit_seed=s.audit_seed,
+                                 fairness_tolerance=list(s.fairness_tolerance),
                                  audit_bootstrap=s.audit_bootstrap, city=city)}
