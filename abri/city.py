@@ -72,6 +72,8 @@ class Demo(_Strict):
     social_rent_per_m2: float = 8.0
     social_landlords: dict[str, float] = Field(default_factory=lambda: {
         "PARIS_HABITAT": 0.45, "RIVP": 0.22, "ELOGIE_SIEMP": 0.10, "AUTRE_ESH": 0.23})
+    # the sectors of the two demo social workers' accounts (ts19, ts18: `make demo`)
+    worker_sectors: tuple[str, str] = ("19e", "18e")
 
 
 class City(_Strict):
@@ -86,6 +88,9 @@ class City(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> City:
+        for name in self.demo.worker_sectors:
+            if name not in [s.name for s in self.sectors]:
+                raise ValueError(f"demo.worker_sectors : secteur inconnu « {name} »")
         for s in self.sectors:
             if not s.districts:
                 raise ValueError(f"secteur « {s.name} » : aucun quartier, donc aucun code postal")

@@ -31,7 +31,8 @@ def _simulate(args: argparse.Namespace) -> int:
             shutil.rmtree(sub, ignore_errors=True)
     print(f"Ville de démonstration ({args.scale}, graine {args.seed}) -> {paths.home}")
     summary = simulate(paths.home, scale=args.scale, months=args.months, seed=args.seed,
-                       end_month=args.end, households=args.households, progress=not args.quiet)
+                       end_month=args.end, households=args.households, progress=not args.quiet,
+                       city=load_settings().city)
     for line in summary.lines():
         print("  " + line)
     print(f"Extraits des partenaires : {paths.landing}/<source>/<AAAA-MM>.<csv|parquet>")
@@ -63,7 +64,8 @@ def _demo_pipeline(args: argparse.Namespace) -> int:
     if paths.landing.exists() and any(paths.landing.iterdir()):
         print(f"  Extraits déjà présents dans {paths.landing} : réutilisés (supprimez {paths.home} pour tout refaire).")
     else:
-        for line in simulate(paths.home, scale="demo", months=DEMO_MONTHS, seed=args.seed, progress=True).lines():
+        for line in simulate(paths.home, scale="demo", months=DEMO_MONTHS, seed=args.seed, progress=True,
+                             city=load_settings().city).lines():
             print("  " + line)
     steps = (("2/6 Ingestion : validation, quarantaine, pseudonymisation", lambda: ingest_command(home, None)),
              ("3/6 Indicateurs à date et étiquettes", lambda: features_command(home)))

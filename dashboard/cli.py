@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from abri.config import Paths
+from abri.settings import load_settings
 from casework import Casework, CaseworkError
 from casework.store import ROLES
 from casework.users import add_user, disable_user, list_users
@@ -83,7 +84,8 @@ def users_command(argv: list[str]) -> int:
                 if getpass.getpass("Confirmez : ") != password:
                     print("abri users : les deux mots de passe diffèrent", file=sys.stderr)
                     return 2
-            account = add_user(store, args.username, role=args.role, sectors=args.sector, password=password)
+            account = add_user(store, args.username, role=args.role, sectors=args.sector, password=password,
+                               city=load_settings().city)
             print(f"Compte « {account.username} » créé ({account.role}"
                   + (f", secteurs : {', '.join(account.sectors)}" if account.sectors else "") + ")")
         elif args.action == "list":
@@ -99,7 +101,8 @@ def users_command(argv: list[str]) -> int:
     return 0
 
 
-# Demo accounts (`make demo`): one per role; the 19th arrondissement's social worker first.
+# Demo accounts (`make demo`): one per role; the 19th arrondissement's social worker first (another
+# city: the sectors of its file's demo.worker_sectors).
 DEMO_PASSWORD = "demo-abri-2026"
 DEMO_ACCOUNTS = (("ts19", "travailleur_social", ["19e"]), ("ts18", "travailleur_social", ["18e"]),
                  ("encadrante", "encadrant", []), ("comite", "comite", []), ("datascience", "data_scientist", []),
@@ -111,7 +114,10 @@ def demo_accounts(home: str | None) -> list[tuple[str, str, list[str], str]]:
     from casework.users import get_user
 
     store = Casework(Paths.from_env(home).casework)
-    for username, role, sectors in DEMO_ACCOUNTS:
+    city = load_settings().city
+    own = dict(zip(("ts19", "ts18"), ([s] for s in city.demo.worker_sectors), strict=True))
+    accounts = [(u, r, own.get(u, s)) for u, r, s in DEMO_ACCOUNTS]
+    for username, role, sectors in accounts:
         if get_user(store, username) is None:
-            add_user(store, username, role=role, sectors=sectors, password=DEMO_PASSWORD)
-    return [(u, r, s, DEMO_PASSWORD) for u, r, s in DEMO_ACCOUNTS]
+            add_user(store, username, role=role, sectors=sectors, password=DEMO_PASSWORD, city=city)
+    return [(u, r, s, DEMO_PASSWORD) for u, r, s in accounts]

@@ -123,7 +123,7 @@ MENAGES = Source(
         _c("code_postal", "category", "Postcode", allowed=POSTCODES),
         _c("arrondissement", "int", "Arrondissement (or the city's district number: abri/cities/)",
            min=min(d.number for d in _PARIS.districts), max=max(d.number for d in _PARIS.districts)),
-        _c("iris", "string", "INSEE IRIS code (9 characters, 751AA....)"),
+        _c("iris", "string", "INSEE IRIS code (9 digits; Paris: 751AA....), within the city file's sectors"),
         _c("qpv", "bool", "Lives in a priority neighbourhood (QPV)", role="audit"),
         _c("statut_occupation", "category", "Tenure", allowed=("social", "prive")),
         _c("bailleur", "category", "Social landlord code", required=False,

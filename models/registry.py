@@ -30,7 +30,6 @@ from pathlib import Path
 import lightgbm as lgb
 import pandas as pd
 
-
 STATUSES = ("candidate", "approved", "champion", "retired")
 
 # Energy estimate: measured CPU time x a documented power per busy core. 12 W per core is a
