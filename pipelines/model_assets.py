@@ -171,15 +171,18 @@ def _mitigation(abri: AbriResource, version: str, out):
         train = con.execute(f"SELECT l.judgment_within_horizon::INT AS label, a.tenure, {cols} FROM features f "
                             "JOIN labels l USING (household_key, snapshot_month) "
                             "JOIN audit_attributes a USING (household_key, snapshot_month) "
-                            "WHERE f.snapshot_month + INTERVAL 15 MONTH <= (SELECT max(snapshot_month) "
-                            "FROM backtest_scores WHERE model_version = ?) AND f.snapshot_month + INTERVAL 17 MONTH "
+                            "WHERE f.snapshot_month + to_months(?) <= (SELECT max(snapshot_month) "
+                            "FROM backtest_scores WHERE model_version = ?) AND f.snapshot_month + to_months(?) "
                             "> (SELECT max(snapshot_month) FROM backtest_scores WHERE model_version = ?)",
-                            [version, version]).df()
+                            # mature (horizon + court delay: 15 months by default), the 2 newest such months
+                            [abri.horizon_months + abri.court_delay_months, version,
+                             abri.horizon_months + abri.court_delay_months + 2, version]).df()
     finally:
         con.close()
     train["score"] = abri.registry.load(version).predict(train[list(FEATURE_NAMES)])
     comparison = compare_mitigations(train=train, test=test, features=list(FEATURE_NAMES), label="label",
-                                     score="score", group="tenure", capacity=abri.capacity, seed=abri.seed)
+                                     score="score", group="tenure", capacity=abri.capacity, seed=abri.seed,
+                                     min_cell=abri.min_cell)
     return mitigation_report(comparison, group="tenure", out_dir=out)
 
 
