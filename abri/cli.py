@@ -153,7 +153,7 @@ def _loop(args: argparse.Namespace) -> int:
                             ("contact_rate", args.contact_rate), ("retrain_every", args.retrain_every))
           if v is not None}
     config = LoopConfig(scale=args.scale, seed=args.seed, design=design, treatment_aware=not args.naive,
-                        compare_training=args.compare_training, **kw)
+                        compare_training=args.compare_training, city=load_settings().city.path, **kw)
     print(f"Boucle fermée sur la ville de démonstration ({args.scale}, graine {args.seed}, plan {design['name']}) "
           f"-> {paths.home}")
     summary = run_loop(paths.home, config, progress=not args.quiet)
