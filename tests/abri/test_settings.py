@@ -112,3 +112,20 @@ def test_sectors_are_the_citys():
     assert normalise_sector("3", city=valmont) == "La Roseraie"
     with pytest.raises(CaseworkError, match="Centre-Ville"):
         normalise_sector("19e", city=valmont)
+
+
+def test_accounts_take_the_sectors_of_abri_city(monkeypatch, tmp_path, capsys):
+    import io
+
+    from dashboard.cli import demo_accounts, users_command
+
+    monkeypatch.setenv("ABRI_CITY", "valmont")
+    monkeypatch.setattr("sys.stdin", io.StringIO("x" * 12 + "\n"))
+    assert users_command(["add", "ts_r", "--role", "travailleur_social", "--sector", "roseraie",
+                          "--password-stdin", "--home", str(tmp_path)]) == 0
+    assert "secteurs : La Roseraie" in capsys.readouterr().out
+    assert users_command(["add", "ts_p", "--role", "travailleur_social", "--sector", "19e",
+                          "--password-stdin", "--home", str(tmp_path)]) == 2
+    assert "secteur inconnu « 19e »" in capsys.readouterr().err
+    workers = {u: s for u, r, s, _ in demo_accounts(str(tmp_path)) if r == "travailleur_social"}
+    assert workers == {"ts19": ["La Roseraie"], "ts18": ["Saint-Martin"]}
