@@ -261,7 +261,8 @@ def _promote(args: argparse.Namespace) -> int:
     registry, casework, paths = _registry_and_casework(args.home)
     meta = registry.metadata(args.version)
     approved = casework.is_approved(args.version, _report_sha256(paths, args.version))
-    passed, reasons = gate(meta, ece_tolerance=args.ece_tolerance)
+    ece = load_settings().ece_tolerance if args.ece_tolerance is None else args.ece_tolerance  # ABRI_ECE_TOLERANCE
+    passed, reasons = gate(meta, ece_tolerance=ece)
     for line in reasons:
         print(f"  {line}")
     if not passed:
@@ -423,9 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("version")
     pr.add_argument("--tolerance", type=float, default=0.05,
                     help="how much worse than the champion (precision@k, absolute) is still accepted")
-    ece = load_settings().ece_tolerance  # ABRI_ECE_TOLERANCE
-    pr.add_argument("--ece-tolerance", type=float, default=ece,
-                    help=f"largest expected calibration error accepted (absolute, default {ece:g})")
+    pr.add_argument("--ece-tolerance", type=float, default=None,
+                    help="largest expected calibration error accepted (absolute, default $ABRI_ECE_TOLERANCE or 0.02)")
     home_arg(pr)
     pr.set_defaults(func=_promote)
 
