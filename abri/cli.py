@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from abri.cli_common import AbriGroup, home_option, run_stages
-from abri.config import ECE_TOLERANCE, Paths
+from abri.config import Paths
+from abri.settings import load_settings
 
 # The demo city's history: 48 months, so that after the 15 months a label needs to mature the
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
@@ -40,8 +41,9 @@ def _command(name: str, short_help: str, *, locked: bool = False, **kwargs):
 
 
 @_command("simulate", "build the demo city's partner extracts and ground truth")
-@click.option("--scale", type=SCALES, default="demo", show_default=True,
-              help="demo: ~20,000 tenant households; paris: ~700,000")
+@click.option("--scale", type=click.Choice(("demo", "paris", "city")), default="demo", show_default=True,
+              help="demo: ~20,000 tenant households (or the whole city if smaller); paris: ~700,000; "
+                   "city: every tenant household of the city file ($ABRI_CITY)")
 @click.option("--months", type=int, default=36, help="months of extracts (default 36)")
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--end", default="2026-10", help="last extract month, YYYY-MM (default 2026-10)")
@@ -64,7 +66,8 @@ def simulate_cmd(scale, months, seed, end, households, home, force, quiet) -> in
             shutil.rmtree(sub, ignore_errors=True)
     print(f"Ville de démonstration ({scale}, graine {seed}) -> {paths.home}")
     summary = simulate(paths.home, scale=scale, months=months, seed=seed,
-                       end_month=end, households=households, progress=not quiet)
+                       end_month=end, households=households, progress=not quiet,
+                       city=load_settings().city)
     for line in summary.lines():
         print("  " + line)
     print(f"Extraits des partenaires : {paths.landing}/<source>/<AAAA-MM>.<csv|parquet>")
@@ -109,7 +112,7 @@ def loop_cmd(home, scale, seed, months, quiet, households, history, follow_up, d
                             ("retrain_every", retrain_every))
           if v is not None}
     config = LoopConfig(scale=scale, seed=seed, design=plan, treatment_aware=not naive,
-                        compare_training=compare_training, **kw)
+                        compare_training=compare_training, city=load_settings().city.path, **kw)
     print(f"Boucle fermée sur la ville de démonstration ({scale}, graine {seed}, plan {plan['name']}) "
           f"-> {paths.home}")
     summary = run_loop(paths.home, config, progress=not quiet)
@@ -205,8 +208,8 @@ def review_cmd(version, decision, by, comment, demonstration, home) -> int:
 @click.argument("version")
 @click.option("--tolerance", type=float, default=0.05,
               help="how much worse than the champion (precision@k, absolute) is still accepted")
-@click.option("--ece-tolerance", type=float, default=ECE_TOLERANCE,
-              help=f"largest expected calibration error accepted (absolute, default {ECE_TOLERANCE:g})")
+@click.option("--ece-tolerance", type=float, default=None,
+              help="largest expected calibration error accepted (absolute, default $ABRI_ECE_TOLERANCE or 0.02)")
 @home_option
 def promote_cmd(version, tolerance, ece_tolerance, home) -> int:
     """Make an approved version the champion, if it beats the rule, is calibrated within
@@ -216,6 +219,8 @@ def promote_cmd(version, tolerance, ece_tolerance, home) -> int:
     registry, casework, paths = _registry_and_casework(home)
     meta = registry.metadata(version)
     approved = casework.is_approved(version, _report_sha256(paths, version))
+    if ece_tolerance is None:
+        ece_tolerance = load_settings().ece_tolerance  # ABRI_ECE_TOLERANCE
     passed, reasons = gate(meta, ece_tolerance=ece_tolerance)
     for line in reasons:
         print(f"  {line}")
@@ -331,7 +336,8 @@ def _demo_pipeline(home: str | None, *, seed: int) -> int:
     if paths.landing.exists() and any(paths.landing.iterdir()):
         print(f"  Extraits déjà présents dans {paths.landing} : réutilisés (supprimez {paths.home} pour tout refaire).")
     else:
-        for line in simulate(paths.home, scale="demo", months=DEMO_MONTHS, seed=seed, progress=True).lines():
+        for line in simulate(paths.home, scale="demo", months=DEMO_MONTHS, seed=seed, progress=True,
+                             city=load_settings().city).lines():
             print("  " + line)
     steps = (("2/6 Ingestion : validation, quarantaine, pseudonymisation", lambda: ingest_command(home, None)),
              ("3/6 Indicateurs à date et étiquettes", lambda: features_command(home)))

@@ -1,4 +1,6 @@
-"""Configuration in one place: where Abri keeps its runtime data, and how much memory DuckDB uses.
+"""Where Abri keeps its runtime data, how DuckDB is opened, and each home's retention periods.
+The values themselves (ABRI_HOME, ABRI_MEMORY_LIMIT, ...) are read once, typed, by
+abri.settings.Settings (every variable: docs/configuration.md).
 
 Everything runtime lives under ABRI_HOME (default ./var): landing/ (partner extracts),
 resend/ (the demo city's late redeliveries), truth/ (the demo city's ground truth, read only by
@@ -14,18 +16,12 @@ insertion order not preserved (no query relies on it: orders are explicit) so it
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_HOME = Path("var")
-# Largest expected calibration error (absolute) a version may carry to serve: `abri promote
-# --ece-tolerance`, the candidate's blocking check (AbriResource.ece_tolerance).
-ECE_TOLERANCE = 0.02
+from abri.settings import load_settings
 
-MEMORY_ENV = "ABRI_MEMORY_LIMIT"
 DEFAULT_MEMORY_SHARE = 0.5  # of the machine's RAM: leaves room for the model and the OS
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
 
 def machine_memory_bytes() -> int:
@@ -33,14 +29,10 @@ def machine_memory_bytes() -> int:
 
 
 def memory_limit() -> str:
-    """DuckDB's memory_limit: $ABRI_MEMORY_LIMIT, else half the machine's RAM (in MiB)."""
-    value = os.environ.get(MEMORY_ENV, "").strip()
-    if not value:
-        return f"{int(machine_memory_bytes() * DEFAULT_MEMORY_SHARE) >> 20}MiB"
-    m = _SIZE.match(value)
-    if not m or float(m.group(1)) <= 0:
-        raise ValueError(f"{MEMORY_ENV}={value!r} : une taille est attendue, par exemple 8GB, 1GiB ou 512MB")
-    return f"{m.group(1)}{m.group(2)}"
+    """DuckDB's memory_limit: $ABRI_MEMORY_LIMIT, else half the machine's RAM (in MiB). Raises
+    ValueError (abri.settings.SettingsError) naming the variable when its value is not a size."""
+    value = load_settings().memory_limit
+    return value or f"{int(machine_memory_bytes() * DEFAULT_MEMORY_SHARE) >> 20}MiB"
 
 
 def duckdb_config(home: Path) -> dict[str, object]:
@@ -67,8 +59,8 @@ class Paths:
 
     @classmethod
     def from_env(cls, home: str | Path | None = None) -> Paths:
-        """Paths under `home`, else $ABRI_HOME, else ./var."""
-        return cls(Path(home or os.environ.get("ABRI_HOME") or DEFAULT_HOME))
+        """Paths under `home`, else $ABRI_HOME, else ./var (Settings.home)."""
+        return cls(Path(home) if home else load_settings().home)
 
     @property
     def landing(self) -> Path:
@@ -131,8 +123,8 @@ class Paths:
 
 
 # Retention: each period once, here, with its legal basis in docs/security.md. A city changes
-# them in <home>/abri.toml, section [retention] (same names), e.g. `notes_months = 36`.
-MIN_ACCESS_LOG_DAYS = 183  # logs of a high-risk AI system: at least 6 months (AI Act art. 19, 26)
+# them in <home>/abri.toml, section [retention] (same names), e.g. `notes_months = 36`; the
+# access log's legal floor is Settings.min_access_log_days (ABRI_MIN_ACCESS_LOG_DAYS, >= 183).
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,7 @@ class Retention:
     identity_months: int = 24       # identity rows (names, contacts) after their extract month
     landing_months: int = 12        # partners' raw extracts in landing/ after their month
     notes_months: int = 24          # casework notes and overrides after they were written
-    access_log_days: int = 365      # access-log entries (never below MIN_ACCESS_LOG_DAYS)
+    access_log_days: int = 365      # access-log entries (never below Settings.min_access_log_days)
     dagster_runs_days: int = 365    # Dagster run records and their event logs
     refusal_exclusion_months: int = 12  # a household that refused help is not listed again for this long
 
@@ -165,7 +157,8 @@ class Retention:
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ValueError(f"{path}, [retention] {name} : un nombre entier positif est attendu")
         r = cls(**section)
-        if r.access_log_days < MIN_ACCESS_LOG_DAYS:
-            raise ValueError(f"{path}, [retention] access_log_days : au moins {MIN_ACCESS_LOG_DAYS} jours "
+        floor = load_settings().min_access_log_days
+        if r.access_log_days < floor:
+            raise ValueError(f"{path}, [retention] access_log_days : au moins {floor} jours "
                              "(journaux d'un système d'IA à haut risque, AI Act art. 19 et 26)")
         return r

@@ -19,6 +19,7 @@ import click
 
 from abri.cli_common import AbriGroup, home_option
 from abri.config import Paths
+from abri.settings import load_settings
 
 
 def _by(f):
@@ -177,7 +178,8 @@ def purge_command(home: str | None, *, dry_run: bool = False) -> int:
     from casework.retention import purge
 
     paths = Paths.from_env(home)
-    report = purge(paths, Retention.load(paths.home), dry_run=dry_run, by="abri purge")
+    report = purge(paths, Retention.load(paths.home), dry_run=dry_run, by="abri purge",
+                   min_access_log_days=load_settings().min_access_log_days)
     if not dry_run:
         from pipelines.retention import purge_dagster_runs
 

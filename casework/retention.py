@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 
-from abri.config import MIN_ACCESS_LOG_DAYS, Paths, Retention
+from abri.config import Paths, Retention
 from casework import chain
 from casework.store import Casework
 from casework.subject import erase_keys, erased_keys
@@ -112,12 +112,12 @@ def _casework(store: Casework, *, notes_before: str, log_before: str, dry_run: b
 
 
 def purge(paths: Paths, retention: Retention, *, by: str, dry_run: bool = False,
-          now: datetime | None = None) -> PurgeReport:
+          now: datetime | None = None, min_access_log_days: int = 183) -> PurgeReport:
     """Apply `retention` under `paths`; returns the rows or files deleted (or that would be, when
     `dry_run`). The purge itself is written to the access log. Raises ValueError when the
     access-log period is under the legal minimum."""
-    if retention.access_log_days < MIN_ACCESS_LOG_DAYS:
-        raise ValueError(f"access_log_days : au moins {MIN_ACCESS_LOG_DAYS} jours")
+    if retention.access_log_days < min_access_log_days:  # the legal floor (Settings.min_access_log_days)
+        raise ValueError(f"access_log_days : au moins {min_access_log_days} jours")
     now = now or datetime.now(UTC)
     today = now.date()
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S")

@@ -4,9 +4,10 @@ Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106 low-memory 
 clear password never leaves `add_user`/`verify`. A disabled account stays in the table (who
 had access, and when, must remain answerable) but can no longer sign in.
 
-Sectors are a social worker's territories: "Paris Centre" (arrondissements 1-4) and "5e" ...
-"20e", exactly as `outreach_list.sector`. A social worker needs at least one; a supervisor with
-none sees every sector; the other roles see aggregates only and carry no sector.
+Sectors are a social worker's territories, the city's (abri/cities/<city>.toml, passed in;
+Paris's by default: "Paris Centre" (arrondissements 1-4) and "5e" ... "20e"), exactly as
+`outreach_list.sector`. A social worker needs at least one; a supervisor with none sees every
+sector; the other roles see aggregates only and carry no sector.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from abri.city import City, load_city
 from casework.sessions import end_sessions_of
 from casework.store import ROLES, Casework, CaseworkError
 
-SECTORS = ("Paris Centre", *(f"{n}e" for n in range(5, 21)))
 _HASHER = PasswordHasher()
 # Verified against when the account does not exist, so a wrong name costs as long as a wrong
 # password (no account enumeration through timing).
@@ -44,28 +45,28 @@ def _account(row: sqlite3.Row) -> Account:
                    row["created_at"])
 
 
-def normalise_sector(value: str) -> str:
-    """'19', '19e', '19E' -> '19e'; 'centre', '1'..'4', 'Paris Centre' -> 'Paris Centre'.
+def normalise_sector(value: str, *, city: City | None = None) -> str:
+    """The `city` sector (default Paris) `value` names, by its name or an alias in any case:
+    Paris: '19', '19e', '19E' -> '19e'; 'centre', '1'..'4', 'Paris Centre' -> 'Paris Centre'.
     Raises CaseworkError naming the value and the allowed sectors."""
-    v = value.strip()
-    if v.lower() in ("paris centre", "centre", "1", "2", "3", "4", "1er", "2e", "3e", "4e"):
-        return "Paris Centre"
-    digits = v.lower().removesuffix("e")
-    if digits.isdigit() and f"{int(digits)}e" in SECTORS:
-        return f"{int(digits)}e"
-    raise CaseworkError(f"secteur inconnu « {value} » : choisissez parmi {', '.join(SECTORS)}")
+    city = city or load_city("paris")
+    sector = city.normalise_sector(value)
+    if sector is None:
+        raise CaseworkError(f"secteur inconnu « {value} » : choisissez parmi {', '.join(city.sector_names)}")
+    return sector
 
 
 def add_user(store: Casework, username: str, *, role: str, sectors: list[str] | tuple[str, ...] = (),
-             password: str, by: str = "cli") -> Account:
-    """Create an active account. Raises CaseworkError (unknown role or sector, a social worker
-    without sector, a short password, a name already taken)."""
+             password: str, by: str = "cli", city: City | None = None) -> Account:
+    """Create an active account; `sectors` are `city`'s (default Paris). Raises CaseworkError
+    (unknown role or sector, a social worker without sector, a short password, a name already
+    taken)."""
     name = username.strip()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise CaseworkError("nom d'utilisateur invalide : 1 à 64 caractères, sans espace")
     if role not in ROLES:
         raise CaseworkError(f"rôle inconnu « {role} » : choisissez parmi {', '.join(ROLES)}")
-    secs = tuple(dict.fromkeys(normalise_sector(s) for s in sectors))
+    secs = tuple(dict.fromkeys(normalise_sector(s, city=city) for s in sectors))
     if role == "travailleur_social" and not secs:
         raise CaseworkError("un travailleur social doit avoir au moins un secteur (--sector 19e)")
     if role not in ("travailleur_social", "encadrant") and secs:

@@ -18,6 +18,7 @@ import click
 
 from abri.cli_common import AbriCommand, AbriGroup, home_option
 from abri.config import Paths
+from abri.settings import load_settings
 from casework import Casework
 from casework.store import ROLES
 from casework.users import add_user, disable_user, list_users
@@ -85,7 +86,8 @@ def add(username, role, sector, password_stdin, home) -> int:
         if getpass.getpass("Confirmez : ") != password:
             print("abri users : les deux mots de passe diffèrent", file=sys.stderr)
             return 2
-    account = add_user(_store(home), username, role=role, sectors=list(sector), password=password)
+    account = add_user(_store(home), username, role=role, sectors=list(sector), password=password,
+                       city=load_settings().city)
     print(f"Compte « {account.username} » créé ({account.role}"
           + (f", secteurs : {', '.join(account.sectors)}" if account.sectors else "") + ")")
     return 0
@@ -127,7 +129,10 @@ def demo_accounts(home: str | None) -> list[tuple[str, str, list[str], str]]:
     from casework.users import get_user
 
     store = Casework(Paths.from_env(home).casework)
-    for username, role, sectors in DEMO_ACCOUNTS:
+    city = load_settings().city
+    own = dict(zip(("ts19", "ts18"), ([s] for s in city.demo.worker_sectors), strict=True))
+    accounts = [(u, r, own.get(u, s)) for u, r, s in DEMO_ACCOUNTS]
+    for username, role, sectors in accounts:
         if get_user(store, username) is None:
-            add_user(store, username, role=role, sectors=sectors, password=DEMO_PASSWORD)
-    return [(u, r, s, DEMO_PASSWORD) for u, r, s in DEMO_ACCOUNTS]
+            add_user(store, username, role=role, sectors=sectors, password=DEMO_PASSWORD, city=city)
+    return [(u, r, s, DEMO_PASSWORD) for u, r, s in accounts]

@@ -32,9 +32,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from abri.city import City
 from abri.config import Paths
+from abri.settings import load_settings
 from casework import CASE_STATUSES, OUTCOMES, Casework
-from casework.users import SECTORS, Account, list_users
+from casework.users import Account, list_users
 
 CASE_ROLES = ("travailleur_social",)
 SUPERVISION_ROLES = ("encadrant", "admin")
@@ -43,9 +45,11 @@ DATA_ROLES = ("data_scientist", "admin")
 MODEL_READ_ROLES = ("comite", "data_scientist", "admin")
 IMPACT_ROLES = ("comite", "encadrant", "admin")
 CONTACT_STATUSES = ("contacte", "aide_acceptee", "refus", "clos")
-ARRONDISSEMENTS: dict[str, tuple[int, ...]] = {"Paris Centre": (1, 2, 3, 4),
-                                               **{f"{n}e": (n,) for n in range(5, 21)}}
-assert tuple(ARRONDISSEMENTS) == SECTORS
+
+
+def city() -> City:
+    """The city served (ABRI_CITY): its sectors, in order, and the districts each holds."""
+    return load_settings().city
 
 
 class AccessDenied(Exception):
@@ -266,7 +270,8 @@ def identity(scope: Scope, household_key: str) -> dict | None:
     read from identity.duckdb only when its arrondissement is in those sectors too. Every call is
     logged. Raises AccessDenied otherwise; None if the register has no such row."""
     _listed_row(scope, household_key)
-    arrs = tuple(a for s in scope.sectors for a in ARRONDISSEMENTS.get(s, ()))
+    districts = city().sector_districts()
+    arrs = tuple(a for s in scope.sectors for a in districts.get(s, ()))
     path = identity_path()
     casework().log_access(scope.username, "view_identity", household_key, None)
     if not path.exists():
@@ -339,7 +344,7 @@ def capacity(scope: Scope) -> pd.DataFrame:
     out["followup_rate"] = out["followed"] / out["listed"].where(out["listed"] > 0)
     out["contact_rate"] = out["contacted"] / out["listed"].where(out["listed"] > 0)
     out["uncovered_tres_eleve"] = (out["tres_eleve"] - out["listed"]).clip(lower=0)
-    order = {s: i for i, s in enumerate(SECTORS)}
+    order = {s: i for i, s in enumerate(city().sector_names)}
     return out.sort_values("sector", key=lambda s: s.map(order)).reset_index(drop=True)
 
 

@@ -255,7 +255,7 @@ def _row(sel, y, g, groups, hidden, *, bound, needs_attribute, seconds) -> dict:
 
 def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: list[str],
                         label: str, score: str, group: str, capacity: float = 0.01,
-                        seed: int = 0, max_rows: int = 200_000) -> pd.DataFrame:
+                        seed: int = 0, max_rows: int = 200_000, min_cell: int = MIN_CELL) -> pd.DataFrame:
     """Unmitigated vs ThresholdOptimizer (as fitted, and cut at capacity) vs
     ExponentiatedGradient, measured on the same test rows.
 
@@ -288,9 +288,9 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
     hidden: dict[str, str] = {}
     for v in groups:
         in_g = g_te == v
-        if in_g.sum() < MIN_CELL:
+        if in_g.sum() < min_cell:
             hidden[v] = "small_group"
-        elif (in_g & y_te).sum() < MIN_CELL:
+        elif (in_g & y_te).sum() < min_cell:
             hidden[v] = "few_positives"
 
     def row(sel, **kw):
@@ -334,7 +334,7 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
     out.index.name = "method"
     out.attrs = {"group": group, "capacity": capacity, "k": k, "test_rows": n,
                  "train_rows": len(train), "fit_rows": len(fit_idx), "seed": seed,
-                 "min_cell": MIN_CELL, "suppressed": hidden,
+                 "min_cell": min_cell, "suppressed": hidden,
                  "threshold_optimizer": {"constraints": "false_negative_rate_parity",
                                          "objective": "balanced_accuracy_score",
                                          "pooled_groups": pooled},

@@ -15,11 +15,14 @@ from importlib import resources
 
 import duckdb
 
+from abri.city import load_city
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES, FEATURES, Feature
 from features.lake import lake_months, lake_of, write_months
 from ingest.contract import SOURCES
 
 HISTORY_SOURCES = ("bailleurs", "caf", "menages")
+# Defaults of the settings (abri.settings: ABRI_HORIZON_MONTHS, ABRI_COURT_DELAY_MONTHS), which
+# the pipeline passes in.
 COURT_REPORTING_DELAY = 3  # months: court acts reach us up to 3 months after they happen
 DEFAULT_HORIZON = 12
 EPOCH = date(1900, 1, 1)  # "since the beginning": a full rebuild
@@ -136,10 +139,11 @@ def pending_months(con: duckdb.DuckDBPyConnection) -> list[str]:
         "ORDER BY 1", [since]).fetchall()]
 
 
-def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since: date) -> None:
+def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since: date,
+                  extra: dict | None = None) -> None:
     """Rows of `table` for months >= since replaced by `query`'s (the table is created on first use)."""
     column = "snapshot_month" if table in ("cohort", "audit_attributes") else "month"
-    params = {"since": since}
+    params = {"since": since, **(extra or {})}
     if since == EPOCH:  # everything: a new table is cheaper than deleting every row
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
         return
@@ -158,14 +162,15 @@ def _history_carry(con: duckdb.DuckDBPyConnection, since: date) -> None:
 
 
 def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
-                   full: bool = False) -> list[str]:
+                   full: bool = False, sectors: dict[int, str] | None = None) -> list[str]:
     """Bring the panel up to date with the staging tables, in one transaction (on any error the
     previous tables stay as they were). Returns the snapshot months rebuilt ('YYYY-MM').
 
     Only what changed is rebuilt: a file of month m (new, resent or removed, see
     `changed_since`) can change the history tables, cohort, features and audit attributes of
     months >= m only (every statement looks back, never forward), so those rows are replaced
-    and the others kept. `months` adds snapshot months to rebuild (delete-then-insert);
+    and the others kept. `sectors`: the city's district number -> sector (abri.city.City.
+    district_sectors; default Paris's). `months` adds snapshot months to rebuild (delete-then-insert);
     `full` rebuilds everything, and so does a change of the declared features (a new version
     of Abri adds a column: the table is rebuilt rather than refused).
 
@@ -176,6 +181,8 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
                                           "WHERE table_name = 'features'").fetchall()}
         full = have != {"household_key", "snapshot_month", "sector", *FEATURE_NAMES}
     since = EPOCH if full else changed_since(con)
+    sectors = sectors if sectors is not None else load_city("paris").district_sectors
+    by_district = {"districts": list(sectors), "sectors": list(sectors.values())}
 
     def work() -> list[str]:
         if since is not None:
@@ -184,7 +191,7 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
                 _rebuild_from(con, f"history_{name}", sql(f"history_{name}"), since)
             con.execute("DROP TABLE history_carry")
             con.execute(sql("judgments"))
-            _rebuild_from(con, "cohort", sql("cohort"), since)
+            _rebuild_from(con, "cohort", sql("cohort"), since, by_district)
         elif not months:
             return []
         chosen = "strftime(snapshot_month, '%Y-%m') IN (SELECT unnest($months::VARCHAR[]))"
@@ -215,16 +222,18 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     return built
 
 
-def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> None:
+def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON,
+                 court_delay: int = COURT_REPORTING_DELAY) -> None:
     """(Re)build `labels` from the cohort and the court events (a whole rebuild: a court file
     can change the labels of snapshots a year before it, and the table is cheap to rebuild)."""
-    _in_transaction(con, lambda: con.execute(sql("labels"), {"horizon": horizon, "court_delay": COURT_REPORTING_DELAY}))
+    _in_transaction(con, lambda: con.execute(sql("labels"), {"horizon": horizon, "court_delay": court_delay}))
 
 
 def build_panel(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
-                horizon: int = DEFAULT_HORIZON, full: bool = False) -> PanelSummary:
+                horizon: int = DEFAULT_HORIZON, full: bool = False,
+                sectors: dict[int, str] | None = None) -> PanelSummary:
     """Features then labels; returns their counts."""
-    build_features(con, months=months, full=full)
+    build_features(con, months=months, full=full, sectors=sectors)
     build_labels(con, horizon=horizon)
     return summarize(con)
 
@@ -237,12 +246,13 @@ class PanelUpdate:
     seconds: float
 
 
-def update_panel(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON) -> PanelUpdate:
+def update_panel(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZON,
+                 sectors: dict[int, str] | None = None) -> PanelUpdate:
     """The monthly run's feature step, for callers without Dagster (the closed loop, the bench):
     rebuild only what the files ingested since the last build change, then the labels if
     anything changed. After `ingest.ingest_month(paths, month)`."""
     t0 = time.perf_counter()
-    built = build_features(con)
+    built = build_features(con, sectors=sectors)
     if built or not _table_exists(con, "labels"):
         build_labels(con, horizon=horizon)
     return PanelUpdate(months=built, seconds=time.perf_counter() - t0)

@@ -18,14 +18,18 @@ Linkage design (how a real city links its partners without a shared national id)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from abri.city import City, load_city
 
 DType = Literal["string", "int", "float", "date", "month", "bool", "category"]
 Role = Literal["key", "link", "identity", "attribute", "audit"]
 
-ARRONDISSEMENTS = tuple(range(1, 21))
-POSTCODES = tuple(f"750{a:02d}" for a in ARRONDISSEMENTS)
+# The declarations below carry Paris's postcodes and arrondissements (abri/cities/paris.toml), as
+# docs/data-contract.md shows them; `source(name, city=...)` swaps in another city's.
+_PARIS = load_city("paris")
+POSTCODES = _PARIS.postcodes
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,9 @@ MENAGES = Source(
         _c("adresse", "string", "Street address", role="identity"),
         _c("telephone", "string", "Phone number", required=False, role="identity"),
         _c("code_postal", "category", "Postcode", allowed=POSTCODES),
-        _c("arrondissement", "int", "Arrondissement", min=1, max=20),
-        _c("iris", "string", "INSEE IRIS code (9 characters, 751AA....)"),
+        _c("arrondissement", "int", "Arrondissement (or the city's district number: abri/cities/)",
+           min=min(d.number for d in _PARIS.districts), max=max(d.number for d in _PARIS.districts)),
+        _c("iris", "string", "INSEE IRIS code (9 digits; Paris: 751AA....), within the city file's sectors"),
         _c("qpv", "bool", "Lives in a priority neighbourhood (QPV)", role="audit"),
         _c("statut_occupation", "category", "Tenure", allowed=("social", "prive")),
         _c("bailleur", "category", "Social landlord code", required=False,
@@ -313,12 +318,28 @@ SOURCES: dict[str, Source] = {
 }
 
 
-def source(name: str) -> Source:
-    """The contract of one source; raises KeyError naming the known sources."""
+def source(name: str, *, city: City | None = None) -> Source:
+    """The contract of one source, with `city`'s postcodes and districts when given (else
+    Paris's); raises KeyError naming the known sources."""
     try:
-        return SOURCES[name]
+        src = SOURCES[name]
     except KeyError:
         raise KeyError(f"unknown source {name!r}; known sources: {', '.join(SOURCES)}") from None
+    return src if city is None else for_city(src, city)
+
+
+def for_city(src: Source, city: City) -> Source:
+    """`src` whose postcode column allows `city`'s postcodes and whose district column
+    (`arrondissement`) spans `city`'s district numbers."""
+    numbers = [d.number for d in city.districts]
+
+    def local(c: Column) -> Column:
+        if c.name == "code_postal":
+            return replace(c, allowed=city.postcodes)
+        if c.name == "arrondissement":
+            return replace(c, min=min(numbers), max=max(numbers))
+        return c
+    return replace(src, columns=tuple(local(c) for c in src.columns))
 
 
 def render_markdown() -> str:

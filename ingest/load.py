@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from abri.city import City
 from abri.config import Paths, connect_duckdb
 from abri.files import private
 from features.lake import write_months
@@ -167,7 +168,7 @@ def _already_loaded(con, src: Source, *, month: str, start: date, rel: str, file
 def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
                   key: bytes | None = None, force: bool = False,
                   con: duckdb.DuckDBPyConnection | None = None,
-                  pseudonymiser: Pseudonymiser | None = None) -> IngestResult:
+                  pseudonymiser: Pseudonymiser | None = None, city: City | None = None) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
     A file already loaded for this month (same SHA-256, same key) is skipped unless `force`:
@@ -175,10 +176,11 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
     (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file);
     `pseudonymiser`: one to reuse, made with the same key (`ingest_month` shares one per month:
     the identifiers menages hashes for the crosswalk are the links the other sources look up).
+    `city`: whose postcodes and districts the rows are checked against (default Paris).
     Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
     (unknown source).
     """
-    src = source(source_name)
+    src = source(source_name, city=city)
     start, end = month_bounds(month)
     path = file or paths.landing / src.name / f"{month}.{src.extension}"
     rel = f"{src.name}/{month}.{src.extension}"
@@ -443,7 +445,8 @@ def pending_files(paths: Paths, months: Iterable[str] | None = None) -> list[tup
 
 
 def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = None, force: bool = False,
-                 on_progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+                 on_progress: Callable[[IngestResult], None] | None = None,
+                 city: City | None = None) -> list[IngestResult]:
     """Every source of one month, household reference first; files already loaded are skipped
     (`skipped=True`) unless `force`. Stops at the first IngestError (the sources already loaded
     keep their new state; the failing one keeps its previous one)."""
@@ -454,7 +457,7 @@ def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = No
     with connect_warehouse(paths) as con:  # one connection, so one checkpoint, per month
         for name in names:
             r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con,
-                              pseudonymiser=pz)
+                              pseudonymiser=pz, city=city)
             results.append(r)
             if on_progress:
                 on_progress(r)

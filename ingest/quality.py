@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
+from abri.city import City
 from ingest.contract import source
 from ingest.store import staging_columns
 from ingest.validate import q
@@ -60,9 +61,11 @@ def duplicate_keys(con: duckdb.DuckDBPyConnection, source_name: str) -> tuple[bo
     return n == 0, {"duplicate_keys": n}
 
 
-def values_in_range(con: duckdb.DuckDBPyConnection, source_name: str) -> tuple[bool, dict]:
-    """Numeric staging values inside the contract's bounds and allowed values respected."""
-    src = source(source_name)
+def values_in_range(con: duckdb.DuckDBPyConnection, source_name: str, *,
+                    city: City | None = None) -> tuple[bool, dict]:
+    """Numeric staging values inside the contract's bounds and allowed values respected
+    (postcodes and districts: `city`'s, default Paris's)."""
+    src = source(source_name, city=city)
     staged = {n for n, _ in staging_columns(src)}
     conds = {}
     for c in src.columns:

@@ -267,14 +267,14 @@ def impact_report(frame: pd.DataFrame, *, min_cell: int = MIN_CELL) -> dict:
     return out
 
 
-def write_impact(con: duckdb.DuckDBPyConnection, out_dir: Path | str) -> Path:
+def write_impact(con: duckdb.DuckDBPyConnection, out_dir: Path | str, *, min_cell: int = MIN_CELL) -> Path:
     """Write `<out_dir>/impact/impact.json` (out_dir: the reports folder; a folder already named
-    impact is used as it is). Returns the path."""
+    impact is used as it is; min_cell: Settings.min_cell). Returns the path."""
     out_dir = Path(out_dir)
     target = out_dir if out_dir.name == "impact" else out_dir / "impact"
     target.mkdir(parents=True, exist_ok=True)
-    report = impact_report(impact_frame(con))
-    report = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "min_cell": MIN_CELL,
+    report = impact_report(impact_frame(con), min_cell=min_cell)
+    report = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "min_cell": min_cell,
               "outcome": LABEL, **report}
     path = target / "impact.json"
     tmp = path.with_suffix(".json.tmp")

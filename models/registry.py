@@ -30,8 +30,6 @@ from pathlib import Path
 import lightgbm as lgb
 import pandas as pd
 
-from abri.config import ECE_TOLERANCE
-
 STATUSES = ("candidate", "approved", "champion", "retired")
 
 # Energy estimate: measured CPU time x a documented power per busy core. 12 W per core is a
@@ -202,7 +200,7 @@ def _scorer(meta: dict, name: str) -> dict | None:
     return next((m for m in meta.get("metrics") or [] if m.get("scorer") == name), None)
 
 
-def gate(meta: dict, *, ece_tolerance: float = ECE_TOLERANCE) -> tuple[bool, list[str]]:
+def gate(meta: dict, *, ece_tolerance: float = 0.02) -> tuple[bool, list[str]]:
     """May this version serve? Refused when its out-of-time precision@k at capacity is below the
     rule's (both computed on the same backtest months: the metadata's `metrics` rows), or when
     its expected calibration error `ece` is measured and above `ece_tolerance`. A missing
@@ -260,7 +258,7 @@ def not_worse(backtest: pd.DataFrame, *, challenger: str, champion: str | None, 
                 f"pour le champion (tolérance {tolerance:.2f}) : " + ("accepté" if ok else "refusé"))
 
 
-def serving_version(registry: ModelRegistry, *, ece_tolerance: float = ECE_TOLERANCE) -> tuple[str | None, str]:
+def serving_version(registry: ModelRegistry, *, ece_tolerance: float = 0.02) -> tuple[str | None, str]:
     """The version whose lists go out this month: the champion if it passes the gate, else
     None (the rule's lists). Returns (version or None, why in French)."""
     champion = registry.champion()

@@ -29,7 +29,8 @@ def build_check(source_name: str, name: str, measure: Callable, blocking: bool) 
     def _check(ingest: IngestResource) -> AssetCheckResult:
         con = ingest.warehouse()
         try:
-            passed, metadata = measure(con, source_name)
+            city = {"city": ingest.city_config} if name == "values_in_range" else {}  # the city's postcodes
+            passed, metadata = measure(con, source_name, **city)
         finally:
             con.close()
         return AssetCheckResult(passed=passed, metadata=metadata,

@@ -28,7 +28,7 @@ def interventions(abri: AbriResource) -> MaterializeResult:
         month = latest_list_month(con)
         opened = abri.casework.open_cases(month_assignments(con, month)) if month else 0
         rows = build_interventions(con, abri.casework.intervention_records())
-        path = write_impact(con, abri.reports)
+        path = write_impact(con, abri.reports, min_cell=abri.min_cell)
         uplift = write_uplift(con, abri.reports, seed=abri.seed)
     finally:
         con.close()

@@ -38,7 +38,8 @@ with warnings.catch_warnings():
     def features(context: AssetExecutionContext, abri: AbriResource) -> MaterializeResult:
         con = abri.warehouse()
         try:
-            rebuilt = build_features(con, months=list(context.partition_keys))
+            rebuilt = build_features(con, months=list(context.partition_keys),
+                                     sectors=abri.city_config.district_sectors)
             rows = con.execute("SELECT strftime(snapshot_month, '%Y-%m') AS month, count(*) AS households, "
                                "avg((arrears_months IS NULL)::INT) AS no_landlord_data "
                                "FROM features WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest(?)) "
@@ -57,7 +58,7 @@ with warnings.catch_warnings():
 def labels(abri: AbriResource) -> MaterializeResult:
     con = abri.warehouse()
     try:
-        build_labels(con)
+        build_labels(con, horizon=abri.horizon_months, court_delay=abri.court_delay_months)
         s = summarize(con)
     finally:
         con.close()
@@ -72,7 +73,8 @@ def candidate_model(context: AssetExecutionContext, abri: AbriResource) -> Mater
     from models.train import TrainConfig
     from models.workflow import train_candidate
 
-    config = TrainConfig(seed=abri.seed, capacity=abri.capacity)
+    config = TrainConfig(seed=abri.seed, capacity=abri.capacity, horizon=abri.horizon_months,
+                         delay=abri.court_delay_months)
     progress = lambda i, n: context.log.info(f"configuration {i}/{n} évaluée")  # noqa: E731
     con = abri.warehouse()
     try:
@@ -104,7 +106,9 @@ def audit_report(abri: AbriResource) -> MaterializeResult:
     con = abri.warehouse()
     try:
         result, json_path, html_path = audit_version(con, version, out_dir=out, capacity=abri.capacity,
-                                                     seed=abri.seed, metadata=abri.registry.metadata(version))
+                                                     seed=abri.seed, metadata=abri.registry.metadata(version),
+                                                     tolerance=abri.tolerance, min_cell=abri.min_cell,
+                                                     n_boot=abri.audit_bootstrap)
     finally:
         con.close()
     extra = _explanations(abri, version, out)
@@ -167,15 +171,18 @@ def _mitigation(abri: AbriResource, version: str, out):
         train = con.execute(f"SELECT l.judgment_within_horizon::INT AS label, a.tenure, {cols} FROM features f "
                             "JOIN labels l USING (household_key, snapshot_month) "
                             "JOIN audit_attributes a USING (household_key, snapshot_month) "
-                            "WHERE f.snapshot_month + INTERVAL 15 MONTH <= (SELECT max(snapshot_month) "
-                            "FROM backtest_scores WHERE model_version = ?) AND f.snapshot_month + INTERVAL 17 MONTH "
+                            "WHERE f.snapshot_month + to_months(?) <= (SELECT max(snapshot_month) "
+                            "FROM backtest_scores WHERE model_version = ?) AND f.snapshot_month + to_months(?) "
                             "> (SELECT max(snapshot_month) FROM backtest_scores WHERE model_version = ?)",
-                            [version, version]).df()
+                            # mature (horizon + court delay: 15 months by default), the 2 newest such months
+                            [abri.horizon_months + abri.court_delay_months, version,
+                             abri.horizon_months + abri.court_delay_months + 2, version]).df()
     finally:
         con.close()
     train["score"] = abri.registry.load(version).predict(train[list(FEATURE_NAMES)])
     comparison = compare_mitigations(train=train, test=test, features=list(FEATURE_NAMES), label="label",
-                                     score="score", group="tenure", capacity=abri.capacity, seed=abri.seed)
+                                     score="score", group="tenure", capacity=abri.capacity, seed=abri.seed,
+                                     min_cell=abri.min_cell)
     return mitigation_report(comparison, group="tenure", out_dir=out)
 
 

@@ -1,8 +1,9 @@
 """The demo city's tenant households: who they are, where they live, what they earn.
 
-Attributes follow shared/paris-figures.md: tenants per arrondissement from the households and
-the social-housing share, composition by tenure, income per consumption unit drawn around each
-arrondissement's median so that its poverty rate holds, rents from the Paris rents per m2.
+Attributes follow the city file's district figures (abri/cities/<city>.toml; Paris's from
+shared/paris-figures.md): tenants per district (arrondissement) from the households and the
+social-housing share, composition by tenure, income per consumption unit drawn around each
+district's median so that its poverty rate holds, rents from the city's rents per m2.
 Groups differ in exposure through income, rent burden and vulnerability, which drive the
 dynamics; no attribute raises risk by decree.
 """
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
+from abri.city import City, District, load_city
 from synthetic import dynamics as dyn
 from synthetic import paris
 
@@ -26,23 +28,44 @@ INCOME_SIGMA = 0.75  # log-sd that reproduces the arrondissements' poverty rates
 IRIS_PER_HOUSEHOLDS = 1_140  # Paris: ~992 IRIS for 1.13M households
 
 
-def tenant_weights() -> pd.DataFrame:
-    """Per arrondissement: expected social and private tenant households (E from the shares)."""
+def _demo_districts(city: City) -> tuple[District, ...]:
+    missing = [d.number for d in city.districts
+               if None in (d.households, d.social_share, d.poverty, d.median_income)]
+    if missing:
+        raise ValueError(f"{city.path} : la ville de démonstration a besoin, pour chaque quartier, de households, "
+                         f"social_share, poverty et median_income (absents : quartier(s) {missing})")
+    return city.districts
+
+
+def tenant_weights(city: City | None = None) -> pd.DataFrame:
+    """Per district: expected social and private tenant households (E from the shares)."""
+    city = city or load_city("paris")
+    demo = city.demo
     rows = []
-    for arr, (hh, social_share, poverty, median) in paris.ARRONDISSEMENTS.items():
-        # the SRU share counts dwellings; scale to the census share of HLM tenants (18.1%)
-        social = hh * social_share * (paris.SOCIAL_TENANT_SHARE_OF_HOUSEHOLDS / 0.233)
-        private = hh * paris.PRIVATE_TENANT_SHARE_OF_HOUSEHOLDS
-        rows.append((arr, social, private, poverty, median))
+    for d in _demo_districts(city):
+        # Paris: the SRU share counts dwellings; scale to the census share of HLM tenants (18.1%)
+        social = d.households * d.social_share * (demo.social_tenant_share / demo.social_dwelling_share)
+        private = d.households * demo.private_tenant_share
+        rows.append((d.number, social, private, d.poverty, d.median_income))
     return pd.DataFrame(rows, columns=["arrondissement", "social", "private", "poverty", "median_income"])
 
 
-def iris_codes(arr: int) -> tuple[list[str], int]:
-    """IRIS codes of an arrondissement and how many of the first ones are QPV areas."""
-    hh = paris.ARRONDISSEMENTS[arr][0]
-    n = max(4, round(hh / IRIS_PER_HOUSEHOLDS))
-    codes = [f"751{arr:02d}{(i // 20) + 1:02d}{(i % 20) + 1:02d}" for i in range(n)]
-    n_qpv = max(1, round(n * 0.15)) if arr in paris.QPV_ARRONDISSEMENTS else 0
+def tenant_households(city: City) -> int:
+    """The city's expected tenant households: its demo city at its own size."""
+    w = tenant_weights(city)
+    return round(float(w["social"].sum() + w["private"].sum()))
+
+
+def iris_codes(district: District) -> tuple[list[str], int]:
+    """IRIS codes of a district and how many of the first ones are QPV areas. Full 9-character
+    codes are taken as listed; a commune code (Paris: 751AA) gets one code per ~1,140 households."""
+    if all(len(c) == 9 for c in district.iris):
+        codes = list(district.iris)
+    else:
+        n = max(4, round(district.households / IRIS_PER_HOUSEHOLDS))
+        prefixes = [c for c in district.iris if len(c) == 5]
+        codes = [f"{prefixes[i % len(prefixes)]}{(i // 20) + 1:02d}{(i % 20) + 1:02d}" for i in range(n)]
+    n_qpv = max(1, round(len(codes) * 0.15)) if district.qpv else 0
     return codes, n_qpv
 
 
@@ -81,19 +104,22 @@ class NamePools:
 
 
 def make_households(n: int, rng: np.random.Generator, *, first_number: int, entry_month: pd.Period,
-                    pools: NamePools, established: bool) -> pd.DataFrame:
-    """`n` tenant households with their attributes, profile and identities.
+                    pools: NamePools, established: bool, city: City | None = None) -> pd.DataFrame:
+    """`n` tenant households of `city` (default Paris) with their attributes, profile and identities.
 
     established: households already in place at the start (move-in dates spread over past
     years) rather than newcomers of `entry_month`.
     """
-    w = tenant_weights()
+    city = city or load_city("paris")
+    districts = {d.number: d for d in city.districts}
+    w = tenant_weights(city)
+    k = len(w)
     cells = np.concatenate([w["social"].to_numpy(), w["private"].to_numpy()])
     cell = rng.choice(len(cells), size=n, p=cells / cells.sum())
-    arr = w["arrondissement"].to_numpy()[cell % 20]
-    tenure = (cell // 20).astype(np.int8)  # 0 social, 1 private
-    poverty = w["poverty"].to_numpy()[cell % 20]
-    median = w["median_income"].to_numpy()[cell % 20] / 12
+    arr = w["arrondissement"].to_numpy()[cell % k]
+    tenure = (cell // k).astype(np.int8)  # 0 social, 1 private
+    poverty = w["poverty"].to_numpy()[cell % k]
+    median = w["median_income"].to_numpy()[cell % k] / 12
 
     comp = np.empty(n, dtype=np.int8)
     for t, probs in COMPOSITION_BY_TENURE.items():
@@ -119,7 +145,7 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
     nationality = np.where(~foreign, "FR", np.where(rng.random(n) < paris.EU_SHARE_OF_FOREIGN, "UE", "HORS_UE"))
     disabled = rng.random(n) < np.where(tenure == dyn.SOCIAL, 0.05, 0.02) * (0.6 + age / 60)
 
-    # income per consumption unit: lognormal around the arrondissement's median; tenants,
+    # income per consumption unit: lognormal around the district's median; tenants,
     # single parents and disabled people earn less (Filosofi orders of magnitude, E)
     shift = (np.where(tenure == dyn.SOCIAL, -0.35, -0.05) + np.where(comp == 3, -0.30, 0.0)
              + np.where(disabled, -0.25, 0.0) + np.where(age < 25, -0.25, 0.0)
@@ -129,7 +155,7 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
     income = np.round(income_cu * cu, 0)
 
     surface = np.clip(20 + 14 * (size - 1) + rng.normal(0, 6, n), 9, 250).round(0)
-    per_m2 = np.where(tenure == dyn.SOCIAL, paris.SOCIAL_RENT_PER_M2, paris.PRIVATE_RENT_PER_M2)
+    per_m2 = np.where(tenure == dyn.SOCIAL, city.demo.social_rent_per_m2, city.demo.private_rent_per_m2)
     rent = np.round(surface * per_m2 * np.exp(rng.normal(0, 0.15, n)) + 2.5 * surface, 2)
 
     # housing allowance (APL/ALS/ALF), simplified scale: a share of a capped rent, tapering
@@ -147,19 +173,20 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
     vuln = np.minimum(2, (comp == 3).astype(int) + disabled.astype(int) + (age < 25).astype(int))
     profile = dyn.profile_index(tenure.astype(int), income_class, burden_class, vuln)
 
-    # where they live: IRIS within the arrondissement; QPV areas hold social housing
+    # where they live: IRIS within the district; QPV areas hold social housing
     iris = np.empty(n, dtype=object)
     qpv = np.zeros(n, dtype=bool)
     for a in np.unique(arr):
         m = np.nonzero(arr == a)[0]
-        codes, n_qpv = iris_codes(int(a))
+        codes, n_qpv = iris_codes(districts[int(a)])
         in_qpv = (rng.random(len(m)) < np.where(tenure[m] == dyn.SOCIAL, 0.35, 0.04)) & (n_qpv > 0)
         qpv[m] = in_qpv
         iris[m] = np.where(in_qpv, np.array(codes)[rng.integers(0, max(n_qpv, 1), len(m))],
                            np.array(codes)[rng.integers(n_qpv, len(codes), len(m))])
 
     numbers = np.arange(first_number, first_number + n)
-    landlord = rng.choice(list(paris.SOCIAL_LANDLORDS), size=n, p=list(paris.SOCIAL_LANDLORDS.values()))
+    landlords = city.demo.social_landlords
+    landlord = rng.choice(list(landlords), size=n, p=list(landlords.values()))
     first = np.where(female, pools.first_f[rng.integers(0, len(pools.first_f), n)],
                      pools.first_m[rng.integers(0, len(pools.first_m), n)])
     start = entry_month.to_timestamp()
@@ -183,7 +210,7 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
         "telephone": [f"0{d} {x // 1_000_000 % 100:02d} {x // 10_000 % 100:02d} {x // 100 % 100:02d} {x % 100:02d}"
                       for d, x in zip(rng.choice([1, 6, 7], n), rng.integers(0, 100_000_000, n), strict=True)],
         "arrondissement": arr.astype(np.int8),
-        "code_postal": [f"750{a:02d}" for a in arr],
+        "code_postal": [districts[int(a)].postcode for a in arr],
         "iris": iris.astype(str),
         "qpv": qpv,
         "tenure": np.where(tenure == dyn.SOCIAL, "social", "prive"),

@@ -19,7 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.contract import SOURCES, Source
+from abri.city import City
+from ingest.contract import SOURCES, Source, for_city
 from synthetic import dynamics as dyn
 from synthetic.city import Columns
 
@@ -45,8 +46,10 @@ class Imperfections:
 
 class Observer:
     def __init__(self, home: Path, *, window: list[pd.Period], rng: np.random.Generator,
-                 imperfections: Imperfections, progress: bool = True):
+                 imperfections: Imperfections, progress: bool = True, city: City | None = None):
         self.home = Path(home)
+        # the contract with the city's postcodes and districts (a malformed value breaks it there)
+        self.sources = {n: s if city is None else for_city(s, city) for n, s in SOURCES.items()}
         self.window = window
         self.first, self.last = window[0], window[-1]
         self.rng = rng
@@ -422,7 +425,7 @@ class Observer:
         if str(month) in self.flushed or not self.first <= month <= self.last:
             return
         self.flushed.add(str(month))
-        for name, src in SOURCES.items():
+        for name, src in self.sources.items():
             if src.kind != "events":
                 continue
             parts = self.pending[name].pop(str(month), [])
@@ -446,7 +449,7 @@ class Observer:
             .to_parquet(path, index=False)
 
     def _write(self, name: str, month: pd.Period, df: pd.DataFrame) -> None:
-        src = SOURCES[name]
+        src = self.sources[name]
         df = df[list(src.column_names)].reset_index(drop=True)
         rel = f"{name}/{month}.{src.extension}"
         df = self._degrade(src, df, month, f"landing/{rel}")
@@ -515,13 +518,15 @@ def _malformed_value(src: Source, col, r: np.random.Generator):
     if col.dtype in ("float", "int"):
         if csv:
             return "not_a_number", "12,5O" if col.dtype == "float" else "douze"
-        return "out_of_range", (col.max or 100) * 10 + 1 if col.name != "arrondissement" else 21
+        # the district column: the city's last district + 1 (Paris: 21)
+        return "out_of_range", (col.max or 100) * 10 + 1 if col.name != "arrondissement" else int(col.max) + 1
     if col.dtype == "date":
         if csv:
             return "bad_date", "31/02/2025" if src.date_format.startswith("%d") else "2025-02-31"
         return "future_date", pd.Timestamp("2099-01-01")
     if col.dtype == "category":
-        return "unknown_value", "75021" if col.name == "code_postal" else "INCONNU"
+        # a postcode just past the city's last (Paris: 75021)
+        return "unknown_value", f"{int(max(col.allowed)) + 1:05d}" if col.name == "code_postal" else "INCONNU"
     if col.dtype == "bool":
         return "unknown_value", "peut-être" if csv else None
     return "missing_required", None

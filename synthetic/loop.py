@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from abri.city import load_city
 from abri.config import Paths
 from synthetic import dynamics as dyn
 from synthetic.simulate import CONTACT_RATE, DEFAULT_END_MONTH, HORIZON, SCALES, City
@@ -64,6 +65,7 @@ class LoopConfig:
     design: dict = field(default_factory=lambda: dict(DEFAULT_DESIGN))
     retrain_every: int = 6  # months between retrains during deployment
     treatment_aware: bool = True  # how the deployed model is retrained
+    city: str = "paris"  # abri/cities/<city>.toml, or a .toml path (ABRI_CITY)
     compare_training: bool = False  # also retrain the other way, never deployed, and compare
     dynamics: dyn.Dynamics = dyn.Dynamics()
 
@@ -156,7 +158,8 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     design = Design(config.design["name"], dict(config.design.get("params") or {}))
     city = City(paths.home, scale=config.scale, months=config.months, seed=config.seed,
                 end_month=config.end_month, households=config.households, dynamics=config.dynamics,
-                contact_rate=config.contact_rate, progress=False)
+                contact_rate=config.contact_rate, progress=False, city=load_city(config.city))
+    sectors = city.city.district_sectors
     window = city.window
     history = window[: config.history]
     # list months: the first list is built from the last history month's snapshot and acted on
@@ -188,7 +191,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
 
     def ingest(month) -> None:
         wh.close()  # ingestion opens its own connection (and registers its functions on it)
-        timed("ingest", ingest_month, paths, str(month))
+        timed("ingest", ingest_month, paths, str(month), city=city.city)
 
     # 1. burn-in and history: the city without Abri
     while city.month <= history[-1]:
@@ -196,7 +199,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
     for m in tqdm(history, desc="Ingestion de l'historique", unit="mois", disable=not progress):
         ingest(m)
     try:
-        timed("features", update_panel, wh.con)
+        timed("features", update_panel, wh.con, sectors=sectors)
         models = [timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=True,
                         as_of=str(history[-1]))]
         if config.compare_training:
@@ -212,7 +215,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
             month = str(snap)
             if j:
                 ingest(month)
-                timed("features", update_panel, wh.con)
+                timed("features", update_panel, wh.con, sectors=sectors)
             if j and j % config.retrain_every == 0:
                 models.append(timed("train", _retrain, wh.con, registry, casework, paths, config, deployed=True,
                                     as_of=str(snap - 1)))
@@ -241,7 +244,7 @@ def run_loop(home: Path | str, config: LoopConfig = LoopConfig(), *, progress: b
         ingest(deployment[-1] + 1)
         while not city.done and city.month <= window[-1]:
             ingest(step())
-        timed("features", update_panel, wh.con)
+        timed("features", update_panel, wh.con, sectors=sectors)
         city.finish()
         impact_path = timed("impact", _impact, wh.con, casework, paths)
         truth = city.outreach_truth()

@@ -17,11 +17,15 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from abri.city import City as CityFile
+from abri.city import load_city
 from synthetic import dynamics as dyn
-from synthetic.city import Columns, NamePools, make_households
+from synthetic.city import Columns, NamePools, make_households, tenant_households
 from synthetic.extracts import Imperfections, Observer
 
-SCALES = {"demo": 20_000, "paris": 700_000}
+# Households simulated: "demo" 20,000 (a sample of Paris; a smaller city at its own size),
+# "paris" the benchmark's 700,000, "city" every tenant household of the city file.
+SCALES = {"demo": 20_000, "paris": 700_000, "city": None}
 DEFAULT_END_MONTH = "2026-10"
 BURN_IN_MONTHS = 24
 HORIZON = 12
@@ -67,6 +71,15 @@ def _fr(x: float) -> str:
     return f"{x:,.0f}".replace(",", "\u202f")
 
 
+def scale_households(scale: str, city: CityFile) -> int:
+    """Households simulated at `scale` for `city`: its own tenant households under "city", and
+    under "demo" too when it has fewer than 20,000 (households proportional to population)."""
+    own = tenant_households(city)
+    if scale == "city":
+        return own
+    return min(SCALES[scale], own) if scale == "demo" else SCALES[scale]
+
+
 def month_range(end: str, months: int) -> list[pd.Period]:
     last = pd.Period(end, freq="M")
     return [last - (months - 1 - i) for i in range(months)]
@@ -75,9 +88,11 @@ def month_range(end: str, months: int) -> list[pd.Period]:
 def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: int = 42,
              end_month: str = DEFAULT_END_MONTH, households: int | None = None,
              dynamics: dyn.Dynamics = dyn.Dynamics(), imperfections: Imperfections = Imperfections(),
-             outreach: Mapping[str, Iterable[str]] | None = None, progress: bool = True) -> SimulationSummary:
+             outreach: Mapping[str, Iterable[str]] | None = None, progress: bool = True,
+             city: CityFile | None = None) -> SimulationSummary:
     """Simulate the demo city and write `home/landing/`, `home/resend/` and `home/truth/`.
 
+    city: whose districts, postcodes, IRIS and figures (abri/cities/<city>.toml; default Paris).
     households: override the scale's household count (tests use a few thousand).
     outreach: {"YYYY-MM": [id_menage, ...]} households contacted that month (all of them: the
     contact rate is 1 here); they follow the `contacted` transitions for that month. The
@@ -85,7 +100,8 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
     Raises ValueError on an unknown scale or a non-positive number of months.
     """
     city = City(home, scale=scale, months=months, seed=seed, end_month=end_month, households=households,
-                dynamics=dynamics, imperfections=imperfections, contact_rate=1.0, progress=progress)
+                dynamics=dynamics, imperfections=imperfections, contact_rate=1.0, progress=progress,
+                city=city)
     outreach = {m: list(ids) for m, ids in (outreach or {}).items()}
     bar = tqdm(total=len(city.all_months), desc="Simulation", unit="mois", disable=not progress)
     while not city.done:
@@ -112,7 +128,7 @@ class City:
     def __init__(self, home: Path | str, *, scale: str = "demo", months: int = 36, seed: int = 42,
                  end_month: str = DEFAULT_END_MONTH, households: int | None = None,
                  dynamics: dyn.Dynamics = dyn.Dynamics(), imperfections: Imperfections = Imperfections(),
-                 contact_rate: float = CONTACT_RATE, progress: bool = True):
+                 contact_rate: float = CONTACT_RATE, progress: bool = True, city: CityFile | None = None):
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
         if months < 1:
@@ -123,7 +139,8 @@ class City:
         self.home = Path(home)
         self.dynamics = dynamics
         self.contact_rate = contact_rate
-        n = households or SCALES[scale]
+        self.city = city or load_city("paris")
+        n = households or scale_households(scale, self.city)
         self.rng = np.random.default_rng(seed)
         # contacts are drawn apart so that outreach never shifts the city's own random stream
         self.contact_rng = np.random.default_rng([seed, 2])
@@ -134,13 +151,13 @@ class City:
         self.R = dyn.risk_within(dynamics, HORIZON)
         self.pools = NamePools(seed)
         self.hh = Columns.from_frame(make_households(n, self.rng, first_number=1, entry_month=start,
-                                                     pools=self.pools, established=True))
+                                                     pools=self.pools, established=True, city=self.city))
         self.state = np.zeros(n, dtype=np.int16)
         self.judged_month = np.full(n, -1, dtype=np.int32)  # index into all_months
         self.leave_month = np.full(n, 10_000, dtype=np.int32)
         self.active = np.ones(n, dtype=bool)
         self.observer = Observer(self.home, window=self.window, rng=np.random.default_rng(seed + 1),
-                                 imperfections=imperfections, progress=progress)
+                                 imperfections=imperfections, progress=progress, city=self.city)
         self.truth_parts: list[pd.DataFrame] = []
         self.population: list[tuple[int, float]] = []
         self.assignments: list[pd.DataFrame] = []
@@ -225,7 +242,7 @@ class City:
         n_new = int(leaving.sum())
         if n_new:
             new_hh = make_households(n_new, self.rng, first_number=len(hh) + 1, entry_month=month + 1,
-                                     pools=self.pools, established=False)
+                                     pools=self.pools, established=False, city=self.city)
             self.hh = hh.concat(Columns.from_frame(new_hh))
             self.state = np.concatenate([state, np.zeros(n_new, dtype=np.int16)])
             self.judged_month = np.concatenate([self.judged_month, np.full(n_new, -1, dtype=np.int32)])
