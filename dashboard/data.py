@@ -210,7 +210,8 @@ def list_identities(scope: Scope, keys: list[str] | tuple[str, ...], *, purpose:
     path = identity_path()
     if not path.exists():
         return {}
-    arrs = tuple(a for s in sectors for a in ARRONDISSEMENTS.get(s, ()))
+    districts = city().sector_districts()
+    arrs = tuple(a for s in sectors for a in districts.get(s, ()))
     with _connect(path) as con:
         rows = con.execute(
             "SELECT household_key, nom, prenom, adresse, telephone FROM identity "

@@ -5,7 +5,6 @@ Slow (a few minutes), run in CI."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import duckdb
@@ -33,7 +32,7 @@ def valmont_home(tmp_path_factory):
         city = load_settings().city
         simulate(home, households=2500, months=33, seed=3, progress=False, city=city)
         # make demo's own pipeline; it reuses the extracts already in landing/
-        assert _demo_pipeline(argparse.Namespace(home=str(home), seed=3)) == 0
+        assert _demo_pipeline(str(home), seed=3) == 0
     return home
 
 
@@ -53,6 +52,7 @@ def test_serving_holds_valmont_sectors_only(valmont_home):
 
 
 def test_a_valmont_social_worker_sees_the_list_of_her_sector(valmont_home, monkeypatch):
+    from reports.i18n import t
     from streamlit.testing.v1 import AppTest
 
     from casework import Casework
@@ -60,7 +60,6 @@ def test_a_valmont_social_worker_sees_the_list_of_her_sector(valmont_home, monke
     from casework.users import add_user
     from dashboard import data
     from dashboard.auth import browser_binding
-    from dashboard.i18n import t
 
     monkeypatch.setenv("ABRI_CITY", "valmont")
     monkeypatch.setenv("ABRI_HOME", str(valmont_home))
