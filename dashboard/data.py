@@ -52,6 +52,17 @@ def city() -> City:
     return load_settings().city
 
 
+def district_name(number) -> str:
+    """A district as the city names it: "19e", "1er" in Paris; "quartier 3" where districts are
+    quartiers (the city file's district_label)."""
+    from reports.i18n import t
+
+    label = city().district_label
+    if label != "arrondissement":
+        return f"{label} {number}"
+    return t("gval.arrondissement_1") if str(number) == "1" else t("gval.arrondissement", n=number)
+
+
 class AccessDenied(Exception):
     """The signed-in user may not see or change this. `reason_code` says why (no key in the text)."""
 

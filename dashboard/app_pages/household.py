@@ -49,7 +49,7 @@ with right:
             st.info(t("hh.identity_missing"))
         else:
             st.markdown(f"**{t('hh.name')}** : {person['prenom']} {person['nom']}  \n"
-                        f"**{t('hh.address')}** : {person['adresse']}, {person['arrondissement']}e  \n"
+                        f"**{t('hh.address')}** : {person['adresse']}, {data.district_name(person['arrondissement'])}  \n"
                         f"**{t('hh.phone')}** : {person['telephone']}  \n"
                         f"**{t('hh.birth')}** : {person['date_naissance']}")
 
@@ -115,8 +115,8 @@ with override_col:
                 st.error(t("hh.override_empty"))
 
 with st.expander(t("hh.notice")):
-    st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang))
-    st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang),
+    st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang, city=data.city().name))
+    st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang, city=data.city().name),
                        file_name=f"notice-{key[:8]}.html", mime="text/html", on_click=data.log_notice,
                        args=(scope, key),
                        icon=":material/download:")
