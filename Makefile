@@ -3,18 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# every library pinned (same data and seed give the same model file only with the same versions);
+# `make lock` refreshes it from pyproject.toml
+LOCK := requirements.lock
 HOME_DIR ?= var
 SCALE ?= paris
 
-.PHONY: demo test lint bench install docs i18n clean
+.PHONY: demo test lint typecheck bench install lock docs i18n clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --extra dask --strip-extras --no-header --no-emit-index-url \
+	  --no-emit-find-links --annotation-style=line -o $(LOCK) pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/abri demo --home $(HOME_DIR)
@@ -24,6 +31,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --home $(HOME_DIR)/bench --scale $(SCALE)
