@@ -285,7 +285,7 @@ def stage_dashboard(home: Path) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from models.registry import ModelRegistry
-    from pipelines.serving import publish
+    from pipelines.publish import publish
 
     t0 = time.perf_counter()
     out = publish(home / "warehouse.duckdb", home / "serving.duckdb", registry=ModelRegistry(home / "models"))
