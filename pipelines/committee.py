@@ -11,7 +11,7 @@ from dagster import MaterializeResult, MetadataValue, asset
 
 from governance import committee
 from pipelines.models import candidate_model
-from pipelines.resources import AbriResource
+from pipelines.resources import WAREHOUSE, AbriResource
 
 
 def _file(path: Path) -> dict:
@@ -19,7 +19,7 @@ def _file(path: Path) -> dict:
             "report_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
-@asset(group_name="audit", deps=[candidate_model], kinds={"html"},
+@asset(pool=WAREHOUSE, group_name="audit", deps=[candidate_model], kinds={"html"},
        description="Misses and over-flagging of the candidate's lists by group, with intervals, small "
                    "groups suppressed (reports/<version>/audit.html, audit.json).")
 def audit_report(abri: AbriResource, candidate_model: str) -> MaterializeResult:
@@ -35,7 +35,7 @@ def audit_report(abri: AbriResource, candidate_model: str) -> MaterializeResult:
                                        "groups_audited": sum(len(s["groups"]) for s in specs)})
 
 
-@asset(group_name="audit", deps=[candidate_model], kinds={"html"},
+@asset(pool=WAREHOUSE, group_name="audit", deps=[candidate_model], kinds={"html"},
        description="What weighs in the candidate's scores, proxies of protected attributes, gaps between "
                    "groups, stability across seeds (reports/<version>/explanations.html).")
 def explanations_report(abri: AbriResource, candidate_model: str) -> MaterializeResult:
@@ -53,7 +53,7 @@ def explanations_report(abri: AbriResource, candidate_model: str) -> Materialize
         "stability_mean_jaccard": MetadataValue.float(float(record["stability"].get("mean_jaccard", float("nan"))))})
 
 
-@asset(group_name="audit", deps=[candidate_model], kinds={"html"},
+@asset(pool=WAREHOUSE, group_name="audit", deps=[candidate_model], kinds={"html"},
        description="Fairlearn's mitigations by tenure beside the unmitigated lists, compared, never applied "
                    "(reports/<version>/mitigation.html).")
 def mitigation_report(abri: AbriResource, candidate_model: str) -> MaterializeResult:

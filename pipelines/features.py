@@ -22,14 +22,14 @@ from features.build import build_features, build_labels, summarize
 from ingest.contract import SOURCES
 from pipelines.metadata import md_table
 from pipelines.partitions import monthly
-from pipelines.resources import AbriResource
+from pipelines.resources import WAREHOUSE, AbriResource
 
 STAGING = [AssetKey(f"stg_{name}") for name in SOURCES]
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", BetaWarning)
 
-    @asset(group_name="features", partitions_def=monthly, backfill_policy=BackfillPolicy.single_run(),
+    @asset(pool=WAREHOUSE, group_name="features", partitions_def=monthly, backfill_policy=BackfillPolicy.single_run(),
            deps=STAGING, kinds={"duckdb"},
            description="One row per (household_key, snapshot_month): point-in-time features "
                        "(features/declare.py); audit attributes kept apart in audit_attributes.")
@@ -49,7 +49,7 @@ with warnings.catch_warnings():
                                            "preview": MetadataValue.md(md_table(rows.tail(12)))})
 
 
-@asset(group_name="features", deps=[features], kinds={"duckdb"},
+@asset(pool=WAREHOUSE, group_name="features", deps=[features], kinds={"duckdb"},
        description="Eviction judgment within the horizon after each mature snapshot (12 months, "
                    "plus 3 months for court files to arrive).")
 def labels(abri: AbriResource) -> MaterializeResult:
@@ -74,18 +74,18 @@ def _result(abri: AbriResource, measure, *, blocking: bool) -> AssetCheckResult:
                             severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN)
 
 
-@asset_check(asset=features, blocking=True, description="No protected attribute among the features; no "
+@asset_check(pool=WAREHOUSE, asset=features, blocking=True, description="No protected attribute among the features; no "
              "single feature predicts the label almost perfectly (a sign of leakage).")
 def features_no_leakage(abri: AbriResource) -> AssetCheckResult:
     return _result(abri, checks.leakage_in_warehouse, blocking=True)
 
 
-@asset_check(asset=features, blocking=False, description="Null rate of each feature in the latest month.")
+@asset_check(pool=WAREHOUSE, asset=features, blocking=False, description="Null rate of each feature in the latest month.")
 def features_null_rates(abri: AbriResource) -> AssetCheckResult:
     return _result(abri, checks.null_rates_in_warehouse, blocking=False)
 
 
-@asset_check(asset=features, blocking=False, description="Distribution shift (PSI) of the latest month "
+@asset_check(pool=WAREHOUSE, asset=features, blocking=False, description="Distribution shift (PSI) of the latest month "
              "against the previous one.")
 def features_shift(abri: AbriResource) -> AssetCheckResult:
     return _result(abri, checks.shift_in_warehouse, blocking=False)

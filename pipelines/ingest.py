@@ -28,7 +28,7 @@ from dagster import (
 from ingest import ORDER, IngestResult, guards, quality
 from ingest.contract import SOURCES
 from pipelines.partitions import monthly
-from pipelines.resources import IngestResource
+from pipelines.resources import WAREHOUSE, IngestResource
 
 
 def asset_key(source_name: str) -> AssetKey:
@@ -51,6 +51,7 @@ def build_ingest_asset(source_name: str) -> AssetsDefinition:
     src = SOURCES[source_name]
 
     @asset(
+        pool=WAREHOUSE,
         name=f"stg_{source_name}",
         group_name="ingest",
         partitions_def=monthly,
@@ -96,7 +97,7 @@ CHECKS: tuple[tuple[str, Callable, bool], ...] = (
 
 
 def build_check(source_name: str, name: str, measure: Callable, blocking: bool) -> AssetChecksDefinition:
-    @asset_check(asset=asset_key(source_name), name=name, blocking=blocking,
+    @asset_check(pool=WAREHOUSE, asset=asset_key(source_name), name=name, blocking=blocking,
                  description=(measure.__doc__ or "").strip().split("\n")[0])
     def _check(ingest: IngestResource) -> AssetCheckResult:
         con = ingest.warehouse()
@@ -110,7 +111,7 @@ def build_check(source_name: str, name: str, measure: Callable, blocking: bool) 
     return _check
 
 
-@asset_check(asset=asset_key("menages"), name="identity_store_agrees", blocking=True,
+@asset_check(pool=WAREHOUSE, asset=asset_key("menages"), name="identity_store_agrees", blocking=True,
              description="The identity store holds the same household-reference months as the warehouse.")
 def identity_store_agrees(ingest: IngestResource) -> AssetCheckResult:
     con = ingest.warehouse()

@@ -20,10 +20,10 @@ from dagster import (
 
 from pipelines.features import labels
 from pipelines.metadata import md_table
-from pipelines.resources import AbriResource
+from pipelines.resources import WAREHOUSE, AbriResource
 
 
-@asset(group_name="model", deps=[labels], kinds={"lightgbm"},
+@asset(pool=WAREHOUSE, group_name="model", deps=[labels], kinds={"lightgbm"},
        description="A candidate LightGBM model trained on mature snapshots, tuned on forward-in-time "
                    "folds, calibrated, registered with its metadata; baselines beside it. Its value: "
                    "the registered version.")

@@ -12,10 +12,10 @@ from pipelines.committee import audit_report
 from pipelines.features import features
 from pipelines.metadata import md_table
 from pipelines.partitions import monthly
-from pipelines.resources import AbriResource
+from pipelines.resources import WAREHOUSE, AbriResource
 
 
-@asset(group_name="serving", deps=[features], partitions_def=monthly, kinds={"duckdb"},
+@asset(pool=WAREHOUSE, group_name="serving", deps=[features], partitions_def=monthly, kinds={"duckdb"},
        description="The champion scores the partition's month (the rule when no approved version beats it): "
                    "scores, each sector's outreach list within capacity, reasons in French, drift.")
 def outreach_lists(context: AssetExecutionContext, abri: AbriResource) -> MaterializeResult:
@@ -44,7 +44,7 @@ def outreach_lists(context: AssetExecutionContext, abri: AbriResource) -> Materi
     return MaterializeResult(metadata={**out, "status": why, "by_sector": MetadataValue.md(md_table(by_sector))})
 
 
-@asset(group_name="impact", deps=[outreach_lists], partitions_def=monthly, kinds={"duckdb", "json"},
+@asset(pool=WAREHOUSE, group_name="impact", deps=[outreach_lists], partitions_def=monthly, kinds={"duckdb", "json"},
        description="Cases « à contacter » for the month's outreach arm (never the holdout); the "
                    "`interventions` table (assignments LEFT JOIN case records, point-in-time); "
                    "reports/impact/impact.json (judgments averted per 100 randomised households) and "
@@ -69,7 +69,7 @@ def interventions(context: AssetExecutionContext, abri: AbriResource) -> Materia
         "itt_averted_per_100": MetadataValue.json(report.get("itt_averted_per_100") or {})})
 
 
-@asset(group_name="serving", deps=[outreach_lists, audit_report], kinds={"duckdb"},
+@asset(pool=WAREHOUSE, group_name="serving", deps=[outreach_lists, audit_report], kinds={"duckdb"},
        description="serving.duckdb, written anew and swapped in atomically for the dashboard.")
 def serving_database(abri: AbriResource) -> MaterializeResult:
     from pipelines.publish import fairness_summary, publish

@@ -11,7 +11,9 @@ from dagster import AssetKey, DagsterInstance, build_sensor_context, materialize
 from pipelines.automation import landing_sensor
 from pipelines.cli import ingest_command
 from pipelines.definitions import defs
+from pipelines.features import feature_checks
 from pipelines.ingest import ingest_assets, ingest_checks
+from pipelines.models import beats_the_rule
 from pipelines.partitions import monthly
 from pipelines.resources import build_resources
 from synthetic.simulate import simulate
@@ -80,6 +82,13 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
         assert (partitions == monthly) == (key.to_user_string() in MONTHLY), key
     assert {p.to_user_string() for p in graph.get(AssetKey("committee_documents")).parent_keys} >= {
         "audit_report", "explanations_report", "mitigation_report"}  # Annex IV lists their files
+    # every step that opens the warehouse is in its pool (one writer per DuckDB file)
+    free = {"committee_documents"}
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).assets_def.op.pool == (None if key.to_user_string() in free else "warehouse"), key
+    for c in [*ingest_checks, *feature_checks]:
+        assert c.op.pool == "warehouse", c.check_keys
+    assert beats_the_rule.op.pool is None  # reads the registry only
 
 
 def test_materializing_one_partition_loads_every_source(home):
