@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from abri.config import connect_duckdb
+from abri.db import transaction
 
 
 def _peak_mb() -> float:
@@ -58,10 +59,9 @@ def _fair_floor_seconds(landing: Path, months: list[str], scratch: Path) -> floa
                 enc = "latin-1" if src.encoding == "latin-1" else "utf-8"
                 read = (f"read_csv('{path}', delim='{src.separator}', quote='\"', header=true, all_varchar=true, "
                         f"encoding='{enc}')")
-            con.execute("BEGIN TRANSACTION")
-            con.execute(f"CREATE TABLE IF NOT EXISTS raw_{name} AS SELECT * FROM {read} LIMIT 0")
-            con.execute(f"INSERT INTO raw_{name} BY NAME SELECT * FROM {read}")
-            con.execute("COMMIT")
+            with transaction(con):
+                con.execute(f"CREATE TABLE IF NOT EXISTS raw_{name} AS SELECT * FROM {read} LIMIT 0")
+                con.execute(f"INSERT INTO raw_{name} BY NAME SELECT * FROM {read}")
         con.execute("CHECKPOINT")  # ingestion checkpoints once a month too
     con.close()
     wall = time.perf_counter() - t0
@@ -285,7 +285,7 @@ def stage_dashboard(home: Path) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from models.registry import ModelRegistry
-    from pipelines.serving import publish
+    from pipelines.publish import publish
 
     t0 = time.perf_counter()
     out = publish(home / "warehouse.duckdb", home / "serving.duckdb", registry=ModelRegistry(home / "models"))

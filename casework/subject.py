@@ -34,7 +34,6 @@ IDENTITY_FIELDS = ("nom", "prenom", "adresse", "telephone", "date_naissance")
 PARTNER_IDS = {"id_menage": ("menage", "menage:"), "numero_allocataire": ("allocataire", "allocataire:"),
                "ref_bail": ("bail", "bail:")}
 CASEWORK_TABLES = ("cases", "case_history", "notes", "overrides")
-EXCLUSION_KINDS = ("objection", "erasure")
 ERASURE_LIMITS = (
     "Le journal des accès est conservé jusqu'au terme de sa durée de conservation : tracer chaque "
     "accès aux données est une obligation légale (AI Act art. 12 et 26, sécurité art. 32 RGPD) ; "

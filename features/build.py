@@ -16,6 +16,7 @@ from importlib import resources
 import duckdb
 
 from abri.city import load_city
+from abri.db import transaction
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES, FEATURES, Feature
 from features.lake import lake_months, lake_of, write_months
 from ingest.contract import SOURCES
@@ -98,14 +99,8 @@ class PanelSummary:
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work):
-    con.execute("BEGIN TRANSACTION")
-    try:
-        out = work()
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return out
+    with transaction(con):
+        return work()
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -99,8 +99,6 @@ def _c(name, dtype, description, **kw) -> Column:
     return Column(name=name, dtype=dtype, description=description, **kw)
 
 
-YES_NO = ("O", "N")
-
 MENAGES = Source(
     name="menages",
     partner="Ville de Paris (référentiel des ménages locataires)",

@@ -28,6 +28,7 @@ import duckdb
 import pyarrow as pa
 
 from abri.config import Paths
+from abri.db import transaction
 from ingest.contract import SOURCES
 from ingest.errors import IngestError
 from ingest.landing import inventory
@@ -155,16 +156,11 @@ def _open_sqlite(path: Path, mapping: pa.Table) -> sqlite3.Connection:
 def rekey_duckdb(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Replace old by new pseudonyms (temp table `rekey`) in `columns`, in one transaction."""
     done = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, column in columns:
             n = con.execute(f"UPDATE {q(table)} SET {q(column)} = r.new FROM rekey r "
                             f"WHERE {q(table)}.{q(column)} = r.old").fetchone()[0]
             done[(table, column)] = n
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return done
 
 
@@ -183,8 +179,7 @@ def rekey_casework(con: sqlite3.Connection, columns: list[tuple[str, str]]) -> d
         if not check.ok:
             raise ValueError("rotation refusée : la chaîne du journal des accès est rompue "
                              "(abri audit-log verify) ; rien n'a changé")
-    con.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(con, begin="BEGIN IMMEDIATE"):
         tables = sorted({t for t, _ in columns})
         triggers = con.execute(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
@@ -201,10 +196,6 @@ def rekey_casework(con: sqlite3.Connection, columns: list[tuple[str, str]]) -> d
             for kind in chain.CHAINED:
                 if any(t == kind for t, _ in columns):
                     chain.rechain(con, kind)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return done
 
 

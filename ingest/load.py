@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from abri.city import City
 from abri.config import Paths, connect_duckdb
+from abri.db import transaction
 from abri.files import private
 from features.lake import write_months
 from ingest import errors as E
@@ -197,19 +198,19 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
         table = read_extract(path, src, rel=rel)
         _register_udfs(con, pseudonymiser or Pseudonymiser(key))
         con.register("raw", table)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with contextlib.ExitStack() as stack:
+            # both stores commit, or neither: the identity store's transaction is entered first
+            # so that it ends last, rolled back if the warehouse's COMMIT fails
+            ident = stack.enter_context(_identity_transaction(paths)) if src.name == "menages" else None
+            stack.enter_context(transaction(con))
             result, identity = _load(con, src, month=month, start=start, end=end, rel=rel,
                                      file_hash=file_hash, rows_in=table.num_rows)
             con.execute("DELETE FROM warehouse_key")
             con.execute("INSERT INTO warehouse_key VALUES (?)", [kid])
             if identity is not None:
-                _write_identity(paths, identity, start=start, commit_warehouse=con)
-            else:
-                con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+                ident.register("new_identity", identity)
+                ident.execute("DELETE FROM identity WHERE extract_month = ?", [start])
+                ident.execute("INSERT INTO identity SELECT * FROM new_identity")
         # committed: the month's partition of the lake follows (its own folder, its own writer)
         write_months(con, lake=paths.lake, table=f"stg_{src.name}", months=[month])
     finally:
@@ -379,23 +380,15 @@ def _write_crosswalk(con, start: date) -> None:
     con.execute("DROP TABLE xw_touched")
 
 
-def _write_identity(paths: Paths, identity: pa.Table, *, start: date,
-                    commit_warehouse: duckdb.DuckDBPyConnection) -> None:
-    """Names and contacts to the identity store; both stores commit, or neither."""
+@contextlib.contextmanager
+def _identity_transaction(paths: Paths):
+    """The identity store (names and contacts), owner-only, in one transaction."""
     ident = connect_duckdb(paths.identity_store, home=paths.home)
     private(paths.identity_store)
     try:
         ident.execute(IDENTITY_DDL)
-        ident.register("new_identity", identity)
-        ident.execute("BEGIN TRANSACTION")
-        try:
-            ident.execute("DELETE FROM identity WHERE extract_month = ?", [start])
-            ident.execute("INSERT INTO identity SELECT * FROM new_identity")
-            commit_warehouse.execute("COMMIT")
-        except BaseException:
-            ident.execute("ROLLBACK")
-            raise
-        ident.execute("COMMIT")
+        with transaction(ident):
+            yield ident
     finally:
         ident.close()
 

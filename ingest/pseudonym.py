@@ -131,5 +131,3 @@ class Pseudonymiser:
             out.append(h)
         return pc.take(pa.array(out, type=pa.string()), pc.index_in(messages, value_set=unique))
 
-    def normalise_udf(self, texts: pa.Array) -> pa.Array:
-        return pa.array([normalise(t) for t in texts.to_pylist()], type=pa.string())

@@ -1,5 +1,5 @@
 """Data-quality measures on the warehouse, one function per check; Dagster's asset checks call
-these (pipelines/checks.py), tests call them directly. Each returns (passed, metadata).
+these (pipelines/ingest.py), tests call them directly. Each returns (passed, metadata).
 
 Thresholds are declared here, in one place.
 """

@@ -44,7 +44,6 @@ from models.train import (
     month_index,
 )
 
-ENGINES = ("lightgbm", "dask")
 LOCK_NAME = "abri-lightgbm-training"
 TIME_OUT_MINUTES = 5
 

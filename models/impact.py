@@ -86,12 +86,6 @@ def recently_assigned(con: duckdb.DuckDBPyConnection, month: str, *, months: int
     return {r[0] for r in rows}
 
 
-def latest_list_month(con: duckdb.DuckDBPyConnection) -> str | None:
-    if not _has(con, "assignments"):
-        return None
-    return con.execute("SELECT strftime(max(list_month), '%Y-%m') FROM assignments").fetchall()[0][0]
-
-
 def month_assignments(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """`month`'s assignments (list_month as 'YYYY-MM')."""
     if not _has(con, "assignments"):

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from features.declare import FEATURE_NAMES
-from models import metrics
 
 PSI_WATCH, PSI_ALERT = 0.1, 0.25  # usual reading: < 0.1 stable, 0.1-0.25 watch, > 0.25 shift
 
@@ -41,9 +40,3 @@ def drift(reference: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
                      "missing_current": float(current[name].isna().mean())})
     return pd.DataFrame(rows).sort_values("psi", ascending=False, ignore_index=True)
 
-
-def performance_by_month(scored: pd.DataFrame, *, capacity: float = 0.01) -> pd.DataFrame:
-    """Model and rule metrics for every scored month whose label has matured."""
-    ev = metrics.evaluate(scored, label="judgment_within_horizon", scores={"model": "score", "rule": "rule"},
-                          capacity=capacity)
-    return ev[ev["month"] != "all"].reset_index(drop=True)

@@ -12,6 +12,7 @@ from dataclasses import asdict
 import duckdb
 import pandas as pd
 
+from abri.db import transaction
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
 from models import reasons, treatment
@@ -96,17 +97,12 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     meta["sector_lists"] = list_evaluation(con, result.backtest_scores, capacity=config.capacity)
     version = registry.save(result.booster, meta)
     bt = result.backtest_scores.assign(model_version=version)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _replace(con, "backtest_scores", bt.rename(columns={"model": "score"})[
             ["household_key", "snapshot_month", "model_version", "score", "rule", "logistic", LABEL, "fold_as_of"]],
             where="model_version = ?", params=[version])
         _replace(con, "model_evaluation", result.evaluation.assign(model_version=version),
                  where="model_version = ?", params=[version])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return version
 
 
@@ -129,15 +125,10 @@ def list_evaluation(con: duckdb.DuckDBPyConnection, backtest: pd.DataFrame, *, c
 def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, pd.DataFrame],
                  assigned: pd.DataFrame) -> None:
     """Replace `month` in each table and in `assignments`, all in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for name, df in tables.items():
             _replace(con, name, df, where="strftime(snapshot_month, '%Y-%m') = ?", params=[month])
         write_assignments(con, assigned, month=month)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,

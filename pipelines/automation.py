@@ -1,4 +1,5 @@
-"""The ingestion job, the landing-folder sensor and the monthly fallback schedule."""
+"""Jobs, sensor and schedules: the ingestion job, the landing-folder sensor and the monthly
+fallback schedule; the monthly retraining job and its schedule."""
 
 from __future__ import annotations
 
@@ -68,10 +69,11 @@ def monthly_ingest_schedule(context: ScheduleEvaluationContext, ingest: IngestRe
     return RunRequest(run_key=f"schedule:{month}", partition_key=month)
 
 
-# Monthly retraining: rebuild labels, train a challenger, audit it. It never promotes: the
-# committee approves a version (abri review) and a person promotes it (abri promote).
+# Monthly retraining: rebuild labels, train a challenger, write its committee pack. It never
+# promotes: the committee approves a version (abri review) and a person promotes it (abri promote).
 retrain_job = define_asset_job("retrain_job", selection=AssetSelection.assets(
-    "labels", "candidate_model", "audit_report"))
+    "labels", "candidate_model", "audit_report", "explanations_report", "mitigation_report",
+    "committee_documents"))
 
 
 @schedule(job=retrain_job, cron_schedule="0 6 10 * *", execution_timezone="Europe/Paris",

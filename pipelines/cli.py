@@ -54,8 +54,7 @@ def ingest_command(home: str | None, month: str | None, *, force: bool = False) 
     from abri.config import Paths
     from ingest import pending_files
     from ingest.landing import inventory
-    from pipelines.assets import ingest_assets
-    from pipelines.checks import ingest_checks
+    from pipelines.ingest import ingest_assets, ingest_checks
     from pipelines.partitions import monthly
     from pipelines.resources import build_resources
 
@@ -193,8 +192,7 @@ def features_command(home: str | None, month: str | None = None) -> int:
     from abri.config import Paths
     from features.build import pending_months
     from ingest import connect_warehouse
-    from pipelines.feature_checks import feature_checks
-    from pipelines.model_assets import features, labels
+    from pipelines.features import feature_checks, features, labels
 
     if not ingested_months(home):
         print("abri features : aucun mois ingéré (lancez d'abord `abri ingest`).", file=sys.stderr)
@@ -222,22 +220,26 @@ def train_command(home: str | None, *, engine: str = "lightgbm", workers: int = 
                   scheduler: str | None = None) -> int:
     """Train a candidate and write its committee report (never promotes); `engine="dask"`:
     lightgbm.dask on `workers` local processes or on the cluster at `scheduler`."""
-    from pipelines.model_assets import audit_report, candidate_model
-    from pipelines.model_checks import model_checks
+    from pipelines.committee import committee_assets
+    from pipelines.models import candidate_model, model_checks
 
     label = "Entraînement d'un modèle candidat et rapport d'audit"
     if engine == "dask":
         label += f" (moteur dask, {'grappe ' + scheduler if scheduler else f'{workers} workers locaux'})"
-    return _run(home, [candidate_model, *model_checks, audit_report], label=label,
+    return _run(home, [candidate_model, *model_checks, *committee_assets], label=label,
                 options={"engine": engine, "workers": workers, "scheduler": scheduler})
 
 
 def score_command(home: str | None, *, demonstration: bool = False) -> int:
     """The champion scores the latest month; serving.duckdb is published."""
-    from pipelines.impact_assets import interventions
-    from pipelines.model_assets import outreach_lists, serving_database
+    from abri.config import Paths
+    from pipelines.serving import latest_feature_month, serving_assets
 
-    return _run(home, [outreach_lists, interventions, serving_database], demonstration=demonstration,
+    month = latest_feature_month(Paths.from_env(home))
+    if month is None:
+        print("abri score : aucun indicateur (lancez d'abord `abri features`).", file=sys.stderr)
+        return 1
+    return _run(home, serving_assets, months=[month], demonstration=demonstration,
                 label="Scores du mois, listes de contact par secteur et publication")
 
 
@@ -245,23 +247,33 @@ def run_steps(home: str | None, *, demonstration: bool = False) -> list[tuple[st
     """`abri run`'s six steps in order, (title, step returning an exit code): the train and score
     commands' runs split in two (each asset hangs on the warehouse and the registry, not on the
     previous run), so the command line can show which step is running."""
-    from pipelines.impact_assets import interventions
-    from pipelines.model_assets import (
-        audit_report,
-        candidate_model,
+    from abri.config import Paths
+    from pipelines.committee import committee_assets
+    from pipelines.models import candidate_model, model_checks
+    from pipelines.serving import (
+        interventions,
+        latest_feature_month,
         outreach_lists,
         serving_database,
     )
-    from pipelines.model_checks import model_checks
 
-    def assets(*selected, label: str) -> Callable[[], int]:
-        return lambda: _run(home, list(selected), label=label, demonstration=demonstration)
+    def assets(*selected, label: str, monthly: bool = False) -> Callable[[], int]:
+        def step() -> int:
+            month = latest_feature_month(Paths.from_env(home)) if monthly else None
+            if monthly and month is None:
+                print("abri run : aucun indicateur à scorer.", file=sys.stderr)
+                return 1
+            return _run(home, list(selected), label=label, demonstration=demonstration,
+                        months=[month] if month else None)
+        return step
 
     return [
         ("ingestion", lambda: ingest_command(home, None)),
         ("indicateurs et étiquettes", lambda: features_command(home)),
         ("entraînement", assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat")),
-        ("audit", assets(audit_report, label="Rapport d'audit du comité d'éthique")),
-        ("scores", assets(outreach_lists, interventions, label="Scores du mois et listes de contact par secteur")),
+        ("audit", assets(*committee_assets, label="Rapports du comité d'éthique (audit, explications, "
+                                                  "atténuation, documents)")),
+        ("scores", assets(outreach_lists, interventions, label="Scores du mois et listes de contact par secteur",
+                          monthly=True)),
         ("publication", assets(serving_database, label="Publication pour le tableau de bord (serving.duckdb)")),
     ]

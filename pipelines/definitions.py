@@ -1,9 +1,11 @@
-"""The Dagster code location (`dagster dev -m pipelines.definitions`): assembly only."""
+"""The Dagster code location (`dagster dev -m pipelines.definitions`): assembly only.
+
+Stages, one file each: ingest.py -> features.py -> models.py -> committee.py -> serving.py;
+automation.py (jobs, sensor, schedules), retention.py, resources.py, partitions.py."""
 
 from dagster import Definitions, in_process_executor
 
 from abri.files import owner_only
-from pipelines.assets import ingest_assets
 from pipelines.automation import (
     ingest_job,
     landing_sensor,
@@ -11,13 +13,13 @@ from pipelines.automation import (
     retrain_job,
     retrain_schedule,
 )
-from pipelines.checks import ingest_checks
-from pipelines.feature_checks import feature_checks
-from pipelines.impact_assets import impact_assets
-from pipelines.model_assets import downstream_assets
-from pipelines.model_checks import model_checks
+from pipelines.committee import committee_assets
+from pipelines.features import feature_assets, feature_checks
+from pipelines.ingest import ingest_assets, ingest_checks
+from pipelines.models import model_assets, model_checks
 from pipelines.resources import build_resources
 from pipelines.retention import retention_job, retention_purge, retention_schedule
+from pipelines.serving import serving_assets
 
 # `dagster dev` and its run workers create stores, reports and run records: owner-only, as
 # under the `abri` command (abri/files.py)
@@ -25,7 +27,7 @@ owner_only()
 
 # one process: DuckDB allows a single writer per warehouse file
 defs = Definitions(
-    assets=[*ingest_assets, *downstream_assets, *impact_assets, retention_purge],
+    assets=[*ingest_assets, *feature_assets, *model_assets, *committee_assets, *serving_assets, retention_purge],
     asset_checks=[*ingest_checks, *feature_checks, *model_checks],
     jobs=[ingest_job, retrain_job, retention_job],
     sensors=[landing_sensor],

@@ -13,6 +13,12 @@ from abri.lock import pipeline_lock
 from abri.settings import load_settings
 from ingest import IngestResult, connect_warehouse, ingest_source
 
+# The Dagster pool of every step that opens the warehouse: DuckDB allows one read-write process
+# per file (and no reader beside it), so an instance that runs steps in several processes (the
+# multiprocess executor, concurrent runs, a backfill) limits this pool to 1 (dagster.yaml:
+# `concurrency: pools: default_limit: 1`); steps outside it (the committee's documents) run freely.
+WAREHOUSE = "warehouse"
+
 
 class IngestResource(ConfigurableResource):
     """Where ingestion reads and writes; `echo` prints one line per source-month (CLI)."""

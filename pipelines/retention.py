@@ -18,7 +18,7 @@ from dagster import (
 )
 
 from abri.config import Paths, Retention
-from pipelines.resources import AbriResource
+from pipelines.resources import WAREHOUSE, AbriResource
 
 
 def delete_old_runs(instance: DagsterInstance, days: int, *, keep: str | None = None) -> int:
@@ -40,7 +40,7 @@ def purge_dagster_runs(paths: Paths, days: int) -> int:
         return delete_old_runs(instance, days)
 
 
-@asset(group_name="governance", kinds={"sqlite", "duckdb"},
+@asset(pool=WAREHOUSE, group_name="governance", kinds={"sqlite", "duckdb"},
        description="Applies the retention periods (abri.toml [retention], docs/security.md): old identity rows, "
                    "landing files, notes, access-log entries, Dagster runs; erased households cleaned again.")
 def retention_purge(context: AssetExecutionContext, abri: AbriResource) -> MaterializeResult:

@@ -25,7 +25,6 @@ from synthetic import dynamics as dyn
 from synthetic.city import Columns
 
 JOB_LOSS, SEPARATION, ILLNESS, BENEFIT_SUSPENSION, RENT_RISE = range(5)
-SHOCK_NAMES = ("perte_emploi", "separation", "maladie", "suspension_prestation", "hausse_loyer")
 SUPPLIERS = ("EDF", "ENGIE", "TOTALENERGIES", "AUTRE")
 NO_MONTH = 10_000
 

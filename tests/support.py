@@ -22,3 +22,22 @@ def trained_warehouse(panel, home, *, max_rounds=60):
     version = train_candidate(con, ModelRegistry(home / "models"), config)
     con.close()
     return version
+
+
+def add_audit_attributes(home, seed=0):
+    """Random audit attributes for every (household_key, snapshot_month) of home's features, so
+    that the committee's audit, explanations and mitigation can run on a trained_warehouse."""
+    import duckdb
+    import numpy as np
+
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        keys = con.execute("SELECT household_key, snapshot_month FROM features").df()
+        rng = np.random.default_rng(seed)
+        n = len(keys)
+        attrs = keys.assign(
+            sexe=rng.choice(["F", "M"], n), age_band=rng.choice(["<30", "30-59", "60+"], n),
+            nationalite=rng.choice(["FR", "UE", "hors UE"], n), famille_monoparentale=rng.random(n) < 0.2,
+            handicap=rng.random(n) < 0.1, qpv=rng.random(n) < 0.3, tenure=rng.choice(["social", "prive"], n),
+            arrondissement=rng.choice([18, 19, 20], n))
+        con.register("a", attrs)
+        con.execute("CREATE OR REPLACE TABLE audit_attributes AS SELECT * FROM a")

@@ -52,7 +52,6 @@ def test_serving_holds_valmont_sectors_only(valmont_home):
 
 
 def test_a_valmont_social_worker_sees_the_list_of_her_sector(valmont_home, monkeypatch):
-    from reports.i18n import t
     from streamlit.testing.v1 import AppTest
 
     from casework import Casework
@@ -60,6 +59,7 @@ def test_a_valmont_social_worker_sees_the_list_of_her_sector(valmont_home, monke
     from casework.users import add_user
     from dashboard import data
     from dashboard.auth import browser_binding
+    from reports.i18n import t
 
     monkeypatch.setenv("ABRI_CITY", "valmont")
     monkeypatch.setenv("ABRI_HOME", str(valmont_home))

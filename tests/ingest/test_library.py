@@ -265,3 +265,19 @@ def test_the_vectorised_pseudonyms_equal_one_hmac_per_value():
     assert pz.arrow_udf(messages).to_pylist() == expected
     assert pz.arrow_udf(messages.slice(2)).to_pylist() == expected[2:]  # from the memo
     assert pa.array([], pa.string()).equals(pz.arrow_udf(pa.array([], pa.string())))
+
+
+def test_null_rate_check_fails_on_nulls_in_a_required_column_or_a_lost_linkage(loaded, tmp_path):
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(loaded.warehouse, copy)
+    con = duckdb.connect(str(copy))
+    latest = "(SELECT max(extract_month) FROM ingest_log WHERE source = 'caf')"
+    assert quality.null_rates(con, "caf")[0]
+    con.execute(f"UPDATE stg_caf SET montant_al = NULL WHERE source_row = 3 AND extract_month = {latest}")
+    passed, meta = quality.null_rates(con, "caf")
+    assert not passed and list(meta["required_with_nulls"]) == ["montant_al"]
+    con.execute("UPDATE stg_caf SET montant_al = 0 WHERE montant_al IS NULL")
+    assert quality.null_rates(con, "caf")[0]
+    con.execute(f"UPDATE stg_caf SET household_key = NULL WHERE extract_month = {latest}")
+    passed, meta = quality.null_rates(con, "caf")
+    assert not passed and meta["household_key_null_rate"] == 1.0

@@ -11,7 +11,7 @@ from models.impact import build_interventions, month_assignments, recently_assig
 from models.registry import ModelRegistry
 from models.score import outreach
 from models.workflow import score_month
-from pipelines.serving import publish
+from pipelines.publish import publish
 from tests.support import trained_warehouse
 
 

@@ -8,9 +8,8 @@ from dagster import materialize
 
 from casework import Casework
 from models.registry import ModelRegistry
-from pipelines.impact_assets import interventions
-from pipelines.model_assets import outreach_lists
 from pipelines.resources import AbriResource
+from pipelines.serving import interventions, outreach_lists
 from tests.support import trained_warehouse
 
 
@@ -19,7 +18,7 @@ def test_the_design_in_force_assigns_and_outcomes_flow_back(panel, tmp_path):
     ModelRegistry(tmp_path / "models").promote(version, approved=True)
     store = Casework(tmp_path / "casework.sqlite")
     store.record_design("margin", params={}, by="Comité", comment="essai", demonstration=True)
-    result = materialize([outreach_lists, interventions],
+    result = materialize([outreach_lists, interventions], partition_key="2025-06",
                          resources={"abri": AbriResource(home=str(tmp_path), capacity=0.02)})
     assert result.success
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:

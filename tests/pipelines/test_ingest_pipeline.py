@@ -8,11 +8,12 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, build_sensor_context, materialize
 
-from pipelines.assets import ingest_assets
 from pipelines.automation import landing_sensor
-from pipelines.checks import ingest_checks
 from pipelines.cli import ingest_command
 from pipelines.definitions import defs
+from pipelines.features import feature_checks
+from pipelines.ingest import ingest_assets, ingest_checks
+from pipelines.models import beats_the_rule
 from pipelines.partitions import monthly
 from pipelines.resources import build_resources
 from synthetic.simulate import simulate
@@ -24,11 +25,15 @@ DOWNSTREAM = {  # asset -> its parents: a change to the graph shows here in revi
     "labels": {"features"},
     "candidate_model": {"labels"},
     "audit_report": {"candidate_model"},
+    "explanations_report": {"candidate_model"},
+    "mitigation_report": {"candidate_model"},
+    "committee_documents": {"audit_report", "explanations_report", "mitigation_report", "candidate_model"},
     "outreach_lists": {"features"},
     "serving_database": {"outreach_lists", "audit_report"},
     "interventions": {"outreach_lists"},
     "retention_purge": set(),
 }
+MONTHLY = {*EXPECTED_ASSETS, "features", "outreach_lists", "interventions"}
 FEATURE_CHECKS = {"features.features_no_leakage": True, "features.features_null_rates": False,
                   "features.features_shift": False}
 MODEL_CHECKS = {"candidate_model.beats_the_rule": True}
@@ -72,6 +77,18 @@ def test_definitions_load_and_the_asset_graph_is_as_expected():
     assert defs.resolve_job_def("retention_job") is not None
     assert {s.name for s in defs.schedules} == {"monthly_ingest_schedule", "retrain_schedule", "retention_schedule"}
     assert monthly.get_first_partition_key() == "2022-01"
+    for key in graph.get_all_asset_keys():
+        partitions = graph.get(key).partitions_def
+        assert (partitions == monthly) == (key.to_user_string() in MONTHLY), key
+    assert {p.to_user_string() for p in graph.get(AssetKey("committee_documents")).parent_keys} >= {
+        "audit_report", "explanations_report", "mitigation_report"}  # Annex IV lists their files
+    # every step that opens the warehouse is in its pool (one writer per DuckDB file)
+    free = {"committee_documents"}
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).assets_def.op.pool == (None if key.to_user_string() in free else "warehouse"), key
+    for c in [*ingest_checks, *feature_checks]:
+        assert c.op.pool == "warehouse", c.check_keys
+    assert beats_the_rule.op.pool is None  # reads the registry only
 
 
 def test_materializing_one_partition_loads_every_source(home):

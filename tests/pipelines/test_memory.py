@@ -41,8 +41,8 @@ def test_every_connection_of_ingest_features_checks_and_serving_gets_the_setting
     from ingest import connect_warehouse, ingest_month, landing_months
     from models.registry import ModelRegistry
     from pipelines.cli import ingested_months
+    from pipelines.publish import publish
     from pipelines.resources import build_resources
-    from pipelines.serving import publish
     from synthetic.simulate import simulate
 
     simulate(tmp_path, households=300, months=2, seed=2, progress=False)

@@ -7,9 +7,9 @@ import pytest
 from dagster import materialize
 
 from models.registry import ModelRegistry
-from pipelines.model_assets import outreach_lists
-from pipelines.model_checks import beats_the_rule
+from pipelines.models import beats_the_rule
 from pipelines.resources import AbriResource, build_resources
+from pipelines.serving import outreach_lists
 from tests.support import trained_warehouse
 
 
@@ -37,10 +37,10 @@ def test_the_gate_on_the_candidate_is_blocking():
 
 def test_a_candidate_worse_than_the_rule_fails_the_check(home):
     path, version = home
-    assert beats_the_rule(abri=AbriResource(home=str(path))).passed
+    assert beats_the_rule(abri=AbriResource(home=str(path)), candidate_model=version).passed
     old = _set(path, version, "rule", "precision_at_k", 0.99)
     try:
-        result = beats_the_rule(abri=AbriResource(home=str(path)))
+        result = beats_the_rule(abri=AbriResource(home=str(path)), candidate_model=version)
     finally:
         _set(path, version, "rule", "precision_at_k", old)
     assert not result.passed and "inférieure à celle de la règle" in result.metadata["raison"].value
@@ -50,8 +50,8 @@ def test_a_candidate_beyond_the_calibration_tolerance_fails_the_check(home):
     path, version = home
     _set(path, version, "model", "ece", 0.5)
     try:
-        assert not beats_the_rule(abri=AbriResource(home=str(path))).passed
-        assert beats_the_rule(abri=AbriResource(home=str(path), ece_tolerance=0.6)).passed
+        assert not beats_the_rule(abri=AbriResource(home=str(path)), candidate_model=version).passed
+        assert beats_the_rule(abri=AbriResource(home=str(path), ece_tolerance=0.6), candidate_model=version).passed
     finally:
         _set(path, version, "model", "ece", None)
 
@@ -59,7 +59,7 @@ def test_a_candidate_beyond_the_calibration_tolerance_fails_the_check(home):
 def test_without_a_champion_the_month_gets_the_rules_lists_and_says_so(home):
     path, _ = home
     assert ModelRegistry(path / "models").champion() is None
-    result = materialize([outreach_lists], resources=build_resources(str(path)))
+    result = materialize([outreach_lists], partition_key="2025-06", resources=build_resources(str(path)))
     mat = result.asset_materializations_for_node("outreach_lists")[0]
     assert mat.metadata["version"].value == "rule"
     assert "règle actuelle" in mat.metadata["status"].value
@@ -68,10 +68,10 @@ def test_without_a_champion_the_month_gets_the_rules_lists_and_says_so(home):
 
 
 def test_the_published_rule_lists_are_marked_as_the_rules(home):
-    from pipelines.serving import publish
+    from pipelines.publish import publish
 
     path, _ = home
-    materialize([outreach_lists], resources=build_resources(str(path)))
+    materialize([outreach_lists], partition_key="2025-06", resources=build_resources(str(path)))
     out = publish(path / "warehouse.duckdb", path / "serving.duckdb", registry=ModelRegistry(path / "models"))
     assert out.model_version == "rule" and out.tables["outreach_list"] > 0
     with duckdb.connect(str(path / "serving.duckdb"), read_only=True) as con:

@@ -7,7 +7,7 @@ import pytest
 
 from models.registry import ModelRegistry
 from models.workflow import score_month
-from pipelines.serving import publish
+from pipelines.publish import publish
 from tests.support import trained_warehouse
 
 

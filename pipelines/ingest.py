@@ -1,9 +1,19 @@
-"""One ingestion asset per partner source (group "ingest"): thin wrappers over ingest.
-A month whose file was already loaded (same SHA-256) is skipped and counted in `months_skipped`."""
+"""Stage 1, ingestion: one asset per partner source (group "ingest"), thin wrappers over the
+`ingest` library, and the asset checks on their staging tables (measures in ingest.quality).
+
+A month whose file was already loaded (same SHA-256) is skipped and counted in `months_skipped`.
+Blocking checks (a failure would corrupt downstream tables): row accounting, duplicate keys,
+values out of range, and (household reference) the identity store agreeing with the warehouse.
+Informative: null rates (and linkage), volume change against the previous month.
+"""
 
 import warnings
+from collections.abc import Callable
 
 from dagster import (
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
@@ -12,12 +22,13 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     asset,
+    asset_check,
 )
 
-from ingest import ORDER, IngestResult
+from ingest import ORDER, IngestResult, guards, quality
 from ingest.contract import SOURCES
 from pipelines.partitions import monthly
-from pipelines.resources import IngestResource
+from pipelines.resources import WAREHOUSE, IngestResource
 
 
 def asset_key(source_name: str) -> AssetKey:
@@ -40,6 +51,7 @@ def build_ingest_asset(source_name: str) -> AssetsDefinition:
     src = SOURCES[source_name]
 
     @asset(
+        pool=WAREHOUSE,
         name=f"stg_{source_name}",
         group_name="ingest",
         partitions_def=monthly,
@@ -74,3 +86,41 @@ with warnings.catch_warnings():
     # BackfillPolicy is beta in 1.13; single-run backfills are what we rely on
     warnings.simplefilter("ignore", BetaWarning)
     ingest_assets = [build_ingest_asset(name) for name in ORDER]
+
+CHECKS: tuple[tuple[str, Callable, bool], ...] = (
+    ("row_accounting", quality.row_accounting, True),
+    ("duplicate_keys", quality.duplicate_keys, True),
+    ("values_in_range", quality.values_in_range, True),
+    ("null_rates", quality.null_rates, False),
+    ("volume_change", quality.volume_change, False),
+)
+
+
+def build_check(source_name: str, name: str, measure: Callable, blocking: bool) -> AssetChecksDefinition:
+    @asset_check(pool=WAREHOUSE, asset=asset_key(source_name), name=name, blocking=blocking,
+                 description=(measure.__doc__ or "").strip().split("\n")[0])
+    def _check(ingest: IngestResource) -> AssetCheckResult:
+        con = ingest.warehouse()
+        try:
+            city = {"city": ingest.city_config} if name == "values_in_range" else {}  # the city's postcodes
+            passed, metadata = measure(con, source_name, **city)
+        finally:
+            con.close()
+        return AssetCheckResult(passed=passed, metadata=metadata,
+                                severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN)
+
+    return _check
+
+
+@asset_check(pool=WAREHOUSE, asset=asset_key("menages"), name="identity_store_agrees", blocking=True,
+             description="The identity store holds the same household-reference months as the warehouse.")
+def identity_store_agrees(ingest: IngestResource) -> AssetCheckResult:
+    con = ingest.warehouse()
+    try:
+        passed, metadata = guards.identity_months_agree(con, ingest.paths.identity_store)
+    finally:
+        con.close()
+    return AssetCheckResult(passed=passed, metadata=metadata, severity=AssetCheckSeverity.ERROR)
+
+
+ingest_checks = [build_check(s, n, m, b) for s in ORDER for n, m, b in CHECKS] + [identity_store_agrees]

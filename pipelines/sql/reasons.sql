@@ -1,0 +1,3 @@
+-- reasons: the listed households' reasons of the month.
+-- Reads: reasons. Parameter: $month.
+SELECT * FROM reasons WHERE snapshot_month = $month
