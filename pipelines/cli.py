@@ -121,9 +121,10 @@ def ingest_command(home: str | None, month: str | None, *, force: bool = False) 
 
 
 def _run(home: str | None, assets: list, *, months: list[str] | None = None, label: str,
-         demonstration: bool = False, options: dict | None = None) -> int:
+         demonstration: bool = False, options: dict | None = None, selection: list | None = None) -> int:
     """Materialise `assets` (and their checks) in one in-process Dagster run against the
-    persistent instance; months: partition range for partitioned assets. 0 on success."""
+    persistent instance; months: partition range for partitioned assets; selection: only these
+    of `assets` run, the others' values are read from the instance's storage. 0 on success."""
     from dagster import DagsterInstance, materialize
 
     from abri.config import Paths
@@ -136,7 +137,7 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
         tags = {"dagster/asset_partition_range_start": months[0], "dagster/asset_partition_range_end": months[-1]}
     print(f"{label}…", flush=True)
     with DagsterInstance.get() as instance:
-        result = materialize(assets, instance=instance,
+        result = materialize(assets, instance=instance, selection=selection,
                              resources=build_resources(str(paths.home), demonstration=demonstration, **(options or {})),
                              partition_key=months[0] if months and len(months) == 1 else None, tags=tags,
                              raise_on_error=False,
@@ -257,22 +258,43 @@ def run_steps(home: str | None, *, demonstration: bool = False) -> list[tuple[st
         serving_database,
     )
 
-    def assets(*selected, label: str, monthly: bool = False) -> Callable[[], int]:
+    def assets(*selected, label: str, monthly: bool = False, upstream: tuple = ()) -> Callable[[], int]:
         def step() -> int:
             month = latest_feature_month(Paths.from_env(home)) if monthly else None
             if monthly and month is None:
                 print("abri run : aucun indicateur à scorer.", file=sys.stderr)
                 return 1
-            return _run(home, list(selected), label=label, demonstration=demonstration,
-                        months=[month] if month else None)
+            return _run(home, [*upstream, *selected], label=label, demonstration=demonstration,
+                        months=[month] if month else None, selection=list(selected) if upstream else None)
         return step
+
+    refused: list[str] = []  # a candidate the gate refused: no committee pack, the lists still go out
+
+    def train() -> int:
+        from models.registry import ModelRegistry, gate
+
+        registry = ModelRegistry(Paths.from_env(home).models)
+        before = len(registry.entries())
+        code = assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat")()
+        if code and len(registry.entries()) > before:
+            version = registry.entries()[-1]["version"]
+            passed, reasons = gate(registry.metadata(version))
+            if not passed:  # never worse than today's practice: the champion (else the rule) serves
+                refused.append(version)
+                print(f"  {version} n'est pas soumis au comité ({'; '.join(reasons)}) ; les listes du mois "
+                      "sont celles du champion en service, sinon de la règle.", flush=True)
+                return 0
+        return code
+
+    audit = assets(*committee_assets, upstream=(candidate_model,),
+                   label="Rapports du comité d'éthique (audit, explications, atténuation, documents)")
 
     return [
         ("ingestion", lambda: ingest_command(home, None)),
         ("indicateurs et étiquettes", lambda: features_command(home)),
-        ("entraînement", assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat")),
-        ("audit", assets(*committee_assets, label="Rapports du comité d'éthique (audit, explications, "
-                                                  "atténuation, documents)")),
+        ("entraînement", train),
+        # the committee's assets take the version trained by the previous step (its stored value)
+        ("audit", lambda: 0 if refused else audit()),
         ("scores", assets(outreach_lists, interventions, label="Scores du mois et listes de contact par secteur",
                           monthly=True)),
         ("publication", assets(serving_database, label="Publication pour le tableau de bord (serving.duckdb)")),
