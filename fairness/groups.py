@@ -88,7 +88,7 @@ def ordered(frame: pd.DataFrame, *, score: str = "score", by: tuple[str, ...] = 
 # --------------------------------------------------------------------------- small cells
 
 def suppress(sizes: pd.Series, *, min_cell: int, values: pd.DataFrame | None = None,
-             margins: Sequence[Sequence[str]] = ()) -> set:
+             margins: Sequence[Sequence[str]] = (), complementary: bool = True) -> set:
     """Groups (index of `sizes`: group -> rows) whose figures must not be shown.
 
     Primary: fewer than min_cell rows. Complementary: the overall total and every margin (a
@@ -96,9 +96,12 @@ def suppress(sizes: pd.Series, *, min_cell: int, values: pd.DataFrame | None = N
     their cells the hidden groups must together hold 0 or at least min_cell rows; otherwise the
     smallest shown sibling (then by name) is hidden too. E.g. F (n=500) = F x 0 (n=495) + F x 1
     (n=5): hiding F x 1 alone is useless, F x 0 goes too. Finest margins are checked first: a
-    sibling hidden there also protects every coarser margin.
+    sibling hidden there also protects every coarser margin. complementary=False: primary only,
+    for figures whose group sizes are not published (the mitigation comparison's miss rates).
     """
     hidden = set(sizes.index[sizes < min_cell])
+    if not complementary:
+        return hidden
     margins = sorted((tuple(m) for m in margins if m), key=len, reverse=True) + [()]
     changed = True
     while changed:

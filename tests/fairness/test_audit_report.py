@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairness import audit
+from fairness.audit import audit
 from fairness.report import render_html, write_report
 from reports.i18n import t
 
