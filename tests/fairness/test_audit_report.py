@@ -99,7 +99,9 @@ def test_a_group_outside_tolerance_gets_a_plain_sentence_on_the_verdict_page():
               reference={"statut": "social"}, n_boot=100, capacities=())
     page = render_html(a.to_dict())
     verdict = page[page.index('id="verdict"'):page.index('id="details"')]
-    assert "« prive » : la liste manque" in verdict and "hors tolérance" in verdict
+    # groups are named in words (fairness.groups.group_label), never by their codes
+    assert "« parc privé » : la liste manque" in verdict and "hors tolérance" in verdict
+    assert "« prive »" not in verdict and ">prive<" not in page and "parc social" in verdict
 
 
 def _all_groups(record):
