@@ -59,8 +59,7 @@ def top_k_order(scores, keys: np.ndarray | None = None) -> np.ndarray:
 
     scores: one array, or a tuple of arrays compared in turn (the first decides, the next breaks
     its ties; all descending) before the keys. NaN scores come last."""
-    arrays = scores if isinstance(scores, tuple) else (scores,)
-    arrays = [np.asarray(a, dtype=float) for a in arrays]
+    arrays = [np.asarray(a, dtype=float) for a in (scores if isinstance(scores, tuple) else (scores,))]
     n = len(arrays[0])
     tiebreak = np.arange(n) if keys is None else np.asarray(keys)
     # lexsort sorts by its last key first
@@ -99,6 +98,8 @@ def suppress(sizes: pd.Series, *, min_cell: int, values: pd.DataFrame | None = N
     sibling hidden there also protects every coarser margin. complementary=False: primary only,
     for figures whose group sizes are not published (the mitigation comparison's miss rates).
     """
+    if any(margins) and values is None:
+        raise ValueError("suppress: margins need the values of their columns")
     hidden = set(sizes.index[sizes < min_cell])
     if not complementary:
         return hidden
@@ -107,7 +108,7 @@ def suppress(sizes: pd.Series, *, min_cell: int, values: pd.DataFrame | None = N
     while changed:
         changed = False
         for margin in margins:
-            if margin:
+            if margin and values is not None:
                 keys = values.loc[sizes.index, list(margin)].apply(tuple, axis=1)
             else:
                 keys = pd.Series([()] * len(sizes), index=sizes.index, dtype=object)

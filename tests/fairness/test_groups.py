@@ -96,3 +96,20 @@ def test_labels_french_words_arrondissements_and_unknown_values():
     assert group_label("sexe", "X", lang="fr") == "X"  # unknown: as it is, never blank
     assert group_label("sexe × tenure", "F", lang="fr") == "F"  # parts do not match: as it is
     assert spec_label("inconnu", "fr") == "inconnu"
+
+
+def test_margins_without_their_values_are_refused():
+    with pytest.raises(ValueError, match="margins"):
+        suppress(pd.Series({"F × oui": 5, "F × non": 50}), min_cell=11, margins=[("sexe",)])
+
+
+def test_the_audit_and_the_metrics_cut_the_same_top_k():
+    from fairness.audit import audit
+    from models.metrics import at_k
+
+    s = np.array([0.9, 0.5, 0.9, 0.9, 0.1, 0.5])
+    y = np.array([0, 1, 1, 0, 0, 1])
+    df = pd.DataFrame({"p": s, "y": y, "g": ["a"] * 6})
+    point = audit(df, label="y", score="p", groups="g", top_k=2, min_cell=1, n_boot=10, capacities=())
+    # rows 0 and 2 (ties at 0.9 by row order): one positive, as at_k counts without a key
+    assert point.results["g"].by_group.loc["a", "tp"] == 1 and at_k(y, s, 2)["precision_at_k"] == 0.5
