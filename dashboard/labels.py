@@ -3,36 +3,11 @@ verdicts, model statuses, features. An unknown code is shown as it is (never a b
 
 from __future__ import annotations
 
-from reports.i18n import has, t
+from fairness.groups import group_label, label, spec_label
+from reports.i18n import t
 
-JOIN = " × "  # fairness.audit.JOIN: how the audit names an intersection of attributes
-
-
-def label(prefix: str, code, *, lang: str | None = None) -> str:
-    """t(f"{prefix}.{code}") when the catalogue has it, else the code itself."""
-    key = f"{prefix}.{code}"
-    return t(key, lang=lang) if has(key) else str(code)
-
-
-def spec_label(spec: str, *, lang: str | None = None) -> str:
-    """"nationalite × tenure" -> "nationalité × parc de logement"."""
-    return JOIN.join(label("attr", a, lang=lang) for a in str(spec).split(JOIN))
-
-
-def group_label(spec: str, group: str, *, lang: str | None = None) -> str:
-    """("nationalite × tenure", "HORS_UE × prive") -> "hors Union européenne × parc privé";
-    an arrondissement "4" -> "4e"."""
-    attrs, values = str(spec).split(JOIN), str(group).split(JOIN)
-    if len(attrs) != len(values):
-        return str(group)
-    out = []
-    for attr, value in zip(attrs, values, strict=True):
-        if attr == "arrondissement" and value.isdigit():
-            out.append(t("gval.arrondissement_1", lang=lang) if value == "1"
-                       else t("gval.arrondissement", lang=lang, n=value))
-        else:
-            out.append(label("gval", value, lang=lang))
-    return JOIN.join(out)
+# the audit's attributes and groups in words: one implementation, fairness/groups.py
+__all__ = ["feature_label", "group_label", "label", "spec_label", "verdict_label"]
 
 
 def verdict_label(verdict, *, suppressed: bool = False, lang: str | None = None) -> str:

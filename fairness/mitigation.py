@@ -7,7 +7,7 @@ the ethics committee reads before deciding anything. Nothing here changes the pr
 Worked example running through the comments: 20,000 training and 20,000 test households,
 label `jugement`, score `p`, group `tenure` (social / prive), capacity 0.01.
 - "sans correction": the k = max(1, round(0.01 * 20,000)) = 200 highest scores of the test rows
-  (ties broken by row order, the rule of fairness/audit.py). Uses neither the group nor a refit.
+  (ties broken by row order: fairness.groups.top_k_mask, the one tie rule). Uses neither the group nor a refit.
 - "ThresholdOptimizer": Fairlearn's post-processing (Hardt et al. 2016) fitted on the training
   rows' existing scores, constraint false_negative_rate_parity, objective
   balanced_accuracy_score. It picks one threshold per tenure (randomised between two thresholds
@@ -55,8 +55,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from fairness.groups import group_values, spec_label, suppress, top_k_mask, value_label  # noqa: E402
 from reports import fmt  # noqa: E402
-from reports.i18n import LANGS, has, t  # noqa: E402
+from reports.i18n import LANGS, t  # noqa: E402
 from reports.render import render
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
@@ -73,7 +74,6 @@ METHODS = (UNMITIGATED, THRESHOLD, THRESHOLD_CAPACITY, REDUCTION)
 METHOD_KEY = {UNMITIGATED: "unmitigated", THRESHOLD: "threshold",
               THRESHOLD_CAPACITY: "threshold_capacity", REDUCTION: "reduction"}
 MIN_CELL = 11
-MISSING = "NA"
 POOLED = "__regroupes__"  # ThresholdOptimizer's pool of groups it cannot fit on their own
 
 # ExponentiatedGradient refits its estimator up to max_iter times: small trees keep one run of
@@ -114,15 +114,6 @@ class _ScoreColumn(ClassifierMixin, BaseEstimator):
 
 # --------------------------------------------------------------------------- inputs
 
-def _group_labels(col: pd.Series) -> np.ndarray:
-    """Group values as strings; whole floats print as integers; missing is a group, "NA"."""
-    s = col
-    if pd.api.types.is_float_dtype(s) and np.all(np.mod(s.dropna(), 1) == 0):
-        s = s.astype("Int64")
-    out = s.astype("string").fillna(MISSING).str.strip()
-    return out.mask(out == "", MISSING).to_numpy(dtype=object)
-
-
 def _check(frame: pd.DataFrame, table: str, *, columns: list[str], label: str,
            score: str) -> None:
     if len(frame) == 0:
@@ -145,21 +136,6 @@ def _check(frame: pd.DataFrame, table: str, *, columns: list[str], label: str,
 
 
 # --------------------------------------------------------------------------- selections
-
-def _top_k(key: np.ndarray, k: int) -> np.ndarray:
-    """The k largest keys (ties by row order: a stable sort, as fairness/audit.py)."""
-    sel = np.zeros(len(key), dtype=bool)
-    sel[np.argsort(-key, kind="stable")[:k]] = True
-    return sel
-
-
-def _lexi_top_k(primary: np.ndarray, secondary: np.ndarray, k: int) -> np.ndarray:
-    """The k first rows by primary, then secondary (both descending), then row order."""
-    order = np.lexsort((np.arange(len(primary)), -secondary, -primary))
-    sel = np.zeros(len(primary), dtype=bool)
-    sel[order[:k]] = True
-    return sel
-
 
 def _group_miss_share(train_s, train_y, train_g, test_s, test_g) -> np.ndarray:
     """For each test row: the share of its group's training positives scoring at or below it
@@ -280,25 +256,25 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
     y_te = test[label].to_numpy().astype(int).astype(bool)
     s_tr = pd.to_numeric(train[score]).to_numpy(dtype=float)
     s_te = pd.to_numeric(test[score]).to_numpy(dtype=float)
-    g_tr, g_te = _group_labels(train[group]), _group_labels(test[group])
+    g_tr, g_te = group_values(train[group]).to_numpy(), group_values(test[group]).to_numpy()
     n = len(test)
     k = max(1, round(capacity * n))
 
     groups = sorted(set(g_te))
-    hidden: dict[str, str] = {}
-    for v in groups:
-        in_g = g_te == v
-        if in_g.sum() < min_cell:
-            hidden[v] = "small_group"
-        elif (in_g & y_te).sum() < min_cell:
-            hidden[v] = "few_positives"
+    # group sizes are not published here: primary suppression only, on rows then positives
+    sizes = pd.Series(g_te).value_counts().reindex(groups)
+    positives = pd.Series(g_te[y_te]).value_counts().reindex(groups, fill_value=0)
+    small = suppress(sizes, min_cell=min_cell, complementary=False)
+    few = suppress(positives, min_cell=min_cell, complementary=False) - small
+    hidden: dict[str, str] = {v: "small_group" if v in small else "few_positives" for v in groups
+                              if v in small | few}
 
     def row(sel, **kw):
         return _row(sel, y_te, g_te, groups, hidden, **kw)
 
     rows = {}
     start = time.perf_counter()
-    sel = _top_k(s_te, k)
+    sel = top_k_mask(s_te, k)
     rows[UNMITIGATED] = row(sel, bound=True, needs_attribute=False,
                             seconds=time.perf_counter() - start)
 
@@ -314,7 +290,7 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
 
     start = time.perf_counter()
     share = _group_miss_share(s_tr, y_tr, g_tr, s_te, g_te)
-    sel = _lexi_top_k(share, s_te, k)
+    sel = top_k_mask((share, s_te), k)
     rows[THRESHOLD_CAPACITY] = row(sel, bound=True, needs_attribute=True,
                                    seconds=time.perf_counter() - start)
 
@@ -326,7 +302,7 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
     X_tr = train[features].iloc[fit_idx].reset_index(drop=True)
     eg = _fit_reduction(X_tr, y_tr[fit_idx].astype(int), g_tr[fit_idx], seed)
     pmf, soft = _reduction_keys(eg, test[features].reset_index(drop=True))
-    sel = _lexi_top_k(pmf, soft, k)
+    sel = top_k_mask((pmf, soft), k)
     rows[REDUCTION] = row(sel, bound=True, needs_attribute=False,
                           seconds=time.perf_counter() - start)
 
@@ -401,7 +377,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
     out.mkdir(parents=True, exist_ok=True)
     attrs = comparison.attrs or {}
     # the audit attributes' plain names are shared with the governance documents
-    group_label = t(f"attr.{group}", lang) if has(f"attr.{group}") else group
+    group_label = spec_label(group, lang)
     labels = {m: t(f"m.method.{METHOD_KEY.get(m, 'other')}", lang, name=m)
               for m in comparison.index}
     fnr_cols = [c for c in comparison.columns if c.startswith("fnr[")]
@@ -439,14 +415,14 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
                  seed=attrs["seed"], group=group_label)
                if {"capacity", "k", "test_rows", "train_rows", "fit_rows", "seed"} <= set(attrs)
                else "")
-    notes = [t(f"m.suppressed.{reason}", lang, group=v, min_cell=attrs.get("min_cell", MIN_CELL))
+    notes = [t(f"m.suppressed.{reason}", lang, group=value_label(group, v, lang=lang), min_cell=attrs.get("min_cell", MIN_CELL))
              for v, reason in suppressed.items()]
     pooled = (attrs.get("threshold_optimizer") or {}).get("pooled_groups") or []
     if pooled:
         notes.append(t("m.pooled", lang, groups=", ".join(pooled)))
     html = render(
         "mitigation.html.j2", lang=lang, t=t, group=group_label, setting=setting, methods=methods, rows=rows,
-        groups=[c[4:-1] for c in fnr_cols], notes=notes,
+        groups=[value_label(group, c[4:-1], lang=lang) for c in fnr_cols], notes=notes,
         chart=_chart(comparison, labels, lang),
         caveats=[t(f"m.caveat.{i}", lang, group=group_label) for i in range(1, 6)],
         glossary=[t(f"m.glossary.{k}", lang, min_cell=attrs.get("min_cell", MIN_CELL))

@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from fairness.audit import HEADLINE, JUDGED, RATES, Audit  # noqa: E402
+from fairness.groups import group_label, spec_label  # noqa: E402
 from governance.documents import lead_time_table, lists_table  # noqa: E402
 from reports import fmt  # noqa: E402
 from reports.i18n import LANGS, t, tn  # noqa: E402
@@ -91,6 +92,11 @@ def _cell(metric: str, m: dict, lang: str) -> dict:
 
 def _spec_view(spec: dict, record: dict, lang: str) -> dict:
     level = record["config"]["ci_level"]
+    name = spec["name"]
+
+    def words(group):  # "prive" -> "parc privé": the committee reads words, not codes
+        return None if group is None else group_label(name, group, lang=lang)
+
     groups = []
     ref = next((g for g in spec["groups"] if g["group"] == spec["reference"]), None)
     sentences = []
@@ -102,7 +108,7 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
                 c["ratio_ci"] = ""
         # counts exactly as audit.json holds them: suppressed there, "masqué" here
         shown = {c: t("report.masked_cell", lang) if g[c] is None else g[c] for c in ("tp", "fp", "tn", "fn")}
-        groups.append({"group": g["group"], "n": g["n"], **shown, "verdict": g["verdict"], "cells": cells})
+        groups.append({"group": words(g["group"]), "n": g["n"], **shown, "verdict": g["verdict"], "cells": cells})
         if g["verdict"] in counts:
             counts[g["verdict"]] += 1
         if ref is None or g["group"] == spec["reference"]:
@@ -111,17 +117,17 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
             x = g["metrics"][m]
             if x["verdict"] in ("outside", "uncertain"):
                 sentences.append(t(
-                    f"report.sentence.{m}", lang, group=g["group"], reference=spec["reference"],
+                    f"report.sentence.{m}", lang, group=words(g["group"]), reference=words(spec["reference"]),
                     value=_fmt(m, x["value"], lang),
                     ref_value=_fmt(m, ref["metrics"][m]["value"], lang),
                     ratio=fmt.number(x["ratio"], lang), lo=fmt.number(x["ratio_ci"][0], lang),
                     hi=fmt.number(x["ratio_ci"][1], lang),
                     verdict=t(f"verdict.{x['verdict']}", lang).lower()))
-    summary = (t("report.summary", lang, spec=spec["name"], reference=spec["reference"],
+    summary = (t("report.summary", lang, spec=spec_label(name, lang), reference=words(spec["reference"]),
                  suppressed=spec["suppressed_groups"], **counts)
                if spec["reference"] is not None
-               else t("report.no_reference", lang, spec=spec["name"]))
-    return {"name": spec["name"], "reference": spec["reference"], "groups": groups,
+               else t("report.no_reference", lang, spec=spec_label(name, lang)))
+    return {"name": spec_label(name, lang), "reference": words(spec["reference"]), "groups": groups,
             "summary": summary, "sentences": sentences,
             "suppressed_note": t("report.suppressed_note", lang, groups=spec["suppressed_groups"],
                                  rows=spec["suppressed_rows"],
@@ -191,16 +197,22 @@ def _sweep_view(record: dict, lang: str) -> dict:
                 match = next((x for x in spec_lists[i][k]["groups"] if x["group"] == g["group"]),
                              None)
                 verdicts.append(match["verdict"] if match else "not_estimable")
-            rows.append({"spec": spec["name"], "group": g["group"], "verdicts": verdicts})
-        charts.append({"name": spec["name"], "png": _sweep_png(
+            rows.append({"spec": spec_label(spec["name"], lang),
+                         "group": group_label(spec["name"], g["group"], lang=lang), "verdicts": verdicts})
+        charts.append({"name": spec_label(spec["name"], lang), "png": _sweep_png(
             spec["name"], [points[i]["capacity"] for i in order],
             [spec_lists[i][k] for i in order], record["config"]["tolerance"], lang)})
     changes = record["conclusion_changes"]
     flips = (tn("report.sweep_flips", len(changes), lang,
-               groups=", ".join(f"{c['group_spec']} : {c['group']}" if lang == "fr"
-                                else f"{c['group_spec']}: {c['group']}" for c in changes))
+               groups=", ".join(_change(c, lang) for c in changes))
              if changes else t("report.sweep_stable", lang))
     return {"capacities": capacities, "rows": rows, "charts": charts, "flips": flips}
+
+
+def _change(c: dict, lang: str) -> str:
+    """"nationalité : hors Union européenne": a group whose verdict changes with the capacity."""
+    sep = " : " if lang == "fr" else ": "
+    return f"{spec_label(c['group_spec'], lang)}{sep}{group_label(c['group_spec'], c['group'], lang=lang)}"
 
 
 # --------------------------------------------------------------------------- charts
@@ -250,13 +262,14 @@ def _forest_png(spec: dict, tolerance, lang: str) -> str | None:
         lo, hi = m["ratio_ci"]
         ax.plot([max(lo, _FLOOR), max(hi, _FLOOR)], [y, y], color="#1f4e79", lw=2)
         ax.plot(max(m["ratio"], _FLOOR), y, "o", color="#1f4e79")
-    ax.set_yticks(range(len(rows)), [name for name, _ in rows])
+    ax.set_yticks(range(len(rows)), [group_label(spec["name"], name, lang=lang) for name, _ in rows])
     ax.set_xscale("log")
     _ratio_ticks(ax, [v for _, m in rows for v in (*m["ratio_ci"], m["ratio"])], tolerance, lang,
                  axis="x")
     ax.invert_yaxis()
     ax.set_xlabel(t("report.forest_axis", lang))
-    ax.set_title(f"{spec['name']} / {spec['reference']}", fontsize=10)
+    ax.set_title(f"{spec_label(spec['name'], lang)} / {group_label(spec['name'], spec['reference'], lang=lang)}",
+                 fontsize=10)
     return _png(fig)
 
 
@@ -277,7 +290,7 @@ def _sweep_png(name: str, capacities, specs, tolerance, lang: str) -> str | None
     xs = [100 * c for c in capacities]
     for group, ys in series.items():
         pts = [(x, max(y, _FLOOR)) for x, y in zip(xs, ys, strict=True) if y is not None]
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", lw=1.2, label=group)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", lw=1.2, label=group_label(name, group, lang=lang))
     ax.set_xscale("log")
     ax.set_yscale("log")
     _ratio_ticks(ax, [y for ys in series.values() for y in ys if y is not None], tolerance,
@@ -286,7 +299,7 @@ def _sweep_png(name: str, capacities, specs, tolerance, lang: str) -> str | None
     ax.minorticks_off()
     ax.set_xlabel(t("report.sweep_axis", lang))
     ax.set_ylabel(t("report.forest_axis", lang), fontsize=8)
-    ax.set_title(name, fontsize=10)
+    ax.set_title(spec_label(name, lang), fontsize=10)
     if len(series) <= 12:
         ax.legend(fontsize=7, loc="best")
     return _png(fig)

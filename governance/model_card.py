@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from fairness.groups import group_label, spec_label
 from features.declare import FEATURES, REASON_GROUPS
 from ingest.contract import SOURCES
 from reports import fmt
-from reports.i18n import has, t
+from reports.i18n import t
 
 SCORERS = ("model", "logistic", "rule")
 METRICS = ("k", "precision_at_k", "recall_at_k", "lift_at_k", "roc_auc", "pr_auc")
@@ -50,7 +51,9 @@ def metrics_by_scorer(metadata: dict) -> dict[str, dict]:
     return {m.get("scorer"): m for m in metadata.get("metrics") or [] if isinstance(m, dict)}
 
 
-def group_label(group: str, lang: str) -> str:
+def reason_group_label(group: str, lang: str) -> str:
+    """A reason group's name (features.declare.REASON_GROUPS); an audit group's is
+    fairness.groups.group_label."""
     return REASON_GROUPS[group][0 if lang == "fr" else 1]
 
 
@@ -134,26 +137,25 @@ def _fairness(record: dict | None, lang: str) -> dict | None:
     lo, hi = (cfg.get("tolerance") or [0.8, 1.25])[:2]
     specs, flagged = [], []
     for spec in record.get("group_specs") or []:
-        label = " × ".join(t(f"attr.{a}", lang) if has(f"attr.{a}") else a
-                           for a in _parts(spec.get("name")))
+        name = text(spec.get("name"))
+        label = spec_label(name, lang)
         counts = {v: 0 for v in ("within", "outside", "uncertain", "not_estimable")}
         for g in spec.get("groups") or []:
             if g.get("verdict") in counts:
                 counts[g["verdict"]] += 1
             if g.get("verdict") in ("outside", "uncertain"):
-                flagged.append({"attribute": label, "group": _parts(g.get("group")),
+                flagged.append({"attribute": label, "group": _group(name, g.get("group"), lang),
                                 "verdict": t(f"verdict.{g['verdict']}", lang).lower()})
-        specs.append({"attribute": label, "reference": _parts(spec.get("reference")),
+        specs.append({"attribute": label, "reference": _group(name, spec.get("reference"), lang),
                       "suppressed": int(spec.get("suppressed_groups") or 0), **counts})
     return {"selected": integer(point.get("selected"), lang), "rows": integer((record.get("data") or {}).get("rows"), lang),
             "capacity": fmt.percent(point.get("capacity"), lang, 2), "lo": fmt.number(lo, lang),
             "hi": fmt.number(hi, lang), "specs": specs, "flagged": flagged}
 
 
-def _parts(value: object) -> list[str]:
-    """An attribute or group of an audit spec, crossed ones ("sexe × tenure") split in parts,
-    so the template names each part in words."""
-    return [p.strip() for p in text(value).split("×")]
+def _group(spec: str, value: object, lang: str) -> str:
+    """An audit group in words, as on audit.html and the dashboard (fairness.groups)."""
+    return MISSING if value is None else group_label(spec, value, lang=lang)
 
 
 def _energy(metadata: dict, lang: str) -> dict | None:
@@ -176,7 +178,7 @@ def datasheet_view(metadata: dict, lang: str, retention=None) -> dict:
         feats = [f for f in FEATURES if f.source == name]
         sources.append({"partner": s.partner, "source": t(f"source.{name}", lang), "kind": s.kind,
                         "lag": integer(s.lag_months, lang), "features": integer(len(feats), lang),
-                        "reasons": ", ".join(sorted({group_label(f.reason_group, lang) for f in feats})) or MISSING})
+                        "reasons": ", ".join(sorted({reason_group_label(f.reason_group, lang) for f in feats})) or MISSING})
     retention = retention or Retention()
     r = metadata.get("rows") or {}
     return {"version": text(metadata.get("version")), "sources": sources,

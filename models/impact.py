@@ -30,6 +30,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from fairness.groups import suppress
+
 Z95 = 1.959963984540054
 MIN_CELL = 11  # as fairness/: a cell with fewer households in either arm shows no figure
 AUDIT_GROUPS = ("sexe", "age_band", "nationalite", "handicap", "famille_monoparentale", "qpv", "tenure")
@@ -204,24 +206,24 @@ def estimate(frame: pd.DataFrame, *, outcome: str = LABEL, arm: str = "arm",
     return out
 
 
-def _suppressed(cell: pd.DataFrame, arm: str, min_cell: int) -> bool:
+def _smaller_arm(cell: pd.DataFrame, arm: str) -> int:
     counts = cell[arm].value_counts()
-    return min(counts.get("outreach", 0), counts.get("holdout", 0)) < min_cell
+    return int(min(counts.get("outreach", 0), counts.get("holdout", 0)))
 
 
 def by_cell(frame: pd.DataFrame, *, column: str, min_cell: int = MIN_CELL, **kwargs) -> list[dict]:
     """estimate() per value of `column`; a cell with fewer than `min_cell` randomised households in
-    either arm is suppressed (no figure, no count); when exactly one cell is suppressed, the
-    smallest shown one is suppressed too, so totals minus the others cannot reveal it."""
+    either arm is suppressed (no figure, no count); while the suppressed cells' smaller arms
+    total between 1 and min_cell - 1, the shown cell with the smallest arm is suppressed too, so
+    totals minus the others cannot reveal them (fairness.groups.suppress)."""
     p = frame["assignment_probability"].astype(float)
     f = frame[(p > 0) & (p < 1) & frame[kwargs.get("outcome", LABEL)].notna()]
-    cells = []
-    for value, cell in f.groupby(column, dropna=True, sort=True):
-        cells.append({"value": value, "rows": cell, "hidden": _suppressed(cell, kwargs.get("arm", "arm"), min_cell)})
-    hidden = [c for c in cells if c["hidden"]]
-    shown = [c for c in cells if not c["hidden"]]
-    if len(hidden) == 1 and shown:
-        min(shown, key=lambda c: len(c["rows"]))["hidden"] = True
+    cells = [{"value": value, "rows": cell} for value, cell in f.groupby(column, dropna=True, sort=True)]
+    # fairness.groups.suppress, the one small-cell rule, on each cell's smaller arm
+    sizes = pd.Series([_smaller_arm(c["rows"], kwargs.get("arm", "arm")) for c in cells], index=range(len(cells)))
+    hidden = suppress(sizes, min_cell=min_cell)
+    for i, c in enumerate(cells):
+        c["hidden"] = i in hidden
     out = []
     for c in cells:
         value = c["value"].item() if hasattr(c["value"], "item") else c["value"]

@@ -1,8 +1,8 @@
 """The lists as they are sent: each sector's quota, cut by one tie rule, and how well they do.
 
 Social workers receive one list per sector (a share of the sector's households, at least one),
-not a city-wide top-k. This module holds the one tie rule (score descending, then
-household_key ascending) and the per-sector cut that `models.score` uses to build the month's
+not a city-wide top-k. This module applies the one tie rule (score descending, then
+household_key ascending; fairness.groups.ordered) in the per-sector cut that `models.score` uses to build the month's
 lists, and evaluates the lists the same cut would have produced on out-of-time scores.
 
 Worked example (capacity 0.5, one month): sector A holds a (0.9), b (0.9), c (0.1); sector B
@@ -15,14 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fairness.groups import ordered
 from models.metrics import lead_time
-
-
-def ordered(frame: pd.DataFrame, *, score: str = "score", by: tuple[str, ...] = (),
-            key: str = "household_key") -> pd.DataFrame:
-    """`frame` sorted within `by` groups by the one tie rule: `score` descending, then `key`."""
-    cols = [*by, score, key]
-    return frame.sort_values(cols, ascending=[True] * len(by) + [False, True], kind="stable")
 
 
 def rank_within(frame: pd.DataFrame, *, score: str = "score", by: tuple[str, ...] = ("snapshot_month", "sector"),

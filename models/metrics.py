@@ -10,21 +10,12 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-
-def top_k_mask(scores: np.ndarray, k: int, tiebreak: np.ndarray | None = None) -> np.ndarray:
-    """The k highest scores; ties broken by `tiebreak` (e.g. the household key) so that the
-    list is deterministic."""
-    n = len(scores)
-    k = max(0, min(k, n))
-    keys = (np.arange(n) if tiebreak is None else tiebreak)
-    order = np.lexsort((keys, -np.asarray(scores, dtype=float)))
-    mask = np.zeros(n, dtype=bool)
-    mask[order[:k]] = True
-    return mask
+from fairness.groups import top_k_mask  # the one tie rule: score descending, then household key
 
 
 def at_k(y: np.ndarray, scores: np.ndarray, k: int, tiebreak=None) -> dict[str, float]:
-    """precision@k, recall@k and lift@k (precision over the base rate)."""
+    """precision@k, recall@k and lift@k (precision over the base rate); ties broken by
+    `tiebreak` (the household key) as on the lists."""
     y = np.asarray(y, dtype=bool)
     sel = top_k_mask(scores, k, tiebreak)
     tp = int((y & sel).sum())

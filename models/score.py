@@ -10,8 +10,9 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from fairness.groups import ordered
 from features.declare import FEATURE_NAMES
-from models.lists import ordered, quota, rank_within
+from models.lists import quota, rank_within
 from models.train import Calibrator
 from reports.i18n import t, tn
 

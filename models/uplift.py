@@ -25,6 +25,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from fairness.groups import top_k_mask
 from features.declare import FEATURE_NAMES
 from models.impact import LABEL, estimate
 from reports.i18n import t
@@ -93,12 +94,9 @@ def policy_value(frame: pd.DataFrame, selected: np.ndarray) -> dict:
 
 
 def top_share(score: np.ndarray, share: float) -> np.ndarray:
-    """The top `share` of households by `score` (ties by position: reproducible)."""
-    k = int(round(share * len(score)))
-    order = np.argsort(-score, kind="stable")
-    sel = np.zeros(len(score), dtype=bool)
-    sel[order[:k]] = True
-    return sel
+    """The top `share` of households by `score` (the one tie rule, fairness.groups.top_k_mask:
+    ties by position, reproducible)."""
+    return top_k_mask(score, int(round(share * len(score))))
 
 
 def compare_targeting(frame: pd.DataFrame, *, seed: int = 42, shares=SHARES, features=FEATURE_NAMES) -> dict:

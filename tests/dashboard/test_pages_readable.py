@@ -256,7 +256,9 @@ def test_the_visit_list_is_built_on_click_only_and_never_cached():
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "download_button"]
     visits = next(c for c in calls if ast.unparse(c.args[0]) == "t('list.visits_download')")
     assert isinstance(visits.args[1], ast.Name) and visits.args[1].id == "_visit_list"
-    data_source = Path(data.__file__).read_text(encoding="utf-8")
+    from dashboard import households
+
+    data_source = Path(households.__file__).read_text(encoding="utf-8")
     body = data_source[data_source.index("def list_identities"):data_source.index("def log_export")]
     assert "identity_path()" in body and "_cached(" not in body  # the identities are read afresh
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairness import audit
+from fairness.audit import audit
 from fairness.report import render_html, write_report
 from reports.i18n import t
 
@@ -99,7 +99,9 @@ def test_a_group_outside_tolerance_gets_a_plain_sentence_on_the_verdict_page():
               reference={"statut": "social"}, n_boot=100, capacities=())
     page = render_html(a.to_dict())
     verdict = page[page.index('id="verdict"'):page.index('id="details"')]
-    assert "« prive » : la liste manque" in verdict and "hors tolérance" in verdict
+    # groups are named in words (fairness.groups.group_label), never by their codes
+    assert "« parc privé » : la liste manque" in verdict and "hors tolérance" in verdict
+    assert "« prive »" not in verdict and ">prive<" not in page and "parc social" in verdict
 
 
 def _all_groups(record):

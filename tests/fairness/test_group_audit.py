@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fairness import AuditInputError, audit
+from fairness.audit import AuditInputError, audit
 
 
 def hand_table() -> pd.DataFrame:

@@ -7,7 +7,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from fairness import audit
+from fairness.audit import audit
 from governance.documents import ETALAB_FIELDS, annex_iv_items, write_documents
 from reports.i18n import t
 

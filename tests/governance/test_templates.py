@@ -60,9 +60,10 @@ def test_the_french_model_card_names_the_attribute_verdict_and_design_in_french(
     card = (tmp_path / "model_card.md").read_text(encoding="utf-8")
     assert "Statut d'occupation (social / privé) (référence « parc social ») : 0 dans la tolérance, 1 hors tolérance" in card
     assert "1 masqué." in card and "Statut d'occupation (social / privé) : parc privé (hors tolérance)" in card
-    # a crossed spec is named part by part, each group value in words
-    assert "Sexe de la personne de référence × Famille monoparentale (référence « hommes × non »)" in card
-    assert "× Famille monoparentale : femmes × oui (incertain)" in card
+    # a crossed spec is named part by part, each group value in the catalogue's words
+    # (fairness.groups.group_label: the same as audit.html and the dashboard)
+    assert "Sexe de la personne de référence × Famille monoparentale (référence « homme × non »)" in card
+    assert "× Famille monoparentale : femme × oui (incertain)" in card
     assert "rangs de 0,5 à 2,0 fois la capacité" in card
     assert "Impact : pas encore de ménage tiré au sort" in card
     assert "150\u202f000 / 900" in card  # counts in the French locale

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fairness.groups import top_k_mask
 from models import metrics
 
 
@@ -17,7 +18,7 @@ def test_precision_and_recall_at_k_by_hand():
 def test_ties_at_the_cut_are_broken_by_key_not_by_chance():
     s = np.array([0.5, 0.5, 0.5, 0.1])
     keys = np.array(["c", "a", "b", "d"])
-    assert metrics.top_k_mask(s, 2, keys).tolist() == [False, True, True, False]
+    assert top_k_mask(s, 2, keys).tolist() == [False, True, True, False]
 
 
 def test_evaluate_gives_one_row_per_month_and_a_mean():
