@@ -38,26 +38,21 @@ every row; `comparison.attrs["suppressed"]` says which and why.
 
 from __future__ import annotations
 
-import base64
-import io
 import time
 import warnings
 from pathlib import Path
 
 import lightgbm as lgb
-import matplotlib
 import numpy as np
 import pandas as pd
 from fairlearn.postprocessing import ThresholdOptimizer
 from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from fairness.groups import group_values, spec_label, suppress, top_k_mask, value_label  # noqa: E402
-from reports import fmt  # noqa: E402
-from reports.i18n import LANGS, t  # noqa: E402
+from fairness.groups import group_values, spec_label, suppress, top_k_mask, value_label
+from reports import fmt
+from reports.charts import plt, png
+from reports.i18n import LANGS, t
 from reports.render import render
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
@@ -324,11 +319,6 @@ def compare_mitigations(*, train: pd.DataFrame, test: pd.DataFrame, features: li
 
 
 
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str | None:
@@ -353,7 +343,7 @@ def _chart(comparison: pd.DataFrame, labels: dict[str, str], lang: str) -> str |
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1,
               frameon=False)
-    return _png(fig)
+    return png(fig)
 
 
 def _count(n: int, lang: str) -> str:

@@ -8,21 +8,15 @@ sentence comes from the one catalogue (reports/i18n.py), every figure from repor
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from fairness.audit import HEADLINE, JUDGED, RATES, Audit  # noqa: E402
-from fairness.groups import group_label, spec_label  # noqa: E402
-from governance.documents import lead_time_table, lists_table  # noqa: E402
-from reports import fmt  # noqa: E402
-from reports.i18n import LANGS, t, tn  # noqa: E402
+from fairness.audit import HEADLINE, JUDGED, RATES, Audit
+from fairness.groups import group_label, spec_label
+from governance.documents import lead_time_table, lists_table
+from reports import fmt
+from reports.charts import plt, png
+from reports.i18n import LANGS, t, tn
 from reports.render import render
 
 GLOSSARY = ("false_negative_rate", "false_omission_rate", "selection_rate", "precision",
@@ -217,11 +211,6 @@ def _change(c: dict, lang: str) -> str:
 
 # --------------------------------------------------------------------------- charts
 
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _band(ax, tolerance, *, vertical: bool):
@@ -270,7 +259,7 @@ def _forest_png(spec: dict, tolerance, lang: str) -> str | None:
     ax.set_xlabel(t("report.forest_axis", lang))
     ax.set_title(f"{spec_label(spec['name'], lang)} / {group_label(spec['name'], spec['reference'], lang=lang)}",
                  fontsize=10)
-    return _png(fig)
+    return png(fig)
 
 
 def _sweep_png(name: str, capacities, specs, tolerance, lang: str) -> str | None:
@@ -302,4 +291,4 @@ def _sweep_png(name: str, capacities, specs, tolerance, lang: str) -> str | None
     ax.set_title(spec_label(name, lang), fontsize=10)
     if len(series) <= 12:
         ax.legend(fontsize=7, loc="best")
-    return _png(fig)
+    return png(fig)

@@ -5,21 +5,15 @@ fairness.groups (the same words as the audit and the dashboard)."""
 
 from __future__ import annotations
 
-import base64
-import io
-
-import matplotlib
 import numpy as np
 import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from fairness.groups import value_label  # noqa: E402
-from features.declare import AUDIT_ATTRIBUTES, FEATURES, REASON_GROUPS  # noqa: E402
-from reports import fmt  # noqa: E402
-from reports.i18n import t  # noqa: E402
-from reports.render import render  # noqa: E402
+from fairness.groups import value_label
+from features.declare import AUDIT_ATTRIBUTES, FEATURES, REASON_GROUPS
+from reports import fmt
+from reports.charts import locale_axis, plt, png
+from reports.i18n import t
+from reports.render import render
 
 BY_NAME = {f.name: f for f in FEATURES}
 TOP_BEESWARM = 12
@@ -137,11 +131,6 @@ def _signed(x: float, lang: str) -> str:
 
 # --------------------------------------------------------------------------- charts
 
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _importance_png(record: dict, lang: str) -> str:
@@ -152,9 +141,10 @@ def _importance_png(record: dict, lang: str) -> str:
     b.barh([_glabel(g["reason_group"], lang) for g in grps], [g["mean_abs_shap"] for g in grps], color="#5b8bb8")
     for ax in (a, b):
         ax.set_xlabel(t("x.importance_axis", lang), fontsize=8)
+        locale_axis(ax.xaxis, lang, digits=2)  # "0,05" in French
         ax.tick_params(labelsize=8)
     fig.tight_layout()
-    return _png(fig)
+    return png(fig, dpi=100)
 
 
 def _proxy_png(prox: dict, lang: str) -> str | None:
@@ -176,7 +166,7 @@ def _proxy_png(prox: dict, lang: str) -> str | None:
                 if v >= prox["threshold"]:
                     ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.5, color="black"))
     fig.colorbar(im, ax=ax, fraction=0.03)
-    return _png(fig)
+    return png(fig, dpi=100)
 
 
 def _gap_png(spec: dict, lang: str) -> str | None:
@@ -193,11 +183,12 @@ def _gap_png(spec: dict, lang: str) -> str | None:
         ax.barh(np.arange(len(groups)) + k * h, vals, height=h, label=_vlabel(spec["attribute"], o["group"], lang))
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_xlabel(t("x.gap_axis", lang), fontsize=8)
+    locale_axis(ax.xaxis, lang, digits=2)  # "0,05" in French
     ax.set_yticks(np.arange(len(groups)) + h * (len(others) - 1) / 2, [_glabel(g, lang) for g in groups],
                   fontsize=8)
     ax.set_title(f"{t('attr.' + spec['attribute'], lang)} / {_vlabel(spec['attribute'], spec['reference'], lang)}", fontsize=9)
     ax.legend(fontsize=7)
-    return _png(fig)
+    return png(fig, dpi=100)
 
 
 def beeswarm_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str, rng) -> str:
@@ -217,7 +208,8 @@ def beeswarm_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str, rn
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_yticks(range(len(order)), [_flabel(names[j], lang) for j in order], fontsize=8)
     ax.set_xlabel(t("x.beeswarm_axis", lang), fontsize=8)
-    return _png(fig)
+    locale_axis(ax.xaxis, lang, digits=2)  # "0,05" in French
+    return png(fig, dpi=100)
 
 
 def dependence_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str) -> str:
@@ -239,4 +231,4 @@ def dependence_png(S: np.ndarray, X: pd.DataFrame, names: list[str], lang: str) 
     for ax in axes.ravel()[len(order):]:
         ax.axis("off")
     fig.tight_layout()
-    return _png(fig)
+    return png(fig, dpi=100)

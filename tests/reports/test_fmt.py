@@ -83,3 +83,20 @@ def test_the_dashboards_figures_use_the_one_formatter():
     assert documents.probability(0.371, "fr") == f"37{NBSP}%" and documents.probability(None, "fr") == ""
     assert ui.interval(0.031, 0.05, lambda x: fmt.percent(x, "fr")) == f"[3,1{NBSP}% ; 5,0{NBSP}%]"
     assert ui.interval(None, 0.05, fmt.percent) == fmt.MISSING
+
+
+def test_report_charts_are_stamp_free_pngs_with_locale_ticks():
+    import base64
+
+    from reports.charts import locale_axis, plt, png
+
+    def draw():
+        fig, ax = plt.subplots()
+        ax.plot([0.0, 0.25, 0.5], [1, 2, 3])
+        locale_axis(ax.xaxis, "fr", digits=2)
+        labels = [ax.xaxis.get_major_formatter()(v, 0) for v in (0.25, 1234.5)]
+        return png(fig), labels
+
+    (a, labels), (b, _) = draw(), draw()
+    assert base64.b64decode(a)[:8] == b"\x89PNG\r\n\x1a\n" and a == b  # no timestamp: same bytes
+    assert labels == ["0,25", f"1{NNBSP}234,50"] or labels == ["0,25", f"1{NBSP}234,50"]
