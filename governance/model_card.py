@@ -97,7 +97,7 @@ def model_card_view(metadata: dict, audit_record: dict | None, lang: str, *, des
     rows = metadata.get("rows") or {}
     libs = metadata.get("library_versions") or {}
     by = metrics_by_scorer(metadata)
-    passed, why = gate(metadata)
+    passed, why = gate(metadata, lang=lang)
     lead, lists = lead_time_table(metadata.get("lead_time") or [], lang), \
         lists_table(metadata.get("sector_lists") or [], lang)
     return {

@@ -200,29 +200,29 @@ def _scorer(meta: dict, name: str) -> dict | None:
     return next((m for m in meta.get("metrics") or [] if m.get("scorer") == name), None)
 
 
-def gate(meta: dict, *, ece_tolerance: float = 0.02) -> tuple[bool, list[str]]:
+def gate(meta: dict, *, ece_tolerance: float = 0.02, lang: str = "fr") -> tuple[bool, list[str]]:
     """May this version serve? Refused when its out-of-time precision@k at capacity is below the
     rule's (both computed on the same backtest months: the metadata's `metrics` rows), or when
     its expected calibration error `ece` is measured and above `ece_tolerance`. A missing
-    `ece` is "not measured", said but not refused. Returns (passed, reasons in French)."""
+    `ece` is "not measured", said but not refused. Returns (passed, reasons in `lang`)."""
+    from reports import fmt
+    from reports.i18n import t
+
     model, rule = _scorer(meta, "model"), _scorer(meta, "rule")
     if model is None or rule is None or model.get("precision_at_k") is None or rule.get("precision_at_k") is None:
-        return False, ["pas de précision@k du modèle et de la règle dans les métadonnées : comparaison impossible"]
+        return False, [t("gate.no_metrics", lang)]
     pm, pr = float(model["precision_at_k"]), float(rule["precision_at_k"])
-    ok, why = True, []
-    if pm < pr:
-        ok = False
-        why.append(f"précision@k hors échantillon {pm:.3f}, inférieure à celle de la règle actuelle ({pr:.3f})")
-    else:
-        why.append(f"précision@k hors échantillon {pm:.3f}, au moins celle de la règle actuelle ({pr:.3f})")
+    figures = {"model": fmt.number(pm, lang, 3), "rule": fmt.number(pr, lang, 3)}
+    ok = pm >= pr
+    why = [t("gate.at_least_rule" if ok else "gate.below_rule", lang, **figures)]
     ece = model.get("ece")
     if ece is None or (isinstance(ece, float) and ece != ece):
-        why.append("erreur de calibration (ECE) non mesurée")
-    elif float(ece) > ece_tolerance:
-        ok = False
-        why.append(f"erreur de calibration (ECE) {float(ece):.3f}, au-delà de la tolérance {ece_tolerance:.3f}")
+        why.append(t("gate.ece_missing", lang))
     else:
-        why.append(f"erreur de calibration (ECE) {float(ece):.3f}, dans la tolérance {ece_tolerance:.3f}")
+        within = float(ece) <= ece_tolerance
+        ok = ok and within
+        why.append(t("gate.ece_within" if within else "gate.ece_above", lang, ece=fmt.number(float(ece), lang, 3),
+                     tolerance=fmt.number(ece_tolerance, lang, 3)))
     return ok, why
 
 

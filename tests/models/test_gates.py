@@ -129,3 +129,10 @@ def test_saving_the_same_model_again_never_demotes_the_champion(tmp_path):
     registry.promote(version, approved=True)
     assert registry.save(booster, {"as_of": "2026-10"}) == version
     assert registry.champion() == version and len(registry.entries()) == 1
+
+
+def test_the_gate_speaks_the_readers_language_and_numbers():
+    ok, why = gate(meta(0.320, 0.362, ece=0.05), lang="en")
+    assert not ok and why == ["out-of-time precision@k 0.320, below today's rule (0.362)",
+                              "calibration error (ECE) 0.050, beyond the tolerance 0.020"]
+    assert "0,320" in gate(meta(0.320, 0.362))[1][0]  # French decimal comma
