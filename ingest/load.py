@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+from duckdb.func import FunctionNullHandling, PythonUDFType
 
 from abri.city import City
 from abri.config import Paths, connect_duckdb
@@ -138,8 +139,7 @@ def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
     with contextlib.suppress(duckdb.InvalidInputException):  # the first file on this connection
         con.remove_function("abri_hmac")
     con.create_function("abri_hmac", pz.arrow_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
-                        type=duckdb.func.PythonUDFType.ARROW, null_handling=duckdb.func.FunctionNullHandling.SPECIAL,
-                        side_effects=False)
+                        type=PythonUDFType.ARROW, null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
     # pseudonym.normalise in SQL (same results, tested), so names are normalised at DuckDB speed
     con.execute("CREATE OR REPLACE TEMP MACRO abri_norm(x) AS nullif(trim(regexp_replace("
                 "upper(strip_accents(replace(x, 'ß', 'ss'))), '[^A-Z0-9]+', ' ', 'g')), '')")
