@@ -94,8 +94,8 @@ class City(_Strict):
         for s in self.sectors:
             if not s.districts:
                 raise ValueError(f"secteur « {s.name} » : aucun quartier, donc aucun code postal")
-        names = [s.name for s in self.sectors]
-        numbers = [n for s in self.sectors for n in s.district_numbers]
+        names: list[object] = [s.name for s in self.sectors]
+        numbers: list[object] = [n for s in self.sectors for n in s.district_numbers]
         for what, values in (("secteur", names), ("quartier (number)", numbers)):
             dup = sorted({str(v) for v in values if values.count(v) > 1})
             if dup:

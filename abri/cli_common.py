@@ -26,7 +26,7 @@ def home_option(f):
     return click.option("--home", default=None, metavar="DIR", help=HOME_HELP)(f)
 
 
-def resolve_home(ctx: click.Context) -> str | None:
+def resolve_home(ctx: click.Context | None) -> str | None:
     """The `--home` given nearest to the command (the command's, else its group's, else `abri
     --home`); None lets abri.config.Paths fall back to $ABRI_HOME, then ./var."""
     while ctx is not None:
@@ -98,7 +98,9 @@ def walk(command: click.Command, path: tuple[str, ...] = ()):
     yield path, command
     if isinstance(command, click.Group):
         for name in command.list_commands(click.Context(command)):
-            yield from walk(command.get_command(click.Context(command), name), (*path, name))
+            sub = command.get_command(click.Context(command), name)
+            assert sub is not None, name  # list_commands names only registered commands
+            yield from walk(sub, (*path, name))
 
 
 Stage = tuple[str, Callable[[], int]]

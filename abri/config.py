@@ -35,7 +35,7 @@ def memory_limit() -> str:
     return value or f"{int(machine_memory_bytes() * DEFAULT_MEMORY_SHARE) >> 20}MiB"
 
 
-def duckdb_config(home: Path) -> dict[str, object]:
+def duckdb_config(home: Path) -> dict[str, str | bool | int | float | list[str]]:
     """The settings every DuckDB connection of Abri gets (see the module's docstring)."""
     tmp = Path(home) / "duckdb_tmp"
     tmp.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from abri.city import City, load_city
@@ -103,7 +104,7 @@ _MESSAGES = {
 }
 
 
-def _french(error: dict) -> str:
+def _french(error: ErrorDetails) -> str:
     if error["type"] == "value_error":
         return str(error["ctx"]["error"])
     template = _MESSAGES.get(error["type"])

@@ -105,12 +105,15 @@ def decompose(home: Path, config: TrainConfig = TrainConfig()) -> dict:
     frame["oracle"] = _cross_fitted(frame, features + list(LATENT), config.seed)
     on_test = frame.merge(test, on=["household_key", "snapshot_month"])
     ev = result.evaluation[result.evaluation["month"] == "all"].set_index("scorer")
-    out = {"ceiling": _precision(on_test, "p_judgment_12m", config.capacity),
-           "oracle": _precision(on_test, "oracle", config.capacity),
-           "information_limit": _precision(on_test, "info_limit", config.capacity),
-           "model": float(ev.loc["model", "precision_at_k"]), "rule": float(ev.loc["rule", "precision_at_k"]),
-           "logistic": float(ev.loc["logistic", "precision_at_k"]),
-           "test_months": sorted({str(m)[:7] for m in test["snapshot_month"].astype(str)})}
+    ceiling = _precision(on_test, "p_judgment_12m", config.capacity)
+    information_limit = _precision(on_test, "info_limit", config.capacity)
+    model = float(ev.loc["model", "precision_at_k"])
+    test_months = sorted({str(m)[:7] for m in test["snapshot_month"].astype(str)})
+    out: dict[str, object] = {"ceiling": ceiling, "oracle": _precision(on_test, "oracle", config.capacity),
+                              "information_limit": information_limit, "model": model,
+                              "rule": float(ev.loc["rule", "precision_at_k"]),
+                              "logistic": float(ev.loc["logistic", "precision_at_k"]),
+                              "test_months": test_months}
     # learning curve: the chosen configuration on a share of the households, same test months
     frame = frame.assign(_month=month_index(frame["snapshot_month"]))
     months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str)})
@@ -118,17 +121,17 @@ def decompose(home: Path, config: TrainConfig = TrainConfig()) -> dict:
                          n_splits=config.n_splits, mature_until=months[-1])
     chosen = max(result.tuning, key=lambda t: t["pr_auc"])["params"]
     share = frame["household_key"].str[:2].apply(lambda h: int(h, 16) / 256).to_numpy()
-    curve = {}
+    curve: dict[str, float] = {}
     for fraction in (0.25, 0.5):
         part = frame[share < fraction]
-        tests = frame[frame["_month"].isin(month_index(out["test_months"]))]
+        tests = frame[frame["_month"].isin(month_index(test_months))]
         scores, _ = backtest(pd.concat([part, tests]).drop_duplicates(["household_key", "snapshot_month"]),
                              config, chosen, splits)
         curve[str(fraction)] = _precision(scores, "model", config.capacity)
-    curve["1.0"] = out["model"]
+    curve["1.0"] = model
     out["learning_curve"] = curve
-    out["lost_to_information"] = out["ceiling"] - out["information_limit"]
-    out["lost_to_learning"] = out["information_limit"] - out["model"]
+    out["lost_to_information"] = ceiling - information_limit
+    out["lost_to_learning"] = information_limit - model
     return out
 
 

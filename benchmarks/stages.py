@@ -13,7 +13,9 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -190,7 +192,7 @@ def stage_monthly(home: Path) -> dict:
 
 
 # one configuration at Paris scale: the grid search is a demo-size luxury on 2 cores
-PARIS_TRAIN = dict(param_grid=({"num_leaves": 15, "learning_rate": 0.08, "min_data_in_leaf": 500,
+PARIS_TRAIN: dict[str, Any] = dict(param_grid=({"num_leaves": 15, "learning_rate": 0.08, "min_data_in_leaf": 500,
                                 "feature_fraction": 0.8},), max_rounds=300, early_stopping=30, n_splits=2)
 
 
@@ -328,7 +330,7 @@ def stage_gap(home: Path) -> dict:
     return decompose(home, TrainConfig(**PARIS_TRAIN))
 
 
-STAGES = {"simulate": stage_simulate, "ingest": stage_ingest, "features": stage_features, "monthly": stage_monthly,
+STAGES: dict[str, Callable[..., dict]] = {"simulate": stage_simulate, "ingest": stage_ingest, "features": stage_features, "monthly": stage_monthly,
           "train": stage_train,
           "score": stage_score, "ceiling": stage_ceiling, "gap": stage_gap, "dashboard": stage_dashboard}
 

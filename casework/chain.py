@@ -84,7 +84,9 @@ def start(con: sqlite3.Connection, now: str) -> None:
 
 def _append(con: sqlite3.Connection, kind: str, row_id: int) -> str:
     prev = _head(con, kind)
-    h = entry_hash(prev, _row(con, kind, row_id))
+    row = _row(con, kind, row_id)
+    assert row is not None, (kind, row_id)  # the caller has just inserted it, in this transaction
+    h = entry_hash(prev, row)
     con.execute("INSERT INTO log_chain (kind, row_id, prev_hash, hash) VALUES (?, ?, ?, ?)", (kind, row_id, prev, h))
     return h
 

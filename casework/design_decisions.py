@@ -42,7 +42,8 @@ class DesignMethods:
                 (design.name, json.dumps(design.params, sort_keys=True), by, comment, int(demonstration),
                  datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")))
             self._log(con, by, "design_decision", None, {"design": design.name})
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None  # set by the INSERT
+            return cur.lastrowid
 
     def design_decisions(self) -> list[dict]:
         with self.connect() as con:

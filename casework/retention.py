@@ -52,8 +52,8 @@ def _identity(paths: Paths, cutoff: date, dry_run: bool) -> int:
     try:
         sql = "FROM identity WHERE extract_month < ?"
         if dry_run:
-            return con.execute(f"SELECT count(*) {sql}", [cutoff]).fetchone()[0]
-        return con.execute(f"DELETE {sql}", [cutoff]).fetchone()[0]
+            return con.execute(f"SELECT count(*) {sql}", [cutoff]).fetchall()[0][0]
+        return con.execute(f"DELETE {sql}", [cutoff]).fetchall()[0][0]
     except duckdb.CatalogException:
         return 0
     finally:

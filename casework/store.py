@@ -134,12 +134,14 @@ class Casework(CaseMethods, DesignMethods):
                     "INSERT INTO decisions (model_version, decision, decided_by, comment, report_sha256, "
                     "demonstration, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (version, decision, by, comment, report_sha256, int(demonstration), _now()))
-                chain.append(con, "decisions", int(cur.lastrowid))
+                row_id = cur.lastrowid
+                assert row_id is not None  # set by the INSERT
+                chain.append(con, "decisions", row_id)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            return int(cur.lastrowid)
+            return row_id
 
     def decisions(self, version: str | None = None) -> list[dict]:
         with self.connect() as con:
@@ -190,7 +192,8 @@ class Casework(CaseMethods, DesignMethods):
             cur = con.execute(
                 "INSERT INTO access_log (at, username, action, household_key, detail) VALUES (?, ?, ?, ?, ?)",
                 (_now(), username, action, household_key, json.dumps(detail) if detail is not None else None))
-            chain.append(con, "access_log", int(cur.lastrowid))
+            assert cur.lastrowid is not None  # set by the INSERT
+            chain.append(con, "access_log", cur.lastrowid)
             if own:
                 con.execute("COMMIT")
         except BaseException:

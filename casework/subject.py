@@ -292,7 +292,7 @@ def rectify(paths: Paths, household_key: str, *, field_name: str, value: str, by
     if con is None:
         raise CaseworkError(f"pas de registre d'identité ({paths.identity_store.name})")
     try:
-        n = con.execute(f"UPDATE identity SET {field_name} = ? WHERE household_key = ?", [typed, key]).fetchone()[0]
+        n = con.execute(f"UPDATE identity SET {field_name} = ? WHERE household_key = ?", [typed, key]).fetchall()[0][0]
     finally:
         con.close()
     Casework(paths.casework).log_access(by, "subject_rectify", key, {"field": field_name, "rows": int(n)})
@@ -318,7 +318,7 @@ def _delete_keys(path: Path, keys: list[str], label: str, out: dict[str, int]) -
     try:
         con.execute("BEGIN TRANSACTION")
         for t in _tables_with_key(con):
-            n = con.execute(f'DELETE FROM "{t}" WHERE household_key IN (SELECT unnest(?))', [keys]).fetchone()[0]
+            n = con.execute(f'DELETE FROM "{t}" WHERE household_key IN (SELECT unnest(?))', [keys]).fetchall()[0][0]
             if n:
                 out[f"{label}.{t}"] = out.get(f"{label}.{t}", 0) + int(n)
         con.execute("COMMIT")

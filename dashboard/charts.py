@@ -59,7 +59,7 @@ def lines(df: pd.DataFrame, *, x: str, y: str, color: str, x_title: str | None, 
                  alt.Tooltip(f"{color}:N", title=color_tooltip), alt.Tooltip(f"{y}:Q", title=y_title, format=".3f")])
 
 
-def intervals(df: pd.DataFrame, *, label: str, x_title: str, zero: bool = True) -> alt.LayerChart:
+def intervals(df: pd.DataFrame, *, label: str, x_title: str, zero: bool = True) -> alt.LayerChart | alt.FacetChart:
     """A point per row (`estimate`) with its 95% interval (`ci_low`, `ci_high`), one row per `label`,
     and a rule at zero (no effect)."""
     base = alt.Chart(df).encode(y=alt.Y(f"{label}:N", title=None, sort=list(df[label])))
@@ -80,7 +80,7 @@ RATIO_FLOOR, RATIO_CEILING = 0.1, 10.0  # the log axis' ends (a ratio of 0 or in
 
 
 def fairness_ratios(df: pd.DataFrame, *, tolerance: tuple[float, float], x_title: str,
-                    tooltip_titles: dict[str, str], lang: str = "fr") -> alt.LayerChart:
+                    tooltip_titles: dict[str, str], lang: str = "fr") -> alt.LayerChart | alt.FacetChart:
     """One row per group and metric: the ratio of the group's rate to the reference group's
     (`ratio`, point) with its 95% interval (`ratio_ci_low`, `ratio_ci_high`, error bar), on a log
     axis, the tolerance band shaded and a rule at 1. Expects the labelled columns `group_label`,

@@ -119,7 +119,7 @@ def _store(home: str | None) -> Casework:
 
 # Demo accounts (`make demo`): one per role; the 19th arrondissement's social worker first.
 DEMO_PASSWORD = "demo-abri-2026"
-DEMO_ACCOUNTS = (("ts19", "travailleur_social", ["19e"]), ("ts18", "travailleur_social", ["18e"]),
+DEMO_ACCOUNTS: tuple[tuple[str, str, list[str]], ...] = (("ts19", "travailleur_social", ["19e"]), ("ts18", "travailleur_social", ["18e"]),
                  ("encadrante", "encadrant", []), ("comite", "comite", []), ("datascience", "data_scientist", []),
                  ("admin", "admin", []), ("dpo", "dpo", []))
 

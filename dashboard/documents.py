@@ -31,7 +31,7 @@ DISPLAY_CEILING, DISPLAY_FLOOR = 0.95, 0.01
 
 def probability(p: float | None, lang: str | None = None) -> str:
     """A probability as a worker reads it: '37 %', never '100 %' nor '0 %' ('> 95 %', '< 1 %')."""
-    if fmt.missing(p):
+    if p is None or fmt.missing(p):
         return ""
     if p > DISPLAY_CEILING:
         return f"> {percent(DISPLAY_CEILING, lang)}"

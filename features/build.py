@@ -105,7 +105,7 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work):
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                       [name]).fetchone()[0] > 0
+                       [name]).fetchall()[0][0] > 0
 
 
 def changed_since(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -116,12 +116,12 @@ def changed_since(con: duckdb.DuckDBPyConnection) -> date | None:
     if not (_table_exists(con, "features") and _table_exists(con, "panel_inputs")
             and _table_exists(con, "ingest_log")):
         return EPOCH
-    if con.execute("SELECT count(*) FROM ingest_log").fetchone()[0] == 0:
+    if con.execute("SELECT count(*) FROM ingest_log").fetchall()[0][0] == 0:
         return EPOCH
     return con.execute(f"""SELECT min(extract_month) FROM (
         (SELECT {_INPUTS} FROM ingest_log EXCEPT SELECT {_INPUTS} FROM panel_inputs)
         UNION ALL
-        (SELECT {_INPUTS} FROM panel_inputs EXCEPT SELECT {_INPUTS} FROM ingest_log))""").fetchone()[0]
+        (SELECT {_INPUTS} FROM panel_inputs EXCEPT SELECT {_INPUTS} FROM ingest_log))""").fetchall()[0][0]
 
 
 def pending_months(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -255,9 +255,9 @@ def update_panel(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZ
 
 def summarize(con: duckdb.DuckDBPyConnection) -> PanelSummary:
     snapshots, feature_rows = con.execute(
-        "SELECT count(DISTINCT snapshot_month), count(*) FROM features").fetchone()
+        "SELECT count(DISTINCT snapshot_month), count(*) FROM features").fetchall()[0]
     label_rows, positives = con.execute(
-        "SELECT count(*), coalesce(sum(judgment_within_horizon::INTEGER), 0) FROM labels").fetchone()
+        "SELECT count(*), coalesce(sum(judgment_within_horizon::INTEGER), 0) FROM labels").fetchall()[0]
     months = [r[0] for r in con.execute(
         "SELECT DISTINCT strftime(snapshot_month, '%Y-%m') FROM features ORDER BY 1").fetchall()]
     return PanelSummary(snapshots, feature_rows, label_rows, int(positives), months)

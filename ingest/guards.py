@@ -45,7 +45,7 @@ def check_date_formats(con: duckdb.DuckDBPyConnection, src: Source, *, rel: str)
             f"SELECT count({txt}), " + ", ".join(
                 f"count(*) FILTER (WHERE try_strptime({txt}, {lit(src.date_format)}) IS NULL "
                 f"AND try_strptime({txt}, {lit(f)}) IS NOT NULL)" for f in others)
-            + " FROM typed").fetchone()
+            + " FROM typed").fetchall()[0]
         n, found = counts[0], dict(zip(others, counts[1:], strict=True))
         fmt, k = max(found.items(), key=lambda kv: kv[1])
         if k and k >= MIN_SHARE_OTHER_FORMAT * n:
@@ -98,7 +98,7 @@ def already_delivered(con: duckdb.DuckDBPyConnection, src: Source, *, rel: str, 
     known, total, months = con.execute(
         f"SELECT (SELECT count(DISTINCT {q(ROW)}) FROM delivered), (SELECT count(*) FROM good), "
         "(SELECT string_agg(DISTINCT strftime(extract_month, '%Y-%m'), ', ' ORDER BY "
-        "strftime(extract_month, '%Y-%m')) FROM delivered)").fetchone()
+        "strftime(extract_month, '%Y-%m')) FROM delivered)").fetchall()[0]
     if not known:
         return 0
     if known > MAX_ALREADY_DELIVERED * total:
@@ -145,7 +145,7 @@ def identity_months_agree(con: duckdb.DuckDBPyConnection, identity_store: Path) 
         ident = duckdb.connect(str(identity_store), read_only=True)
         try:
             if ident.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'identity'"
-                             ).fetchone()[0]:
+                             ).fetchall()[0][0]:
                 held = {r[0] for r in ident.execute(
                     "SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM identity").fetchall()}
         finally:

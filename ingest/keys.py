@@ -159,7 +159,7 @@ def rekey_duckdb(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]])
     with transaction(con):
         for table, column in columns:
             n = con.execute(f"UPDATE {q(table)} SET {q(column)} = r.new FROM rekey r "
-                            f"WHERE {q(table)}.{q(column)} = r.old").fetchone()[0]
+                            f"WHERE {q(table)}.{q(column)} = r.old").fetchall()[0][0]
             done[(table, column)] = n
     return done
 
@@ -243,18 +243,18 @@ def rotate_key(paths: Paths, *, chain_unmatched: bool = False, now: datetime | N
     report = Rotation(pseudonyms=mapping.num_rows)
 
     # open every store and check that every pseudonym can be re-keyed, before changing anything
-    stores: list[tuple[str, object, list]] = []
+    stores: list[tuple[str, duckdb.DuckDBPyConnection | sqlite3.Connection, list[tuple[str, str]]]] = []
     problems: dict[str, set[str]] = {}
     try:
         for name in DUCKDB_STORES:
             path = getattr(paths, name)
             if name in done_stores or not path.exists():
                 continue
-            con = _open_duckdb(path, mapping)
-            stores.append((name, con, _duckdb_columns(con)))
+            duck = _open_duckdb(path, mapping)
+            stores.append((name, duck, _duckdb_columns(duck)))
         if "casework" not in done_stores and paths.casework.exists():
-            con = _open_sqlite(paths.casework, mapping)
-            stores.append(("casework", con, _sqlite_columns(con)))
+            lite = _open_sqlite(paths.casework, mapping)
+            stores.append(("casework", lite, _sqlite_columns(lite)))
         for name, con, columns in stores:
             problems.update(_unmapped(con, columns, store=name))
         if problems and not chain_unmatched:
@@ -269,7 +269,8 @@ def rotate_key(paths: Paths, *, chain_unmatched: bool = False, now: datetime | N
         if not resuming:
             _write_private(nxt, new)
         for name, con, columns in stores:
-            changed = rekey_casework(con, columns) if name == "casework" else rekey_duckdb(con, columns)
+            # the casework store is the one SQLite connection
+            changed = rekey_casework(con, columns) if isinstance(con, sqlite3.Connection) else rekey_duckdb(con, columns)
             if name == "warehouse":
                 # the files stay loaded: under the new key their rows are the same (load.key_id)
                 from ingest.load import key_id

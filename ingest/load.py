@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+from duckdb.func import FunctionNullHandling, PythonUDFType
 
 from abri.city import City
 from abri.config import Paths, connect_duckdb
@@ -138,7 +139,7 @@ def _register_udfs(con: duckdb.DuckDBPyConnection, pz: Pseudonymiser) -> None:
     with contextlib.suppress(duckdb.InvalidInputException):  # the first file on this connection
         con.remove_function("abri_hmac")
     con.create_function("abri_hmac", pz.arrow_udf, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
-                        type="arrow", null_handling="special", side_effects=False)
+                        type=PythonUDFType.ARROW, null_handling=FunctionNullHandling.SPECIAL, side_effects=False)
     # pseudonym.normalise in SQL (same results, tested), so names are normalised at DuckDB speed
     con.execute("CREATE OR REPLACE TEMP MACRO abri_norm(x) AS nullif(trim(regexp_replace("
                 "upper(strip_accents(replace(x, 'ß', 'ss'))), '[^A-Z0-9]+', ' ', 'g')), '')")
@@ -189,13 +190,14 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
     kid = key_id(key)
     file_hash = file_sha256(path) if path.is_file() else None
     own = con is None
-    con = connect_warehouse(paths) if own else con
+    con = connect_warehouse(paths) if con is None else con
     try:
         if file_hash and not force:
             done = _already_loaded(con, src, month=month, start=start, rel=rel, file_hash=file_hash, kid=kid)
             if done is not None:
                 return done
         table = read_extract(path, src, rel=rel)
+        assert file_hash is not None  # read_extract has refused a path that is not a regular file
         _register_udfs(con, pseudonymiser or Pseudonymiser(key))
         con.register("raw", table)
         with contextlib.ExitStack() as stack:
@@ -207,7 +209,8 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
                                      file_hash=file_hash, rows_in=table.num_rows)
             con.execute("DELETE FROM warehouse_key")
             con.execute("INSERT INTO warehouse_key VALUES (?)", [kid])
-            if identity is not None:
+            if identity is not None:  # menages only: its identity store is open
+                assert ident is not None
                 ident.register("new_identity", identity)
                 ident.execute("DELETE FROM identity WHERE extract_month = ?", [start])
                 ident.execute("INSERT INTO identity SELECT * FROM new_identity")
@@ -395,7 +398,7 @@ def _identity_transaction(paths: Paths):
 
 def landing_months(paths: Paths) -> list[str]:
     """Months ("YYYY-MM") with at least one file in landing/, sorted."""
-    months = set()
+    months: set[str] = set()
     for name, src in SOURCES.items():
         folder = paths.landing / name
         if folder.is_dir():

@@ -15,6 +15,7 @@ import secrets
 import stat
 import unicodedata
 from pathlib import Path
+from typing import overload
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -105,6 +106,10 @@ class Pseudonymiser:
     def __repr__(self) -> str:  # never show the key
         return "Pseudonymiser(<clé masquée>)"
 
+    @overload
+    def hash(self, message: str) -> str: ...
+    @overload
+    def hash(self, message: None) -> None: ...
     def hash(self, message: str | None) -> str | None:
         if message is None:
             return None
@@ -120,7 +125,7 @@ class Pseudonymiser:
         unique = pc.unique(messages)
         if len(self._memo) > self.MEMO_LIMIT:
             self._memo.clear()
-        memo, out = self._memo, []
+        memo, out = self._memo, list[str | None]()
         for m in unique.to_pylist():
             if m is None:
                 out.append(None)

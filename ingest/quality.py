@@ -31,10 +31,10 @@ def row_accounting(con: duckdb.DuckDBPyConnection, source_name: str) -> tuple[bo
         WHERE l.source = ? AND (l.rows_in <> l.rows_loaded + l.rows_quarantined
               OR l.rows_loaded <> coalesce(s.n, 0) OR l.rows_quarantined <> coalesce(qq.n, 0))
         ORDER BY 1""", [source_name, source_name]).fetchall()
-    months = con.execute("SELECT count(*) FROM ingest_log WHERE source = ?", [source_name]).fetchone()[0]
+    months = con.execute("SELECT count(*) FROM ingest_log WHERE source = ?", [source_name]).fetchall()[0][0]
     orphans = con.execute(f"""SELECT count(*) FROM (SELECT DISTINCT extract_month FROM stg_{source_name})
         WHERE extract_month NOT IN (SELECT extract_month FROM ingest_log WHERE source = ?)""",
-                          [source_name]).fetchone()[0]
+                          [source_name]).fetchall()[0][0]
     return not bad and not orphans, {"months_checked": months, "months_unbalanced": len(bad),
                                      "months_without_log": orphans,
                                      "unbalanced": [str(r[0]) for r in bad][:12]}
@@ -57,7 +57,7 @@ def duplicate_keys(con: duckdb.DuckDBPyConnection, source_name: str) -> tuple[bo
     """No two staging rows of a month share the contract key."""
     keys = ", ".join(q(k) for k in ["extract_month", *key_columns(source_name)])
     n = con.execute(f"SELECT count(*) FROM (SELECT {keys} FROM stg_{source_name} "
-                    f"GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+                    f"GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]
     return n == 0, {"duplicate_keys": n}
 
 
@@ -79,7 +79,7 @@ def values_in_range(con: duckdb.DuckDBPyConnection, source_name: str, *,
     if not conds:
         return True, {"columns_checked": 0}
     counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {e})" for e in conds.values())
-                         + f" FROM stg_{source_name}").fetchone()
+                         + f" FROM stg_{source_name}").fetchall()[0]
     bad = {c: n for c, n in zip(conds, counts, strict=True) if n}
     return not bad, {"columns_checked": len(conds), "out_of_range": bad}
 
@@ -88,12 +88,12 @@ def null_rates(con: duckdb.DuckDBPyConnection, source_name: str) -> tuple[bool, 
     """Latest month: no NULL in a required column, and household_key linked often enough."""
     src = source(source_name)
     staged = [n for n, _ in staging_columns(src) if n not in ("extract_month", "source_row")]
-    row = con.execute("SELECT max(extract_month) FROM ingest_log WHERE source = ?", [source_name]).fetchone()
+    row = con.execute("SELECT max(extract_month) FROM ingest_log WHERE source = ?", [source_name]).fetchall()[0]
     if row[0] is None:
         return True, {"rows": 0}
     exprs = ", ".join(f"avg(CASE WHEN {q(c)} IS NULL THEN 1.0 ELSE 0.0 END)" for c in staged)
     rates = con.execute(f"SELECT count(*), {exprs} FROM stg_{source_name} WHERE extract_month = ?",
-                        [row[0]]).fetchone()
+                        [row[0]]).fetchall()[0]
     if not rates[0]:
         return True, {"month": str(row[0]), "rows": 0}
     by_col = {c: round(float(r), 4) for c, r in zip(staged, rates[1:], strict=True)}

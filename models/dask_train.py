@@ -116,7 +116,8 @@ def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, clie
                          n_splits=config.n_splits, mature_until=months[-1])
     if frame[LABEL].sum() == 0:
         raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
-    tuning, best = [], None
+    tuning: list[dict] = []
+    best: tuple[float, dict, pd.DataFrame, int] | None = None
     for i, params in enumerate(config.param_grid):
         # models.train.backtest with this engine (fixed rounds: lightgbm.dask stops no boosting early)
         scores, fold_rounds = backtest(frame, config, params, splits,
@@ -130,6 +131,8 @@ def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, clie
             best = (summary["pr_auc"], params, scores, int(rounds))
         if progress:
             progress(i + 1, len(config.param_grid))
+    if best is None:  # an empty grid: nothing was tried
+        raise ValueError("TrainConfig.param_grid est vide : aucune configuration à évaluer")
     _, params, scores, rounds = best
     named = {"model": "model", "logistic": "logistic", "rule": "rule"}
     evaluation = metrics.evaluate(scores, label=LABEL, scores=named, capacity=config.capacity,
@@ -140,7 +143,7 @@ def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, clie
                                     calibration_months=config.calibration_months)
     booster = fit_dask(client, _months(frame, train_m), params, config, workers=workers, rounds=max(rounds, 20))
     calib = _months(frame, calib_m)
-    calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32)),
+    calibrator = Calibrator.fit(np.asarray(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32))),
                                 calib[LABEL].to_numpy())
     fitted = {k: v for k, v in params.items() if k != "rounds"}
     return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed, config.threads), **fitted},

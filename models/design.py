@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 DESIGNS = ("none", "margin", "tiered")
-DEFAULT_PARAMS = {
+DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "none": {},
     "margin": {"low": 0.5, "high": 2.0, "share": 0.5},
     "tiered": {"tiers": [[1, 0.5], [10, 0.1]]},
@@ -69,7 +70,7 @@ class Design:
 def _validate(name: str, p: dict) -> None:
     if name == "margin":
         low, high = p.get("low"), p.get("high")
-        if not all(isinstance(v, int | float) for v in (low, high)) or not 0 <= low < 1 < high:
+        if not (isinstance(low, int | float) and isinstance(high, int | float) and 0 <= low < 1 < high):
             raise DesignError("plan « margin » : il faut 0 <= low < 1 < high (ex. low=0.5, high=2.0)")
     elif name == "tiered":
         tiers = p.get("tiers")

@@ -174,8 +174,8 @@ def estimate(frame: pd.DataFrame, *, outcome: str = LABEL, arm: str = "arm",
     t = (f[arm] == "outreach").to_numpy()
     has_contact = bool(contacted) and contacted in f.columns
     d = (f[contacted].fillna(False).astype(bool).to_numpy() & t) if has_contact else np.zeros(len(f), bool)
-    out = {"n": int(len(f)), "n_outreach": int(t.sum()), "n_holdout": int((~t).sum()),
-           "judgments_outreach": int(y[t].sum()), "judgments_holdout": int(y[~t].sum())}
+    out: dict[str, object] = {"n": int(len(f)), "n_outreach": int(t.sum()), "n_holdout": int((~t).sum()),
+                              "judgments_outreach": int(y[t].sum()), "judgments_holdout": int(y[~t].sum())}
     if t.sum() == 0 or (~t).sum() == 0:
         none = {"estimate": None, "ci_low": None, "ci_high": None, "se": None}
         return {**out, "rate_outreach_per_100": None, "rate_holdout_per_100": None, "itt_averted_per_100": none,

@@ -34,7 +34,7 @@ def contributions(booster: lgb.Booster, X: pd.DataFrame, *, batch: int = 100_000
         return np.zeros((0, values.shape[1] + 1))
     trees = _numeric_splits(booster) if len(values) >= MEMO_MIN_ROWS else None
     if trees is None:
-        return booster.predict(values, pred_contrib=True)
+        return np.asarray(booster.predict(values, pred_contrib=True))
     return np.concatenate([_memoised(booster, trees, values[i:i + batch]) for i in range(0, len(values), batch)])
 
 
@@ -78,6 +78,7 @@ def _memoised(booster: lgb.Booster, trees: list[list[tuple]], values: np.ndarray
                 x = np.where(nan[:, f], 0.0, x)
                 sides.append(np.where(np.abs(x) <= _ZERO, default_left, x <= threshold) if missing == "Zero"
                              else x <= threshold)
+        pattern: np.ndarray
         if not sides:
             pattern = np.zeros(len(values), dtype=np.int64)
         elif len(sides) < 63:

@@ -50,7 +50,7 @@ def energy(cpu_seconds: float) -> dict:
 
 
 def library_versions() -> dict:
-    out = {"python": platform.python_version()}
+    out: dict[str, str | None] = {"python": platform.python_version()}
     for pkg in ("lightgbm", "duckdb", "numpy", "pandas", "scikit-learn", "shap", "fairlearn"):
         try:
             out[pkg] = importlib_metadata.version(pkg)

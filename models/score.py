@@ -32,7 +32,7 @@ def risk_band(p: np.ndarray) -> np.ndarray:
 def score(frame: pd.DataFrame, booster: lgb.Booster, calibrator: Calibrator, *, version: str) -> pd.DataFrame:
     """scores: household_key, snapshot_month, model_version, score, probability, risk_band, sector,
     rank_in_sector (1 = highest; ties broken by household_key so the order is reproducible)."""
-    raw = booster.predict(frame[list(FEATURE_NAMES)])
+    raw = np.asarray(booster.predict(frame[list(FEATURE_NAMES)]))
     out = pd.DataFrame({
         "household_key": frame["household_key"].to_numpy(),
         "snapshot_month": frame["snapshot_month"].to_numpy(),

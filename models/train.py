@@ -157,6 +157,7 @@ class Calibrator:
 
     def __call__(self, raw: np.ndarray) -> np.ndarray:
         if self.x is not None:
+            assert self.y is not None  # the legacy map is a pair (from_dict)
             return np.interp(raw, self.x, self.y)
         return 1.0 / (1.0 + np.exp(-(self.a * _logit(raw) + self.b)))
 
@@ -207,9 +208,10 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
         logistic = fit_logistic(train, config.seed)
-        calibrator = Calibrator.fit(booster.predict(stop[features].to_numpy(dtype=np.float32), num_iteration=best),
+        calibrator = Calibrator.fit(np.asarray(booster.predict(stop[features].to_numpy(dtype=np.float32),
+                                                               num_iteration=best)),
                                     stop[LABEL].to_numpy())
-        raw = booster.predict(test[features].to_numpy(dtype=np.float32), num_iteration=best)
+        raw = np.asarray(booster.predict(test[features].to_numpy(dtype=np.float32), num_iteration=best))
         parts.append(pd.DataFrame({
             "household_key": test["household_key"].to_numpy(),
             "snapshot_month": test["snapshot_month"].to_numpy(),
@@ -238,17 +240,20 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
                          n_splits=config.n_splits, mature_until=months[-1])
     if frame[LABEL].sum() == 0:
         raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
-    tuning, best = [], None
+    tuning: list[dict] = []
+    best: tuple[float, dict, pd.DataFrame, int] | None = None
     for i, params in enumerate(config.param_grid):
-        scores, rounds = backtest(frame, config, params, splits)
+        scores, fold_rounds = backtest(frame, config, params, splits)
         ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
         summary = ev[ev["month"] == "all"].iloc[0]
         tuning.append({"params": params, "pr_auc": summary["pr_auc"], "precision_at_k": summary["precision_at_k"],
-                       "rounds": int(np.median(rounds))})
+                       "rounds": int(np.median(fold_rounds))})
         if best is None or summary["pr_auc"] > best[0]:
-            best = (summary["pr_auc"], params, scores, int(np.median(rounds)))
+            best = (summary["pr_auc"], params, scores, int(np.median(fold_rounds)))
         if progress:
             progress(i + 1, len(config.param_grid))
+    if best is None:  # an empty grid: nothing was tried
+        raise ValueError("TrainConfig.param_grid est vide : aucune configuration à évaluer")
     _, params, scores, rounds = best
     evaluation = metrics.evaluate(scores, label=LABEL, scores={"model": "model", "logistic": "logistic", "rule": "rule"},
                                   capacity=config.capacity, probability={"model": "probability", "logistic": "logistic"})
@@ -261,7 +266,7 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
     final = _months(frame, train_m)
     booster = fit_lgbm(final, None, params, config, rounds=max(rounds, 20))
     calib = _months(frame, calib_m)
-    calibrator = Calibrator.fit(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32)),
+    calibrator = Calibrator.fit(np.asarray(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32))),
                                 calib[LABEL].to_numpy())
     fitted = {k: v for k, v in params.items() if k != "rounds"}
     if "l2_per_row" in fitted:  # the penalty the final model was fitted with, for the record

@@ -30,7 +30,7 @@ MAX_WEIGHT = 20.0
 
 def _has_interventions(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'interventions'")
-                .fetchone()[0])
+                .fetchall()[0][0])
 
 
 def exposures(con: duckdb.DuckDBPyConnection, *, horizon: int = 12) -> pd.DataFrame:

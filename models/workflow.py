@@ -35,7 +35,7 @@ def data_snapshot_hash(frame: pd.DataFrame) -> str:
 def _replace(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, *, where: str | None = None,
              params: list | None = None) -> None:
     con.register("_df", df)
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][0]
     if not exists:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM _df")
     else:
@@ -67,7 +67,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         treated = {"treatment_aware": False, "rows": int(len(frame))}
     result = trainer(frame, config, progress=progress)
     months = sorted(frame["snapshot_month"].astype(str).str[:7].unique())
-    latest = con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0]
+    latest = con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0]
     meta = {
         "as_of": str(latest)[:7],
         "training_window": {"train": result.train_months, "calibration": result.calibration_months,
@@ -144,7 +144,7 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     `excluded` (casework.subject.excluded_households: objections, erasures, recent refusals) are
     neither scored nor listed."""
     if month is None:
-        month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchone()[0])[:7]
+        month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0])[:7]
     cols = ", ".join(FEATURE_NAMES)
     frame = con.execute(f"SELECT household_key, snapshot_month, sector, {cols} FROM features "
                         "WHERE strftime(snapshot_month, '%Y-%m') = ? ORDER BY household_key", [month]).df()

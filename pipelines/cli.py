@@ -159,7 +159,7 @@ def _run(home: str | None, assets: list, *, months: list[str] | None = None, lab
         return 1
     lines = []  # a partitioned asset reports once per partition: show each line once
     for event in result.get_asset_materialization_events():
-        mat = event.event_specific_data.materialization
+        mat = event.step_materialization_data.materialization
         shown = {k: v.value for k, v in mat.metadata.items()
                  if k in ("rows", "months", "label_rows", "positives", "version", "status", "scored", "listed",
                           "report", "snapshot_month", "energy_kwh", "design", "held_out", "cases_opened",

@@ -55,7 +55,7 @@ def _pattern(kind: str, lang: str, digits: int) -> str:
 
 def number(x: float | None, lang: str | None = None, digits: int = 2) -> str:
     """A decimal with `digits` decimals: 1.25 -> "1,25" (fr), "1.25" (en); 1234.5 -> "1 234,50"."""
-    if missing(x):
+    if x is None or missing(x):  # `x is None` first: narrows the type for mypy
         return MISSING
     lang = _lang(lang)
     return format_decimal(float(x), format=_pattern("decimal", lang, digits), locale=lang)
@@ -63,14 +63,14 @@ def number(x: float | None, lang: str | None = None, digits: int = 2) -> str:
 
 def integer(x: float | None, lang: str | None = None) -> str:
     """A count, rounded to a whole number: 19675.67 -> "19 676" (fr), "19,676" (en)."""
-    if missing(x):
+    if x is None or missing(x):
         return MISSING
     return format_decimal(round(float(x)), locale=_lang(lang))
 
 
 def percent(x: float | None, lang: str | None = None, digits: int = 1) -> str:
     """A share as a percentage: 0.045 -> "4,5 %" (fr), "4.5%" (en)."""
-    if missing(x):
+    if x is None or missing(x):
         return MISSING
     lang = _lang(lang)
     return format_percent(float(x), format=_pattern("percent", lang, digits), locale=lang)
@@ -87,7 +87,7 @@ def count(n: float | None, unit: str, lang: str | None = None) -> str:
     """A whole number of things, the noun agreeing with it: count(19676, "households") ->
     "19 676 ménages"; count(1, "households") -> "1 ménage". `unit` names a plural entry
     `unit.<unit>` of the catalogue."""
-    if missing(n):
+    if n is None or missing(n):
         return MISSING
     return tn(f"unit.{unit}", round(float(n)), _lang(lang))
 

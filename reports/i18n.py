@@ -58,7 +58,8 @@ def catalogue(lang: str) -> tuple[dict[str, str | tuple[str, ...]], Callable[[in
         if not message.id:  # the header
             continue
         key = message.id[0] if isinstance(message.id, tuple | list) else message.id
-        texts[key] = tuple(message.string) if isinstance(message.string, tuple | list) else message.string
+        string = message.string if message.string is not None else ""  # typed Optional; read_po sets it
+        texts[key] = tuple(string) if isinstance(string, tuple | list) else string
     return texts, gettext.c2py(po.plural_expr)
 
 

@@ -59,7 +59,7 @@ def render_localised(name: str, lang: str, **view: object) -> str:
     formatted in `lang`); an unknown language or a missing value raises."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    return render(f"{name}.{lang}.md.j2", lang=lang, markdown=True, **view)
+    return render(f"{name}.{lang}.md.j2", lang=lang, t=None, markdown=True, **view)
 
 
 def _slug(text: str) -> str:
@@ -74,7 +74,7 @@ def markdown_page(text: str, *, lang: str, toc: str | None = None) -> str:
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     tokens = md.parse(text)
-    title, sections = "", []
+    title, sections = "", list[tuple[str, str]]()
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             inline = tokens[i + 1].content

@@ -43,6 +43,7 @@ def tenant_weights(city: City | None = None) -> pd.DataFrame:
     demo = city.demo
     rows = []
     for d in _demo_districts(city):
+        assert d.households is not None and d.social_share is not None  # _demo_districts has checked
         # Paris: the SRU share counts dwellings; scale to the census share of HLM tenants (18.1%)
         social = d.households * d.social_share * (demo.social_tenant_share / demo.social_dwelling_share)
         private = d.households * demo.private_tenant_share
@@ -62,6 +63,7 @@ def iris_codes(district: District) -> tuple[list[str], int]:
     if all(len(c) == 9 for c in district.iris):
         codes = list(district.iris)
     else:
+        assert district.households is not None  # a demo city's district (tenant_weights has checked)
         n = max(4, round(district.households / IRIS_PER_HOUSEHOLDS))
         prefixes = [c for c in district.iris if len(c) == 5]
         codes = [f"{prefixes[i % len(prefixes)]}{(i // 20) + 1:02d}{(i % 20) + 1:02d}" for i in range(n)]
@@ -199,8 +201,8 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
 
     return pd.DataFrame({
         "id_menage": [f"M{x:08d}" for x in numbers],
-        "numero_allocataire": np.where(caf, [f"{7_000_000 + x * 7 % 2_999_993:07d}" for x in numbers], None),
-        "ref_bail": np.where(tenure == dyn.SOCIAL, [f"B{x:09d}" for x in numbers * 3 + 11], None),
+        "numero_allocataire": np.where(caf, [f"{7_000_000 + x * 7 % 2_999_993:07d}" for x in numbers], None),  # type: ignore[call-overload]  # numpy stubs: None
+        "ref_bail": np.where(tenure == dyn.SOCIAL, [f"B{x:09d}" for x in numbers * 3 + 11], None),  # type: ignore[call-overload]  # numpy stubs: None
         "ref_client_energie": [f"E{x * 13 % 99_999_989:08d}" for x in numbers],
         "identifiant_ft": [f"FT{x * 17 % 9_999_991:07d}" for x in numbers],
         "nom": pools.last[rng.integers(0, len(pools.last), n)],
@@ -214,7 +216,7 @@ def make_households(n: int, rng: np.random.Generator, *, first_number: int, entr
         "iris": iris.astype(str),
         "qpv": qpv,
         "tenure": np.where(tenure == dyn.SOCIAL, "social", "prive"),
-        "bailleur": np.where(tenure == dyn.SOCIAL, landlord, None),
+        "bailleur": np.where(tenure == dyn.SOCIAL, landlord, None),  # type: ignore[call-overload]  # numpy stubs: None
         "composition": np.array(COMPOSITIONS)[comp],
         "nb_personnes": size,
         "nb_enfants": kids,

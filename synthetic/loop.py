@@ -24,6 +24,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,11 +40,11 @@ WORKER = "abri loop (travailleur social simulé)"
 # 12 months for the label, 3 more for court acts to reach the warehouse (features/build.py)
 MATURITY = HORIZON + 3
 # Default design, chosen from the exact truth (docs/demo-city.md, "Choosing the design").
-DEFAULT_DESIGN = {"name": "tiered", "params": {"tiers": [[1, 0.5], [4, 1 / 6]]}}
+DEFAULT_DESIGN: dict[str, Any] = {"name": "tiered", "params": {"tiers": [[1, 0.5], [4, 1 / 6]]}}
 
 
 # Designs whose expected interval the loop computes from the exact truth (truth/design_power.json)
-CANDIDATE_DESIGNS = {
+CANDIDATE_DESIGNS: dict[str, dict[str, Any]] = {
     "margin": {"name": "margin", "params": {"low": 0.5, "high": 2.0}},
     "margin_wide": {"name": "margin", "params": {"low": 0.0, "high": 3.0}},
     "tiered_capacity": DEFAULT_DESIGN,
@@ -117,7 +118,7 @@ class _Keys:
         from ingest.pseudonym import Pseudonymiser, load_key
 
         self.pz = Pseudonymiser(load_key(paths.key_file))
-        self.to_id: dict[str, str] = {}
+        self.to_id: dict[str | None, str] = {}  # None: an empty id (never in the simulation)
         self.seen = 0
 
     def update(self, ids) -> None:
@@ -331,7 +332,7 @@ def _train_config(config: LoopConfig, *, aware: bool, tuned: dict | None = None)
     again (the grid search is most of a training's time)."""
     from models.train import PARAM_GRID, TrainConfig
 
-    kw = {"seed": config.seed, "capacity": config.capacity}
+    kw: dict[str, Any] = {"seed": config.seed, "capacity": config.capacity}
     if tuned:
         kw["param_grid"] = ({k: tuned[k] for k in PARAM_GRID[0] if k in tuned},)
     if "treatment_aware" in {f.name for f in dataclasses.fields(TrainConfig)}:
@@ -441,7 +442,8 @@ def _targeting(con, keys: _Keys, paths: Paths, truth: pd.DataFrame, *, seed: int
 
     write_uplift(con, paths.reports, seed=seed)
     frame = uplift_frame(con)
-    out = {"rows": int(len(frame)), "comparison": []}
+    comparison: list[dict[str, float]] = []
+    out = {"rows": int(len(frame)), "comparison": comparison}
     if len(frame) >= MIN_ROWS:
         frame = frame.assign(id_menage=keys.ids(frame["household_key"]),
                              month=pd.to_datetime(frame["list_month"]).dt.strftime("%Y-%m"))
@@ -455,7 +457,7 @@ def _targeting(con, keys: _Keys, paths: Paths, truth: pd.DataFrame, *, seed: int
             row = {"share": share, "households": int(top_share(risk, share).sum())}
             for name, score in (("risk", risk), ("benefit", benefit), ("true_benefit", gap)):
                 row[f"{name}_targeting_averted_per_100"] = round(float(np.nanmean(gap[top_share(score, share)])), 4)
-            out["comparison"].append(row)
+            comparison.append(row)
     path = paths.truth / "targeting_exact.json"
     path.write_text(json.dumps(out, indent=2), encoding="utf-8")
     return path

@@ -77,7 +77,9 @@ def scale_households(scale: str, city: CityFile) -> int:
     own = tenant_households(city)
     if scale == "city":
         return own
-    return min(SCALES[scale], own) if scale == "demo" else SCALES[scale]
+    n = SCALES[scale]
+    assert n is not None  # "city" alone has no fixed size
+    return min(n, own) if scale == "demo" else n
 
 
 def month_range(end: str, months: int) -> list[pd.Period]:
@@ -99,16 +101,16 @@ def simulate(home: Path | str, *, scale: str = "demo", months: int = 36, seed: i
     truth's probabilities assume no outreach.
     Raises ValueError on an unknown scale or a non-positive number of months.
     """
-    city = City(home, scale=scale, months=months, seed=seed, end_month=end_month, households=households,
-                dynamics=dynamics, imperfections=imperfections, contact_rate=1.0, progress=progress,
-                city=city)
-    outreach = {m: list(ids) for m, ids in (outreach or {}).items()}
-    bar = tqdm(total=len(city.all_months), desc="Simulation", unit="mois", disable=not progress)
-    while not city.done:
-        city.step(outreach=outreach.get(str(city.month)))
+    sim = City(home, scale=scale, months=months, seed=seed, end_month=end_month, households=households,
+               dynamics=dynamics, imperfections=imperfections, contact_rate=1.0, progress=progress,
+               city=city)
+    contacts = {m: list(ids) for m, ids in (outreach or {}).items()}
+    bar = tqdm(total=len(sim.all_months), desc="Simulation", unit="mois", disable=not progress)
+    while not sim.done:
+        sim.step(outreach=contacts.get(str(sim.month)))
         bar.update()
     bar.close()
-    return city.finish()
+    return sim.finish()
 
 
 class City:
@@ -311,7 +313,7 @@ class City:
                            np.where(fsl, "demande_fsl",
                                     np.where(live & (plan_after == 1) & (plan_before == 0), "plan_apurement",
                                              "contacte")))
-        outcome = np.where(a["arm"] == "outreach", outcome, None)
+        outcome = np.where(a["arm"] == "outreach", outcome, None)  # type: ignore[call-overload]  # numpy's stubs refuse None; an object array
         return pd.DataFrame({"id_menage": a["id_menage"].to_numpy(), "arm": a["arm"].to_numpy(),
                              "contacted": a["contacted"].to_numpy(), "outcome": outcome})
 

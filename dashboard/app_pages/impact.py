@@ -85,6 +85,8 @@ else:
     st.caption(t("imp.counts", n=report["n"], n_out=report["n_outreach"], n_hold=report["n_holdout"],
                  first=months[0], last=months[-1]))
 
+    min_cell = report.get("min_cell", 11)
+
     def cells_chart(cells: list[dict], prefix: str) -> None:
         shown = [{"label": _label(prefix, c["group"]), **c["itt_averted_per_100"]}
                  for c in cells if not c.get("suppressed") and c["itt_averted_per_100"]["estimate"] is not None]
@@ -93,7 +95,7 @@ else:
             st.altair_chart(charts.intervals(pd.DataFrame(shown), label="label", x_title=t("imp.axis")),
                             width="stretch")
         if hidden:
-            st.caption(t("imp.suppressed", n=report.get("min_cell", 11), groups=", ".join(hidden)))
+            st.caption(t("imp.suppressed", n=min_cell, groups=", ".join(hidden)))
 
     st.markdown(f"#### {t('imp.by_tier')}")
     cells_chart(report.get("by_tier") or [], "tier")

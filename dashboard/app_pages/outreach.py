@@ -64,8 +64,8 @@ with st.expander(t("list.reasons_full"), icon=":material/notes:", expanded=True)
 labels = {k: f"{r} · {s} · {k[:8]}" for k, r, s in zip(shown["household_key"], shown["rank_in_sector"],
                                                          shown["sector"], strict=True)}
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-chosen = c1.selectbox(t("list.choose"), list(labels), format_func=labels.get)
-if c2.button(t("list.open"), type="primary", icon=":material/folder_open:"):
+chosen = c1.selectbox(t("list.choose"), list(labels), format_func=lambda k: labels[k])
+if c2.button(t("list.open"), type="primary", icon=":material/folder_open:") and chosen is not None:
     st.switch_page("app_pages/household.py", query_params={"menage": chosen})
 
 month, sector_text = meta.get("snapshot_month") or "", ", ".join(sectors or scope.sectors)
