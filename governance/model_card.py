@@ -31,7 +31,7 @@ def integer(value: object, lang: str) -> str:
     if value is None or isinstance(value, str) and not value.strip():
         return MISSING
     try:
-        return fmt.integer(float(value), lang)
+        return fmt.integer(float(value), lang)  # type: ignore[arg-type]  # anything float() takes; else below
     except (TypeError, ValueError):
         return text(value)
 
@@ -48,7 +48,7 @@ def metric(key: str, value, lang: str) -> str:
 
 
 def metrics_by_scorer(metadata: dict) -> dict[str, dict]:
-    return {m.get("scorer"): m for m in metadata.get("metrics") or [] if isinstance(m, dict)}
+    return {str(m.get("scorer")): m for m in metadata.get("metrics") or [] if isinstance(m, dict)}
 
 
 def reason_group_label(group: str, lang: str) -> str:

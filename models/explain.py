@@ -216,8 +216,9 @@ def _gaps(rows: pd.DataFrame, S: np.ndarray, G: dict, raw: np.ndarray, groups: l
         # the sample size is published: complementary suppression on the total
         hidden = suppress(counts, min_cell=min_cell)
         shown = counts.drop(index=list(hidden)).sort_values(ascending=False, kind="stable")
-        spec = {"attribute": attr, "reference": None, "suppressed_groups": len(hidden),
-                "suppressed_rows": int(counts[list(hidden)].sum()), "groups": []}
+        shown_groups: list[dict] = []
+        spec: dict[str, object] = {"attribute": attr, "reference": None, "suppressed_groups": len(hidden),
+                                   "suppressed_rows": int(counts[list(hidden)].sum()), "groups": shown_groups}
         if shown.empty:
             out.append(spec)
             continue
@@ -231,7 +232,7 @@ def _gaps(rows: pd.DataFrame, S: np.ndarray, G: dict, raw: np.ndarray, groups: l
             gap = float(raw[mask].mean() - ref_raw)
             by_reason = sorted(({"reason_group": gnames[i], "gap": float(diff[i])} for i in range(len(gnames))),
                                key=lambda d: -abs(d["gap"]))
-            spec["groups"].append({"group": g, "n": int(shown[g]), "mean_raw_score": float(raw[mask].mean()),
+            shown_groups.append({"group": g, "n": int(shown[g]), "mean_raw_score": float(raw[mask].mean()),
                                    "gap": gap, "reason_gaps": by_reason,
                                    "decomposition_error": float(abs(diff.sum() - gap))})
         out.append(spec)

@@ -58,7 +58,8 @@ def _measure(frame: pd.DataFrame, listed: pd.Series, *, label: str, month: str, 
     per_month = pd.DataFrame({"m": frame[month], "tp": listed & y, "sel": listed, "pos": y}).groupby("m").sum()
     precision = (per_month["tp"] / per_month["sel"].clip(lower=1)).mean()
     recall = (per_month["tp"] / per_month["pos"].clip(lower=1)).mean()
-    out = {"precision_at_k": float(precision), "recall_at_k": float(recall), "k": float(per_month["sel"].mean())}
+    out: dict[str, float | None] = {"precision_at_k": float(precision), "recall_at_k": float(recall),
+                                    "k": float(per_month["sel"].mean())}
     if judgment_date in frame:
         judged = frame.loc[y, [key, judgment_date]].dropna().drop_duplicates(key)
         lead = lead_time(frame.loc[listed, [key, month]], judged, key=key, month=month, judgment_date=judgment_date)

@@ -44,6 +44,17 @@ class Imperfections:
 
 
 class Observer:
+    # per-household memory, one array each, grown by `grow` (newcomers)
+    shock_type: np.ndarray
+    fin_droits_due: np.ndarray
+    caf_event_due: np.ndarray
+    rent_mult: np.ndarray
+    solde: np.ndarray
+    report_day: np.ndarray
+    procedure: np.ndarray
+    last_arrears: np.ndarray
+    energy_due: np.ndarray
+
     def __init__(self, home: Path, *, window: list[pd.Period], rng: np.random.Generator,
                  imperfections: Imperfections, progress: bool = True, city: City | None = None):
         self.home = Path(home)
@@ -58,7 +69,7 @@ class Observer:
         self.files_written = 0
         self.rows_written = 0
         self.true_events: dict[str, int] = defaultdict(int)
-        self.counters = defaultdict(int)
+        self.counters: dict[str, int] = defaultdict(int)
         self.n = 0
         self.scheduled: list[pd.DataFrame] = []
         self.flushed: set[str] = set()

@@ -97,7 +97,7 @@ def write_extract(src: Source, df: pd.DataFrame, path: Path) -> None:
             fmt = src.month_format if c.dtype == "month" else src.date_format
             col = pd.to_datetime(v, errors="coerce").dt.strftime(fmt).to_numpy(dtype=object)
         elif c.dtype == "bool":
-            col = np.where(v.isna(), None, np.where(v.fillna(False).astype(bool), "O", "N"))
+            col = np.where(v.isna(), None, np.where(v.fillna(False).astype(bool), "O", "N"))  # type: ignore[call-overload]  # None: numpy makes an object array
         elif c.dtype == "float":
             col = _format_floats(pd.to_numeric(v, errors="coerce").to_numpy(dtype=float), src.decimal)
         elif c.dtype == "int":

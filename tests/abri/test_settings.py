@@ -117,7 +117,11 @@ def test_sectors_are_the_citys():
 def test_accounts_take_the_sectors_of_abri_city(monkeypatch, tmp_path, capsys):
     import io
 
-    from dashboard.cli import demo_accounts, users_command
+    from abri.cli import main
+    from dashboard.cli import demo_accounts
+
+    def users_command(argv):
+        return main(["users", *argv])
 
     monkeypatch.setenv("ABRI_CITY", "valmont")
     monkeypatch.setattr("sys.stdin", io.StringIO("x" * 12 + "\n"))
