@@ -3,7 +3,10 @@ issue's goals, and written to <home>/latest.json (`goals`: {figure: {value, goal
 
 Each stage runs in its own process (benchmarks/stages.py) so its peak memory is its own.
 Usage: python -m benchmarks.run [--home var/bench] [--scale paris|demo] [--households N]
-       [--stages simulate,ingest,...] [--memory-limit 1GB]
+       [--stages simulate,ingest,...,growth] [--memory-limit 1GB]
+The last stage, `growth`, simulates a city of twice the households beside the first one, measures
+its ingestion, features and training, and reports each one's growth exponent
+(benchmarks/growth.py; not counted in the bench's 30-minute goal).
 The stages see ABRI_MEMORY_LIMIT (default here: 1GB at demo scale, 5GB at Paris scale, so that
 DuckDB plus the model stay within the memory goals). A stage whose inputs are missing fails
 with its own message; the figures gathered so far are still written.
@@ -79,6 +82,20 @@ def goals(results: dict, scale: str) -> dict:
     return out
 
 
+def run_growth(results: dict, home: Path, scale: str) -> dict:
+    """The same stages on a city of twice the households of this run's city: their exponents."""
+    from benchmarks.growth import STAGES as GROWN
+    from benchmarks.growth import growth, measure
+
+    households = (results.get("simulate") or {}).get("households")
+    if not households or any("error" in (results.get(s) or {"error": 1}) for s in GROWN):
+        return {"error": "the 1x city's simulate, ingest, features and train must run first in this bench"}
+    twice = measure(home, 2 * households, scale=scale)
+    return {"households": [households, 2 * households],
+            **{f"x2_{s}_{f}": twice.get(s, {}).get(f) for s in GROWN for f in ("wall_s", "peak_memory_mb")},
+            "exponents": {s: e for s, e in growth(results, twice).items()}}
+
+
 def _rows(results: dict) -> list[tuple[str, str, str]]:
     rows = []
     for stage, figures in results.items():
@@ -97,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", choices=("paris", "demo"), default="paris",
                    help="paris: ~700,000 households (about an hour); demo: ~20,000 (minutes)")
     p.add_argument("--households", type=int, default=None, help="override the scale's household count")
-    p.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated, among {', '.join(STAGES)}")
+    p.add_argument("--stages", default=",".join([*STAGES, "growth"]),
+                   help=f"comma-separated, among {', '.join(STAGES)}, growth")
     p.add_argument("--ingest-months", type=int, default=None,
                    help="re-measure ingestion on the first N months only, in a scratch home")
     p.add_argument("--memory-limit", default=None,
@@ -119,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
                           "memory_limit": os.environ["ABRI_MEMORY_LIMIT"],
                           "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
     for stage in stages:
+        if stage == "growth":
+            results[stage] = run_growth(results, home / f"{args.scale}-x2", args.scale)
+            out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+            continue
         results[stage] = run_stage(stage, city, args.households, args.ingest_months, args.scale)
         if stage == "ingest" and args.ingest_months:
             results[stage]["sample"] = True  # not all months: no monthly-run ratio from it

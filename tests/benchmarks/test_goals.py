@@ -23,3 +23,18 @@ def test_goals_compare_each_figure_with_its_target():
 def test_a_sampled_ingestion_gives_no_monthly_ratio():
     results = {"ingest": {"wall_s": 6.0, "sample": True}, "features": {"wall_s": 2.0}, "monthly": {"wall_s": 1.0}}
     assert "monthly_run_ratio" not in goals(results, "demo")
+
+
+def test_growth_exponents_say_how_each_cost_grows_with_the_population():
+    from benchmarks.growth import exponent, growth, project
+
+    assert exponent(10.0, 20.0) == 1.0 and exponent(10.0, 40.0) == 2.0 and exponent(10.0, 14.142) == 0.5
+    assert exponent(0.0, 5.0) is None and exponent(None, 5.0) is None
+    one = {"ingest": {"wall_s": 100.0, "peak_memory_mb": 500.0}, "features": {"wall_s": 50.0, "peak_memory_mb": 800.0},
+           "train": {"error": "exit 1"}}
+    two = {"ingest": {"wall_s": 230.0, "peak_memory_mb": 600.0}, "features": {"wall_s": 100.0, "peak_memory_mb": 800.0},
+           "train": {"wall_s": 9.0}}
+    g = growth(one, two)
+    assert g["ingest"]["wall_s"] == round(__import__("math").log2(2.3), 3) and g["features"]["peak_memory_mb"] == 0.0
+    assert "train" not in g  # a failed stage has no exponent
+    assert project(100.0, households=700_000, to=2_800_000, b=1.0) == 400.0
