@@ -85,6 +85,17 @@ def test_the_dashboards_figures_use_the_one_formatter():
     assert ui.interval(None, 0.05, fmt.percent) == fmt.MISSING
 
 
+def test_ingestion_messages_use_the_one_formatter():
+    from ingest.errors import IngestError
+    from ingest.load import IngestResult
+
+    err = IngestError("wrong_type", file="caf/2025-03.csv", row=12345, column="montant", detail="illisible")
+    assert str(err) == f'caf/2025-03.csv, ligne 12{NNBSP}345, colonne "montant" : illisible'
+    line = IngestResult(source="caf", month="2025-03", file="caf/2025-03.csv", file_hash="0" * 64, rows_in=20345,
+                        rows_loaded=20000, rows_quarantined=345, rows_linked=19500).line()
+    assert line == (f"caf 2025-03 : 20{NNBSP}345 lignes, 20{NNBSP}000 chargées, 345 en quarantaine, "
+                    f"liaison 97,5{NBSP}%")
+
 def test_report_charts_are_stamp_free_pngs_with_locale_ticks():
     import base64
 
