@@ -64,6 +64,26 @@ def test_reasons_read_in_french_numbers():
     assert phrase("arrears_months", None, "fr") == "mois de loyer impayés : inconnu"
 
 
+def test_reasons_agree_with_their_count_by_each_languages_plural_rule():
+    assert phrase("months_in_arrears", 1, "en") == "in arrears for 1 month"
+    assert phrase("months_in_arrears", 2, "en") == "in arrears for 2 months"
+    assert phrase("months_since_caf_report", 1, "en") == "CAF report 1 month ago"
+    assert phrase("energy_unpaid_6m", 1, "fr") == "1 impayé d'énergie en 6 mois"
+    assert phrase("energy_unpaid_6m", 0, "fr") == "0 impayé d'énergie en 6 mois"  # French: 0 is singular
+    assert phrase("energy_unpaid_6m", 0, "en") == "0 unpaid energy bills in 6 months"
+    assert phrase("energy_unpaid_12m", 3, "fr") == "3 impayés d'énergie en 12 mois"
+    assert phrase("arrears_months", 1.0, "en") == "1.0 months of rent owed"  # a decimal is plural in English
+
+
+def test_every_counted_reason_has_its_singular_and_no_parenthesised_plural():
+    """A sentence counting something ({n}) says "1 month", not "1 months" or "bill(s)"."""
+    from features.declare import FEATURES
+
+    for f in FEATURES:
+        assert "(s)" not in f.reason_fr + f.reason_en + f.reason_fr_one + f.reason_en_one, f.name
+        if "{n}" in f.reason_en:
+            assert f.reason_en_one and f.reason_en_one != f.reason_en, f.name
+
 def test_the_rules_reasons_agree_with_their_count():
     frame = pd.DataFrame({"household_key": ["a", "b"], "snapshot_month": ["2026-01-01"] * 2,
                           "procedure_stage": [2, 0], "commandements_24m": [1, 0],
