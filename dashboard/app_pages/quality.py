@@ -8,7 +8,7 @@ from dashboard import data
 from dashboard.labels import label
 from dashboard.ui import column_labels, page
 from reports import fmt
-from reports.i18n import current_lang, t
+from reports.i18n import current_lang, t, tn
 
 scope, meta = page("page.quality", data.DATA_ROLES)
 lang = current_lang()
@@ -24,7 +24,7 @@ shown = dq if source == "*" else dq[dq["source"] == source]
 shown = shown.assign(source=[label("source", s, lang=lang) for s in shown["source"]])
 unbalanced = int((shown["rows_in"] != shown["rows_loaded"] + shown["rows_quarantined"]).sum())
 if unbalanced:
-    st.error(t("dq.unbalanced", n=unbalanced))
+    st.error(tn("dq.unbalanced", int(unbalanced)))
 else:
     st.success(t("dq.balanced"))
 

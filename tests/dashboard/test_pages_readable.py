@@ -185,6 +185,7 @@ def test_the_model_page_shows_whole_counts_and_french_figures(home):
     assert lead[t("colname.median_lead_months")].iloc[0] == "4,5 mois"
     text = " ".join(visible_text(at))
     assert "19675" not in text and "0.413" not in text and "4.5" not in text
+    assert "1 indicateur en alerte." in text and "indicateur(s)" not in text  # the count agrees
 
 
 def test_the_list_page_shows_french_figures(home):
