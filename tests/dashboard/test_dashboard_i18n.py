@@ -27,6 +27,15 @@ def test_pages_hard_code_no_french_text(path):
     assert literals == []
 
 
+
+@pytest.mark.parametrize("path", [*PAGES, PAGES[0].parent.parent / "ui.py"], ids=lambda p: p.name)
+def test_a_missing_figure_is_the_formatters_dash_not_a_page_own(path):
+    """reports.fmt.MISSING is the one "nothing to show"; a page spelling its own dash is a second."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    dashes = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in ("—", "–")]
+    allowed = {"committee.py": 1}  # the reference group's ratio interval: not missing, not applicable
+    assert len(dashes) == allowed.get(path.name, 0), dashes
+
 def test_signing_out_forgets_everything_but_the_language(home):
     at = app_as("ts19", lang="en")
     assert at.session_state["abri_list_logged"]
