@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.labels import label
 from dashboard.ui import column_labels, page
 from reports import fmt
@@ -35,7 +35,7 @@ st.dataframe(shown.assign(**{c: [fmt.integer(n) for n in shown[c]] for c in coun
                  t("dq.linkage"), format="percent", min_value=0, max_value=1)))
 st.altair_chart(alt.Chart(shown).mark_line(point=True).encode(
     x=alt.X("extract_month:O", title=None), y=alt.Y("linkage_rate:Q", title=t("dq.linkage"),
-                                                  scale=alt.Scale(zero=False), axis=alt.Axis(format="%")),
+                                                  scale=alt.Scale(zero=False), axis=charts.percent_axis(lang)),
     color=alt.Color("source:N", title=None),
     tooltip=[alt.Tooltip("source:N", title=t("colname.source")),
              alt.Tooltip("extract_month:O", title=t("colname.extract_month")),

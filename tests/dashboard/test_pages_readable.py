@@ -188,6 +188,22 @@ def test_the_model_page_shows_whole_counts_and_french_figures(home):
     assert "1 indicateur en alerte." in text and "indicateur(s)" not in text  # the count agrees
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "\u00a0%"), ("en", "datum.label")])
+def test_every_share_axis_of_the_pages_reads_the_readers_way(home, lang, shown):
+    """Vega writes "95%": every percent axis carries the French relabelling (dashboard.charts)."""
+    for user, page in (("ds", "app_pages/quality.py"), ("encadrant", "app_pages/capacity.py")):
+        at = app_as(user, page=page, lang=lang)
+        axes = [a for c in at.get("vega_lite_chart") for a in _axes(json.loads(c.proto.spec))
+                if a.get("format") == "%"]
+        assert axes and all(shown in a.get("labelExpr", "") for a in axes), (page, axes)
+
+
+def _axes(spec) -> list[dict]:
+    if isinstance(spec, dict):
+        return ([spec["axis"]] if isinstance(spec.get("axis"), dict) else []) + [
+            a for v in spec.values() for a in _axes(v)]
+    return [a for v in spec for a in _axes(v)] if isinstance(spec, list) else []
+
 def test_the_list_page_shows_french_figures(home):
     at = app_as("ts19")
     table = at.dataframe[0].value
