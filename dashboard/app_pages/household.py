@@ -115,8 +115,8 @@ with override_col:
                 st.error(t("hh.override_empty"))
 
 with st.expander(t("hh.notice")):
-    st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang, city=data.city().name))
-    st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang, city=data.city().name),
+    st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang, city=data.city()))
+    st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang, city=data.city()),
                        file_name=f"notice-{key[:8]}.html", mime="text/html", on_click=data.log_notice,
                        args=(scope, key),
                        icon=":material/download:")
