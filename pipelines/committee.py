@@ -77,7 +77,8 @@ def committee_documents(abri: AbriResource, candidate_model: str) -> Materialize
     impact = abri.reports / "impact" / "impact.json"
     docs = committee.documents(metadata=abri.registry.metadata(candidate_model), out_dir=abri.reports / candidate_model,
                                retention=Retention.load(abri.home), design=abri.casework.current_design().to_dict(),
-                               impact=json.loads(impact.read_text(encoding="utf-8")) if impact.exists() else None)
+                               impact=json.loads(impact.read_text(encoding="utf-8")) if impact.exists() else None,
+                               city=abri.city_config)
     return MaterializeResult(metadata={"version": candidate_model, "documents": ", ".join(sorted(docs)),
                                        "folder": MetadataValue.path(str(abri.reports / candidate_model))})
 
