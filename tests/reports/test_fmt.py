@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -131,3 +132,21 @@ def test_report_charts_are_stamp_free_pngs_with_locale_ticks():
     (a, labels), (b, _) = draw(), draw()
     assert base64.b64decode(a)[:8] == b"\x89PNG\r\n\x1a\n" and a == b  # no timestamp: same bytes
     assert labels == ["0,25", f"1{NNBSP}234,50"] or labels == ["0,25", f"1{NBSP}234,50"]
+
+
+def test_the_demo_citys_summary_reads_in_french_figures():
+    from synthetic.simulate import SimulationSummary
+
+    lines = SimulationSummary(
+        households=20345, households_ever=23456, months=["2023-01", "2026-12"], judgments_per_year=203.4,
+        judgment_rate=0.0095, funnel={"commandement": 2400, "jugement": 406}, social_in_arrears=0.143,
+        private_in_arrears=0.052, files_written=384, rows_written=1234567, seconds=1234.5,
+        peak_memory_mb=2048.4).lines()
+    text = "\n".join(lines)
+    assert f"actifs (moyenne) : 20{NNBSP}345" in text and f"({percent_fr(0.0095)} des ménages" in text
+    assert f"jugement 2{NNBSP}436" in text and f"social 14,3{NBSP}%" in text and f"1{NNBSP}234{NNBSP}567 lignes" in text
+    assert f"Durée : 1{NNBSP}234,5 s" in text and not re.search(r"\d[.,]\d{3}\b|\d\.\d", text)
+
+
+def percent_fr(x: float) -> str:
+    return fmt.percent(x, "fr", 2)
