@@ -44,12 +44,13 @@ class CommitteePack:
 
 def audit(con: duckdb.DuckDBPyConnection, version: str, *, metadata: dict, out_dir: Path,
           capacity: float, seed: int = 0, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11,
-          n_boot: int = 500):
-    """The group audit of the lists `version` would have sent: (Audit, audit.json, audit.html)."""
+          n_boot: int = 500, district: str = "arrondissement"):
+    """The group audit of the lists `version` would have sent: (Audit, audit.json, audit.html);
+    `district`: the city's word for its districts (City.district_label)."""
     from fairness.model_audit import audit_version
 
     return audit_version(con, version, out_dir=out_dir, capacity=capacity, seed=seed, metadata=metadata,
-                         tolerance=tolerance, min_cell=min_cell, n_boot=n_boot)
+                         tolerance=tolerance, min_cell=min_cell, n_boot=n_boot, district=district)
 
 
 def last_backtest_month(con: duckdb.DuckDBPyConnection, version: str):
@@ -142,7 +143,8 @@ def committee_pack(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb
                    n_boot: int = 500, label_delay: int = LABEL_DELAY_MONTHS, city: City | None = None) -> CommitteePack:
     """Audit, explanations, mitigation and documents of `version` into out_dir, in that order."""
     result, json_path, html_path = audit(con, version, metadata=metadata, out_dir=out_dir, capacity=capacity,
-                                         seed=seed, tolerance=tolerance, min_cell=min_cell, n_boot=n_boot)
+                                         seed=seed, tolerance=tolerance, min_cell=min_cell, n_boot=n_boot,
+                                         district=city.district_label if city else "arrondissement")
     expl = explanations(con, version, booster=booster, metadata=metadata, out_dir=out_dir, seed=seed)
     mitig = mitigation(con, version, booster=booster, out_dir=out_dir, capacity=capacity, seed=seed,
                        min_cell=min_cell, label_delay=label_delay)

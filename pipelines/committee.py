@@ -28,7 +28,7 @@ def audit_report(abri: AbriResource, candidate_model: str) -> MaterializeResult:
         result, _, html = committee.audit(con, candidate_model, metadata=abri.registry.metadata(candidate_model),
                                           out_dir=abri.reports / candidate_model, capacity=abri.capacity,
                                           seed=abri.seed, tolerance=abri.tolerance, min_cell=abri.min_cell,
-                                          n_boot=abri.audit_bootstrap)
+                                          n_boot=abri.audit_bootstrap, district=abri.city_config.district_label)
     finally:
         con.close()
     specs = result.to_dict().get("group_specs", [])
