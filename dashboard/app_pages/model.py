@@ -83,7 +83,7 @@ else:
     st.dataframe(pd.DataFrame({
         t("colname.version"): versions["version"],
         t("colname.status"): [label("vstatus", s) for s in versions["status"]],
-        t("colname.created_at"): [str(c)[:10] for c in versions["created_at"]],
+        t("colname.created_at"): [fmt.date(c) for c in versions["created_at"]],
         t("colname.training_seconds"): [fmt.integer(x) for x in versions["training_seconds"]],
         t("colname.energy_kwh"): [fmt.number(x, digits=6) for x in versions["energy_kwh"]],
         t("colname.kg_co2e"): [fmt.number(x, digits=6) for x in versions["kg_co2e"]],

@@ -133,6 +133,9 @@ def test_the_committee_page_names_metrics_and_verdicts_in_words_and_draws_the_ch
     assert t("verdict.outside") in set(table[t("com.col_verdict")])
     assert any(re.fullmatch(rf"41,0{SPACE}%", v) for v in table[t("com.col_value")])
     assert any(re.fullmatch(rf"5{SPACE}000", v) for v in table[t("com.col_n")])
+    versions = at.dataframe[0].value  # dates and months in words, not ISO
+    assert list(versions[t("com.lbl_as_of")]) == ["octobre 2026"]
+    assert all(re.fullmatch(r"\d{1,2} \w+ \d{4}", d) for d in versions[t("com.lbl_created")])
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
     spec = json.loads(charts[0].proto.spec)
@@ -203,6 +206,13 @@ def _axes(spec) -> list[dict]:
         return ([spec["axis"]] if isinstance(spec.get("axis"), dict) else []) + [
             a for v in spec.values() for a in _axes(v)]
     return [a for v in spec for a in _axes(v)] if isinstance(spec, list) else []
+
+@pytest.mark.parametrize(("lang", "month"), [("fr", "octobre 2026"), ("en", "October 2026")])
+def test_the_page_header_gives_months_and_dates_in_words(home, lang, month):
+    at = app_as("ts19", lang=lang)
+    header = next(c.value for c in at.caption if month in c.value)
+    assert not re.search(r"\d{4}-\d{2}", header.replace(data.published(data.Scope("x", "admin", ()))
+                                                          .get("model_version", ""), ""))
 
 def test_the_list_page_shows_french_figures(home):
     at = app_as("ts19")
