@@ -150,3 +150,14 @@ def test_the_demo_citys_summary_reads_in_french_figures():
 
 def percent_fr(x: float) -> str:
     return fmt.percent(x, "fr", 2)
+
+
+def test_moments_read_the_readers_way_in_utc():
+    import datetime as dt
+
+    assert fmt.moment("2026-11-30T14:05:09", "fr") == "30/11/2026 14:05"
+    assert fmt.moment("2026-11-30T14:05:09+00:00", "en") == "11/30/26, 2:05\u202fPM" or \
+        fmt.moment("2026-11-30T14:05:09+00:00", "en") == "11/30/26, 2:05 PM"
+    assert fmt.moment(dt.datetime(2026, 11, 30, 14, 5, 9), "fr", style="medium") == "30 nov. 2026, 14:05:09"
+    assert fmt.moment("2026-11-30T15:05:09+01:00", "fr") == "30/11/2026 14:05"  # shown in UTC
+    assert fmt.moment(None, "fr") == fmt.MISSING
