@@ -11,7 +11,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 \
 RUN useradd --create-home --uid 10001 abri
 WORKDIR /opt/abri
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY abri ./abri
 COPY ingest ./ingest
 COPY features ./features
@@ -24,8 +24,9 @@ COPY pipelines ./pipelines
 COPY dashboard ./dashboard
 COPY synthetic ./synthetic
 # dagster-postgres and dagster-k8s: the run storage and run launcher of the Helm values;
-# the [dask] extra for `abri train --engine dask --scheduler ADDRESS`
-RUN pip install --no-cache-dir '.[dask]' dagster-postgres dagster-k8s
+# the [dask] extra for `abri train --engine dask --scheduler ADDRESS`; every library at the version
+# of requirements.lock, as `make` installs it (same data and seed, same model file)
+RUN pip install --no-cache-dir -c requirements.lock '.[dask]' dagster-postgres dagster-k8s
 
 USER abri
 ENV ABRI_HOME=/var/abri \

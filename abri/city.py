@@ -83,6 +83,9 @@ class City(_Strict):
     service: str  # who runs Abri, named on notices and pages
     contact: str = ""  # where a household asks (address or service), on notices
     district_label: str = "arrondissement"
+    # each source's partner as the city's notices name it (source name -> partner); a source not
+    # named keeps the data contract's (ingest/contract.py, Paris's partners)
+    partners: dict[str, str] = Field(default_factory=dict)
     demo: Demo = Field(default_factory=Demo)
     sectors: tuple[Sector, ...] = Field(min_length=1)
 

@@ -348,12 +348,13 @@ def _demo_pipeline(home: str | None, *, seed: int) -> int:
     from models.registry import gate
 
     registry, casework, _ = _registry_and_casework(home)
-    before = len(registry.entries())
+    before = {e["version"] for e in registry.entries()}
     print("\n4/6 Modèle candidat, comparaison aux règles actuelles, rapport d'audit")
     trained = train_command(home)
-    if len(registry.entries()) == before:
+    new = [e["version"] for e in registry.entries() if e["version"] not in before]
+    if not new:
         return trained or 1  # no candidate at all: a real failure
-    version = registry.entries()[-1]["version"]
+    (version,) = new  # the version this step registered, not the registry's last entry
     passed, reasons = gate(registry.metadata(version))
     if trained and passed:
         return trained

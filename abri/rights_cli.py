@@ -45,7 +45,7 @@ def subject(home) -> None:
 @_by
 def find(nom, prenom, date_naissance, partner_id, value, home, by) -> int:
     """Find a household by --nom and --date-naissance (--prenom optional), or by --partner-id
-    and --value; prints its key, arrondissement and months, never a name."""
+    and --value; prints its key, district (the city's word) and months, never a name."""
     from casework import subject as sj
 
     paths = Paths.from_env(home)
@@ -59,9 +59,10 @@ def find(nom, prenom, date_naissance, partner_id, value, home, by) -> int:
         raise ValueError("cherchez par --nom et --date-naissance, ou par --partner-id et --value")
     if not found:
         print("Aucun ménage trouvé.")
+    district = load_settings().city.district_label  # "arrondissement" in Paris, "quartier" in Valmont
     for m in found:
-        arr = f"{m.arrondissement}e arr." if m.arrondissement else "arrondissement inconnu"
-        print(f"{m.household_key}\t{arr}\tvu de {m.first_month} à {m.last_month}")
+        where = f"{district} {m.arrondissement}" if m.arrondissement else f"{district} inconnu"
+        print(f"{m.household_key}\t{where}\tvu de {m.first_month} à {m.last_month}")
     return 0
 
 

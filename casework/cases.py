@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from abri.db import transaction
+
 RECORD_COLUMNS = ["household_key", "list_month", "status", "outcome", "contacted_date", "recorded_at"]
 
 
@@ -93,18 +95,12 @@ class CaseMethods:
         when = _at(at)
         values = [(str(k), _month(m), by, when)
                   for k, m in zip(rows["household_key"], rows["list_month"], strict=True)]
-        with self.connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                before = con.total_changes
-                con.executemany("INSERT OR IGNORE INTO cases (household_key, list_month, status, revision, updated_by, "
-                                "updated_at) VALUES (?, ?, 'a_contacter', 1, ?, ?)", values)
-                created = con.total_changes - before
-                self._log(con, by, "open_cases", None, {"cases": created})
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+            before = con.total_changes
+            con.executemany("INSERT OR IGNORE INTO cases (household_key, list_month, status, revision, updated_by, "
+                            "updated_at) VALUES (?, ?, 'a_contacter', 1, ?, ?)", values)
+            created = con.total_changes - before
+            self._log(con, by, "open_cases", None, {"cases": created})
         return created
 
     def set_status(self, household_key: str, status: str, *, by: str, expected_revision: int,
@@ -123,41 +119,35 @@ class CaseMethods:
             raise CaseworkError(f"issue inconnue « {outcome} » : choisissez parmi {', '.join(OUTCOMES)}")
         month = list_month or listed_month
         when = _at(at)
-        with self.connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                if month is None:
-                    r = con.execute("SELECT max(list_month) FROM cases WHERE household_key = ?",
-                                    (household_key,)).fetchone()
-                    month = r[0] if r and r[0] is not None else when[:7]
-                month = _month(month) if month else month
-                row = con.execute("SELECT revision, outcome, contacted_date FROM cases WHERE household_key = ? "
-                                  "AND list_month = ?", (household_key, month)).fetchone()
-                current, old_outcome, old_contact = row if row else (0, None, None)
-                if current != expected_revision:
-                    raise ConflictError("ce dossier a été modifié par quelqu'un d'autre pendant que vous le "
-                                        "consultiez : rechargez la page pour voir son nouvel état")
-                new_outcome = outcome or (status if status in OUTCOMES else old_outcome)
-                contact = old_contact or contacted_date
-                if contact is None and new_outcome in _contact_outcomes():
-                    contact = when[:10]
-                new = current + 1
-                con.execute(
-                    "INSERT INTO cases (household_key, list_month, status, outcome, contacted_date, revision, "
-                    "updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(household_key, list_month) "
-                    "DO UPDATE SET status = excluded.status, outcome = excluded.outcome, "
-                    "contacted_date = excluded.contacted_date, revision = excluded.revision, "
-                    "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                    (household_key, month, status, new_outcome, contact, new, by, when))
-                con.execute("INSERT INTO case_history (household_key, status, revision, changed_by, changed_at, "
-                            "list_month, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (household_key, status, new, by, when, month, new_outcome))
-                self._log(con, by, "case_status", household_key, status)
-                con.execute("COMMIT")
-                return new
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+            if month is None:
+                r = con.execute("SELECT max(list_month) FROM cases WHERE household_key = ?",
+                                (household_key,)).fetchone()
+                month = r[0] if r and r[0] is not None else when[:7]
+            month = _month(month) if month else month
+            row = con.execute("SELECT revision, outcome, contacted_date FROM cases WHERE household_key = ? "
+                              "AND list_month = ?", (household_key, month)).fetchone()
+            current, old_outcome, old_contact = row if row else (0, None, None)
+            if current != expected_revision:
+                raise ConflictError("ce dossier a été modifié par quelqu'un d'autre pendant que vous le "
+                                    "consultiez : rechargez la page pour voir son nouvel état")
+            new_outcome = outcome or (status if status in OUTCOMES else old_outcome)
+            contact = old_contact or contacted_date
+            if contact is None and new_outcome in _contact_outcomes():
+                contact = when[:10]
+            new = current + 1
+            con.execute(
+                "INSERT INTO cases (household_key, list_month, status, outcome, contacted_date, revision, "
+                "updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(household_key, list_month) "
+                "DO UPDATE SET status = excluded.status, outcome = excluded.outcome, "
+                "contacted_date = excluded.contacted_date, revision = excluded.revision, "
+                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                (household_key, month, status, new_outcome, contact, new, by, when))
+            con.execute("INSERT INTO case_history (household_key, status, revision, changed_by, changed_at, "
+                        "list_month, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (household_key, status, new, by, when, month, new_outcome))
+            self._log(con, by, "case_status", household_key, status)
+            return new
 
     def statuses(self) -> list[dict]:
         """Every case's status, for monitoring outcomes (keys only, no names)."""

@@ -24,6 +24,8 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from abri.db import transaction
+
 GENESIS = "0" * 64
 # table -> its columns in hash order (the id first); the order is part of the format
 CHAINED: dict[str, tuple[str, ...]] = {
@@ -68,18 +70,13 @@ def start(con: sqlite3.Connection, now: str) -> None:
     for kind in CHAINED:
         if con.execute("SELECT 1 FROM log_chain_anchor WHERE kind = ?", (kind,)).fetchone():
             continue
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(con, begin="BEGIN IMMEDIATE"):
             if not con.execute("SELECT 1 FROM log_chain_anchor WHERE kind = ?", (kind,)).fetchone():
                 con.execute("INSERT INTO log_chain_anchor VALUES (?, ?, 0, ?)", (kind, GENESIS, now))
                 for (row_id,) in con.execute(f"SELECT id FROM {kind} WHERE id NOT IN "
                                              "(SELECT row_id FROM log_chain WHERE kind = ?) ORDER BY id",
                                              (kind,)).fetchall():
                     _append(con, kind, row_id)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
 
 def _append(con: sqlite3.Connection, kind: str, row_id: int) -> str:

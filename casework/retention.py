@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 
 from abri.config import Paths, Retention
+from abri.db import transaction
 from casework import chain
 from casework.store import Casework
 from casework.subject import erase_keys, erased_keys
@@ -82,32 +83,26 @@ def _landing(paths: Paths, cutoff: date, dry_run: bool) -> int:
 
 def _casework(store: Casework, *, notes_before: str, log_before: str, dry_run: bool, now: str) -> dict[str, int]:
     out = {}
-    with store.connect() as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for table in ("notes", "overrides"):
-                n = con.execute(f"SELECT count(*) FROM {table} WHERE written_at < ?", (notes_before,)).fetchone()[0]
-                if n and not dry_run:
-                    con.execute(f"DELETE FROM {table} WHERE written_at < ?", (notes_before,))
-                out[f"casework.{table}"] = n
-            # a prefix of the log: every entry up to the first one still within its period
-            first_kept = con.execute("SELECT min(id) FROM access_log WHERE at >= ?", (log_before,)).fetchone()[0]
-            last = con.execute("SELECT max(id) FROM access_log" + (" WHERE id < ?" if first_kept else ""),
-                               (first_kept,) if first_kept else ()).fetchone()[0]
-            n = con.execute("SELECT count(*) FROM access_log WHERE id <= ?", (last or 0,)).fetchone()[0]
+    with store.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+        for table in ("notes", "overrides"):
+            n = con.execute(f"SELECT count(*) FROM {table} WHERE written_at < ?", (notes_before,)).fetchone()[0]
             if n and not dry_run:
-                chain.purge_prefix(con, "access_log", last_id=last, now=now)
-            out["casework.access_log"] = n
-            # ended or abandoned dashboard sessions and stale lockout counters: kept as long as the log
-            n = con.execute("SELECT count(*) FROM sessions WHERE last_seen < ?", (log_before,)).fetchone()[0]
-            if n and not dry_run:
-                con.execute("DELETE FROM sessions WHERE last_seen < ?", (log_before,))
-                con.execute("DELETE FROM sign_in_failures WHERE last_failure < ?", (log_before,))
-            out["casework.sessions"] = n
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+                con.execute(f"DELETE FROM {table} WHERE written_at < ?", (notes_before,))
+            out[f"casework.{table}"] = n
+        # a prefix of the log: every entry up to the first one still within its period
+        first_kept = con.execute("SELECT min(id) FROM access_log WHERE at >= ?", (log_before,)).fetchone()[0]
+        last = con.execute("SELECT max(id) FROM access_log" + (" WHERE id < ?" if first_kept else ""),
+                           (first_kept,) if first_kept else ()).fetchone()[0]
+        n = con.execute("SELECT count(*) FROM access_log WHERE id <= ?", (last or 0,)).fetchone()[0]
+        if n and not dry_run:
+            chain.purge_prefix(con, "access_log", last_id=last, now=now)
+        out["casework.access_log"] = n
+        # ended or abandoned dashboard sessions and stale lockout counters: kept as long as the log
+        n = con.execute("SELECT count(*) FROM sessions WHERE last_seen < ?", (log_before,)).fetchone()[0]
+        if n and not dry_run:
+            con.execute("DELETE FROM sessions WHERE last_seen < ?", (log_before,))
+            con.execute("DELETE FROM sign_in_failures WHERE last_failure < ?", (log_before,))
+        out["casework.sessions"] = n
     return out
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from abri.db import transaction
+
 if TYPE_CHECKING:
     from casework.store import Casework
 
@@ -67,23 +69,17 @@ def record_failure(store: Casework, username: str, *, now: datetime | None = Non
     """Count a failed sign-in (and log it, with the username tried only); returns the number of
     consecutive failures. From MAX_FAILURES on, locks the username with a doubling delay."""
     name, now = clean_username(username), now or _now()
-    with store.connect() as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            r = con.execute("SELECT failures FROM sign_in_failures WHERE username = ?", (name,)).fetchone()
-            failures = (r[0] if r else 0) + 1
-            lock = None
-            if failures >= MAX_FAILURES:
-                minutes = min(2 ** (failures - MAX_FAILURES), MAX_LOCK_MINUTES)
-                lock = (now + timedelta(minutes=minutes)).strftime(FMT)
-            con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET "
-                        "failures = excluded.failures, last_failure = excluded.last_failure, "
-                        "locked_until = excluded.locked_until", (name, failures, now.strftime(FMT), lock))
-            store._log(con, name, "sign_in_failed", None, {"failures": failures, "locked_until": lock})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+        r = con.execute("SELECT failures FROM sign_in_failures WHERE username = ?", (name,)).fetchone()
+        failures = (r[0] if r else 0) + 1
+        lock = None
+        if failures >= MAX_FAILURES:
+            minutes = min(2 ** (failures - MAX_FAILURES), MAX_LOCK_MINUTES)
+            lock = (now + timedelta(minutes=minutes)).strftime(FMT)
+        con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET "
+                    "failures = excluded.failures, last_failure = excluded.last_failure, "
+                    "locked_until = excluded.locked_until", (name, failures, now.strftime(FMT), lock))
+        store._log(con, name, "sign_in_failed", None, {"failures": failures, "locked_until": lock})
     return failures
 
 
@@ -98,17 +94,11 @@ def open_session(store: Casework, username: str, *, binding: str, replaces: str 
     before, if any) is ended. Returns the token (kept only in the user's session state)."""
     token = secrets.token_urlsafe(32)
     now = _now().strftime(FMT)
-    with store.connect() as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            if replaces:
-                _end(con, replaces, "rotated", now)
-            con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, NULL, NULL)",
-                        (_digest(token), username, binding, now, now))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+        if replaces:
+            _end(con, replaces, "rotated", now)
+        con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, NULL, NULL)",
+                    (_digest(token), username, binding, now, now))
     return token
 
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from abri.db import transaction
 from casework import chain, sessions
 from casework.cases import CaseMethods, migrate_cases_after, migrate_cases_before
 from casework.design_decisions import DesignMethods
@@ -128,8 +129,7 @@ class Casework(CaseMethods, DesignMethods):
         if not by.strip() or not comment.strip():
             raise CaseworkError("une décision du comité doit être signée (--by) et motivée (--comment)")
         with self.connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(con, begin="BEGIN IMMEDIATE"):
                 cur = con.execute(
                     "INSERT INTO decisions (model_version, decision, decided_by, comment, report_sha256, "
                     "demonstration, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -137,10 +137,6 @@ class Casework(CaseMethods, DesignMethods):
                 row_id = cur.lastrowid
                 assert row_id is not None  # set by the INSERT
                 chain.append(con, "decisions", row_id)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
             return row_id
 
     def decisions(self, version: str | None = None) -> list[dict]:
@@ -185,21 +181,13 @@ class Casework(CaseMethods, DesignMethods):
     # -- access log ------------------------------------------------------------------------
     @staticmethod
     def _log(con: sqlite3.Connection, username: str, action: str, household_key: str | None, detail) -> None:
-        own = not con.in_transaction  # chained in the caller's transaction, else in its own
-        if own:
-            con.execute("BEGIN IMMEDIATE")
-        try:
+        # chained in the caller's transaction, else in its own
+        with nullcontext() if con.in_transaction else transaction(con, begin="BEGIN IMMEDIATE"):
             cur = con.execute(
                 "INSERT INTO access_log (at, username, action, household_key, detail) VALUES (?, ?, ?, ?, ?)",
                 (_now(), username, action, household_key, json.dumps(detail) if detail is not None else None))
             assert cur.lastrowid is not None  # set by the INSERT
             chain.append(con, "access_log", cur.lastrowid)
-            if own:
-                con.execute("COMMIT")
-        except BaseException:
-            if own:
-                con.execute("ROLLBACK")
-            raise
 
     def log_access(self, username: str, action: str, household_key: str | None = None, detail=None) -> None:
         with self.connect() as con:

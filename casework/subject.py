@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from abri.config import Paths
+from abri.db import transaction
 from casework.store import Casework, CaseworkError
 from reports.render import render
 
@@ -250,16 +251,10 @@ def record_objection(store: Casework, household_key: str, *, reason: str, by: st
 
 
 def _exclude(store: Casework, key: str, *, kind: str, reason: str, by: str) -> None:
-    with store.connect() as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            con.execute("INSERT INTO exclusions (household_key, kind, reason, recorded_by, recorded_at) "
-                        "VALUES (?, ?, ?, ?, ?)", (key, kind, reason, by, _now()))
-            store._log(con, by, f"subject_{'object' if kind == 'objection' else 'erase'}", key, None)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+        con.execute("INSERT INTO exclusions (household_key, kind, reason, recorded_by, recorded_at) "
+                    "VALUES (?, ?, ?, ?, ?)", (key, kind, reason, by, _now()))
+        store._log(con, by, f"subject_{'object' if kind == 'objection' else 'erase'}", key, None)
 
 
 def excluded_households(store: Casework, *, refusal_months: int, today: date | None = None) -> frozenset[str]:
@@ -316,29 +311,23 @@ def _delete_keys(path: Path, keys: list[str], label: str, out: dict[str, int]) -
             con.close()
         return
     try:
-        con.execute("BEGIN TRANSACTION")
-        for t in _tables_with_key(con):
-            n = con.execute(f'DELETE FROM "{t}" WHERE household_key IN (SELECT unnest(?))', [keys]).fetchall()[0][0]
-            if n:
-                out[f"{label}.{t}"] = out.get(f"{label}.{t}", 0) + int(n)
-        con.execute("COMMIT")
+        with transaction(con):
+            for t in _tables_with_key(con):
+                n = con.execute(f'DELETE FROM "{t}" WHERE household_key IN (SELECT unnest(?))',
+                                [keys]).fetchall()[0][0]
+                if n:
+                    out[f"{label}.{t}"] = out.get(f"{label}.{t}", 0) + int(n)
     finally:
         con.close()
 
 
 def _delete_casework(store: Casework, keys: list[str], out: dict[str, int]) -> None:
-    with store.connect() as con:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for t in CASEWORK_TABLES:
-                n = con.execute(f"DELETE FROM {t} WHERE household_key IN ({', '.join('?' for _ in keys)})",
-                                keys).rowcount
-                if n:
-                    out[f"casework.{t}"] = out.get(f"casework.{t}", 0) + n
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con, begin="BEGIN IMMEDIATE"):
+        for t in CASEWORK_TABLES:
+            n = con.execute(f"DELETE FROM {t} WHERE household_key IN ({', '.join('?' for _ in keys)})",
+                            keys).rowcount
+            if n:
+                out[f"casework.{t}"] = out.get(f"casework.{t}", 0) + n
 
 
 def erase(paths: Paths, household_key: str, *, reason: str, by: str) -> Erasure:

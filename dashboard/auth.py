@@ -160,10 +160,6 @@ def ended_reason() -> str | None:
     return st.session_state.get(_ENDED)
 
 
-def timed_out() -> bool:
-    return ended_reason() == "idle"
-
-
 def sidebar(scope: data.Scope) -> None:
     with st.sidebar:
         st.markdown(t("app.signed_in_as", username=scope.username, role=t(f"role.{scope.role}")))

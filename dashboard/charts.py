@@ -14,6 +14,11 @@ def _labels(lang: str) -> str:
     return ("replace(replace(datum.label, '.', ','), '%', '\u00a0%')" if lang == "fr" else "datum.label")
 
 
+
+def percent_axis(lang: str, **kwargs) -> alt.Axis:
+    """A share axis read the reader's way: "95 %" in French, "95%" in English."""
+    return alt.Axis(format="%", labelExpr=_labels(lang), **kwargs)
+
 TIMELINE_INDICATORS = ("probability", "arrears_months", "procedure_stage", "caf_unpaid_report",
                        "housing_allowance_suspended", "energy_unpaid_12m", "social_contacts_3m",
                        "fsl_requests_12m", "unemployment_registrations_12m", "income")

@@ -74,7 +74,7 @@ def users(home) -> None:
 @users.command("add", short_help="create an account")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--sector", multiple=True, help="a sector (repeat): 'Paris Centre', 5e ... 20e")
+@click.option("--sector", multiple=True, help="a sector of the city (repeat), as abri/cities/<city>.toml names it, e.g. 19e in Paris")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 @home_option
 def add(username, role, sector, password_stdin, home) -> int:

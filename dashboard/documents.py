@@ -9,6 +9,7 @@ import html
 
 import pandas as pd
 
+from abri.city import City
 from governance import notice
 from models.score import RULE_VERSION  # noqa: F401  (the household page asks documents.RULE_VERSION)
 from reports import fmt
@@ -104,11 +105,11 @@ def list_html(df: pd.DataFrame, *, lang: str, sectors: str, month: str,
     return page.encode("utf-8")
 
 
-def notice_markdown(*, row: pd.Series, reasons: pd.DataFrame, lang: str, city: str = "Paris") -> str:
+def notice_markdown(*, row: pd.Series, reasons: pd.DataFrame, lang: str, city: City) -> str:
     """The household's CRPA L311-3-1 notice for the page: governance/notice.py, the one notice."""
     return notice.notice_markdown(row=row, reasons=reasons, lang=lang, city=city)
 
 
-def notice_html(*, row: pd.Series, reasons: pd.DataFrame, lang: str, city: str = "Paris") -> bytes:
+def notice_html(*, row: pd.Series, reasons: pd.DataFrame, lang: str, city: City) -> bytes:
     """The same notice as a printable, self-contained HTML page, for the household."""
     return notice.notice_html(row=row, reasons=reasons, lang=lang, city=city).encode("utf-8")

@@ -27,8 +27,8 @@ def page(title_key: str, roles: tuple[str, ...]) -> tuple[data.Scope, dict]:
         st.stop()
     if meta.get("demonstration"):
         st.warning(t("app.demo_banner"), icon=":material/science:")
-    st.caption(t("app.published", month=meta.get("snapshot_month") or "—", version=meta.get("model_version") or "—",
-                 published=str(meta.get("published_at") or "—")[:10]))
+    st.caption(t("app.published", month=fmt.month(meta.get("snapshot_month") or None),
+                 version=meta.get("model_version") or MISSING, published=fmt.date(meta.get("published_at") or None)))
     return scope, meta
 
 

@@ -63,6 +63,10 @@ class Feature:
     # {pct} the value's size as a percentage ("35 %"), {stage} the procedure stage's name
     reason_fr: str = ""
     reason_en: str = ""
+    # the sentence when {n} is singular by the language's plural rule (Babel: French 0 and 1,
+    # English 1): "en impayé depuis 1 mois" / "in arrears for 1 month"; empty: the sentence above
+    reason_fr_one: str = ""
+    reason_en_one: str = ""
 
     @property
     def lag(self) -> int:
@@ -109,7 +113,8 @@ FEATURES: tuple[Feature, ...] = (
        reason_fr="impayés en hausse de {months} mois sur 3 mois", reason_en="arrears up {months} months over 3 months"),
     _s("arrears_change_6m", "bailleurs", "arrears_change_6m", "arrears", "évolution des impayés sur 6 mois", "change in arrears over 6 months", "mois"),
     _s("months_in_arrears", "bailleurs", "months_in_arrears", "arrears", "mois consécutifs en impayé", "consecutive months in arrears", "mois",
-       reason_fr="en impayé depuis {n} mois", reason_en="in arrears for {n} months"),
+       reason_fr="en impayé depuis {n} mois", reason_en="in arrears for {n} months",
+       reason_en_one="in arrears for {n} month"),
     _s("payment_ratio_3m", "bailleurs", "payment_ratio_3m", "arrears", "part du loyer payée sur 3 mois", "share of rent paid over 3 months", "ratio"),
     _s("repayment_plan", "bailleurs", "plan", "arrears", "plan d'apurement en cours", "repayment plan in force", "0/1"),
     _s("repayment_plan_broken", "bailleurs", "plan_broken_6m", "arrears", "plan d'apurement rompu (6 mois)", "repayment plan broken (6 months)", "0/1",
@@ -119,7 +124,8 @@ FEATURES: tuple[Feature, ...] = (
     _s("caf_unpaid_report", "caf", "unpaid_report", "caf_report", "impayé signalé à la CAF", "unpaid rent reported to the CAF", "0/1",
        reason_fr="impayé signalé à la CAF", reason_en="unpaid rent reported to the CAF"),
     _s("months_since_caf_report", "caf", "months_since_report", "caf_report", "mois depuis le signalement CAF", "months since the CAF report", "mois",
-       reason_fr="signalement CAF il y a {n} mois", reason_en="CAF report {n} months ago"),
+       reason_fr="signalement CAF il y a {n} mois", reason_en="CAF report {n} months ago",
+       reason_en_one="CAF report {n} month ago"),
     _s("housing_allowance", "caf", "montant_al", "benefits", "aide au logement", "housing allowance", "EUR"),
     _s("housing_allowance_suspended", "caf", "allowance_suspended", "benefits", "aide au logement suspendue", "housing allowance suspended", "0/1",
        reason_fr="aide au logement suspendue", reason_en="housing allowance suspended"),
@@ -154,9 +160,11 @@ FEATURES: tuple[Feature, ...] = (
        reason_fr="assignation devant le tribunal", reason_en="court summons received"),
     _e("payment_delays_granted_24m", "justice", "count(*) FILTER (WHERE e.decision = 'delais_paiement' AND {w})", 24, "procedure", "délais de paiement accordés par le juge (24 mois)", "payment delays granted by the court (24 months)", "nombre"),
     _e("months_since_commandement", "justice", _months_since("type_evenement", "commandement_payer"), None, "procedure", "mois depuis le commandement de payer", "months since the formal demand", "mois",
-       reason_fr="commandement de payer il y a {n} mois", reason_en="formal demand {n} months ago"),
+       reason_fr="commandement de payer il y a {n} mois", reason_en="formal demand {n} months ago",
+       reason_en_one="formal demand {n} month ago"),
     _e("months_since_assignation", "justice", _months_since("type_evenement", "assignation"), None, "procedure", "mois depuis l'assignation", "months since the summons", "mois",
-       reason_fr="assignation il y a {n} mois", reason_en="summons {n} months ago"),
+       reason_fr="assignation il y a {n} mois", reason_en="summons {n} months ago",
+       reason_en_one="summons {n} month ago"),
     _e("procedure_stage", "justice",
        "coalesce(max(CASE e.type_evenement WHEN 'commandement_payer' THEN 1 WHEN 'assignation' THEN 2 "
        "WHEN 'jugement' THEN 3 ELSE 0 END) FILTER (WHERE e.event_date > c.snapshot_month - INTERVAL 12 MONTH), 0)",
@@ -171,9 +179,11 @@ FEATURES: tuple[Feature, ...] = (
     _e("fsl_grants_24m", "fsl", _count("decision", "accorde"), 24, "fsl", "aides FSL accordées (24 mois)", "FSL grants (24 months)", "nombre"),
     # energy
     _e("energy_unpaid_6m", "energie", _count("type_evenement", "impaye_facture"), 6, "energy", "impayés d'énergie (6 mois)", "unpaid energy bills (6 months)", "nombre",
-       reason_fr="{n} impayé(s) d'énergie en 6 mois", reason_en="{n} unpaid energy bill(s) in 6 months"),
+       reason_fr="{n} impayés d'énergie en 6 mois", reason_fr_one="{n} impayé d'énergie en 6 mois",
+       reason_en="{n} unpaid energy bills in 6 months", reason_en_one="{n} unpaid energy bill in 6 months"),
     _e("energy_unpaid_12m", "energie", _count("type_evenement", "impaye_facture"), 12, "energy", "impayés d'énergie (12 mois)", "unpaid energy bills (12 months)", "nombre",
-       reason_fr="{n} impayé(s) d'énergie en 12 mois", reason_en="{n} unpaid energy bill(s) in 12 months"),
+       reason_fr="{n} impayés d'énergie en 12 mois", reason_fr_one="{n} impayé d'énergie en 12 mois",
+       reason_en="{n} unpaid energy bills in 12 months", reason_en_one="{n} unpaid energy bill in 12 months"),
     _e("power_reductions_12m", "energie", _count("type_evenement", "reduction_puissance"), 12, "energy", "réductions de puissance (12 mois)", "power reductions (12 months)", "nombre",
        reason_fr="réduction de puissance électrique", reason_en="electricity power reduced"),
     _e("energy_debt_12m", "energie", "coalesce(sum(e.montant_impaye) FILTER (WHERE {w}), 0)", 12, "energy", "montant des impayés d'énergie (12 mois)", "unpaid energy amount (12 months)", "EUR"),
@@ -241,14 +251,19 @@ def render_dictionary() -> str:
         "file; event counts are empty until the partner's first file is usable, then count the",
         "events of the delivered months within the window.",
         "",
-        "| feature | source | lag | window | unit | reason group | libellé | label | definition |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| feature | source | lag | window | unit | reason group | libellé | label | definition | raison | reason |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+
+    def sentence(main: str, one: str) -> str:  # the social worker's sentence, its singular after " / "
+        return " / ".join(x.replace("|", "\\|") for x in (main, one) if x)
+
     for f in FEATURES:
         window = f"{f.window} mois" if f.window else {"snapshot": "dernier mois disponible", "event": "tout l'historique",
                                                           "derived": "dernier mois disponible"}[f.kind]
         definition = f.definition.replace("|", "\\|").replace("{w}", "in window")
         lines.append(f"| `{f.name}` | {f.source} | {f.lag} | {window} | {f.unit} | {REASON_GROUPS[f.reason_group][0]} "
-                     f"| {f.label_fr} | {f.label_en} | `{definition}` |")
+                     f"| {f.label_fr} | {f.label_en} | `{definition}` | {sentence(f.reason_fr, f.reason_fr_one)} "
+                     f"| {sentence(f.reason_en, f.reason_en_one)} |")
     lines += ["", "Audit attributes (never features): " + ", ".join(f"`{a}`" for a in AUDIT_ATTRIBUTES), ""]
     return "\n".join(lines)

@@ -18,6 +18,7 @@ import duckdb
 import lightgbm as lgb
 import pandas as pd
 
+from abri.city import City
 from features.build import training_frame
 from features.declare import FEATURE_NAMES
 
@@ -43,12 +44,13 @@ class CommitteePack:
 
 def audit(con: duckdb.DuckDBPyConnection, version: str, *, metadata: dict, out_dir: Path,
           capacity: float, seed: int = 0, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11,
-          n_boot: int = 500):
-    """The group audit of the lists `version` would have sent: (Audit, audit.json, audit.html)."""
+          n_boot: int = 500, district: str = "arrondissement"):
+    """The group audit of the lists `version` would have sent: (Audit, audit.json, audit.html);
+    `district`: the city's word for its districts (City.district_label)."""
     from fairness.model_audit import audit_version
 
     return audit_version(con, version, out_dir=out_dir, capacity=capacity, seed=seed, metadata=metadata,
-                         tolerance=tolerance, min_cell=min_cell, n_boot=n_boot)
+                         tolerance=tolerance, min_cell=min_cell, n_boot=n_boot, district=district)
 
 
 def last_backtest_month(con: duckdb.DuckDBPyConnection, version: str):
@@ -124,7 +126,7 @@ def mitigation(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Boo
 
 
 def documents(*, metadata: dict, out_dir: Path, retention=None, design: dict | None = None,
-              impact: dict | None = None) -> dict[str, Path]:
+              impact: dict | None = None, city: City | None = None) -> dict[str, Path]:
     """The version's documents, from its metadata and the audit record in out_dir/audit.json
     (absent: the documents say the audit has not been run)."""
     from governance.documents import write_documents
@@ -132,18 +134,20 @@ def documents(*, metadata: dict, out_dir: Path, retention=None, design: dict | N
     record_path = Path(out_dir) / "audit.json"
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else None
     return write_documents(metadata=metadata, audit_record=record, out_dir=out_dir, retention=retention,
-                           design=design, impact=impact)
+                           design=design, impact=impact, city=city)
 
 
 def committee_pack(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Booster, metadata: dict,
                    out_dir: Path, capacity: float, seed: int = 0, retention=None, design: dict | None = None,
                    impact: dict | None = None, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11,
-                   n_boot: int = 500, label_delay: int = LABEL_DELAY_MONTHS) -> CommitteePack:
+                   n_boot: int = 500, label_delay: int = LABEL_DELAY_MONTHS, city: City | None = None) -> CommitteePack:
     """Audit, explanations, mitigation and documents of `version` into out_dir, in that order."""
     result, json_path, html_path = audit(con, version, metadata=metadata, out_dir=out_dir, capacity=capacity,
-                                         seed=seed, tolerance=tolerance, min_cell=min_cell, n_boot=n_boot)
+                                         seed=seed, tolerance=tolerance, min_cell=min_cell, n_boot=n_boot,
+                                         district=city.district_label if city else "arrondissement")
     expl = explanations(con, version, booster=booster, metadata=metadata, out_dir=out_dir, seed=seed)
     mitig = mitigation(con, version, booster=booster, out_dir=out_dir, capacity=capacity, seed=seed,
                        min_cell=min_cell, label_delay=label_delay)
-    docs = documents(metadata=metadata, out_dir=out_dir, retention=retention, design=design, impact=impact)
+    docs = documents(metadata=metadata, out_dir=out_dir, retention=retention, design=design, impact=impact,
+                     city=city)
     return CommitteePack(version, result, json_path, html_path, expl, mitig, docs)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from abri.city import City, load_city
 from features.declare import FEATURES
 from governance.model_card import (
     SCORERS,
@@ -29,7 +30,7 @@ from governance.model_card import (
     metrics_by_scorer,
     model_card_view,
 )
-from ingest.contract import SOURCES
+from ingest.contract import SOURCES, source
 from reports.i18n import LANGS, t
 from reports.render import markdown_page, render, render_localised
 
@@ -45,7 +46,7 @@ LOG_MIN_DAYS = 183  # EU AI Act art. 19 / 26: automatic logs kept at least six m
 
 def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
                     lang: str = "fr", retention=None, design: dict | None = None,
-                    impact: dict | None = None) -> dict[str, Path]:
+                    impact: dict | None = None, city: City | None = None) -> dict[str, Path]:
     """Write the version's documents into out_dir; return {file name: path}.
 
     metadata: the version's metadata.json (models/workflow.py train_candidate).
@@ -54,10 +55,12 @@ def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
     retention: abri.config.Retention, the periods the datasheet states (default: the defaults).
     design, impact: the committee's randomised design ({"name", "params"}) and impact.json's
     content, for the model card's section on the design, its ethics and what it measured.
+    city: the city served (abri/cities/<city>.toml; default Paris's): its name, service, partners.
     Annex IV is written last: it checks which evidence files exist in out_dir (audit.html and
     explanations.html are written there by the audit step) and in the repository's docs/.
     """
     _check_lang(lang)
+    city = city or load_city("paris")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
@@ -67,37 +70,38 @@ def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
         paths[name] = out / name
 
     card = render_localised("model_card", lang, **model_card_view(metadata, audit_record, lang, design=design,
-                                                                   impact=impact))
+                                                                   impact=impact, city=city))
     write("model_card.html", markdown_page(card, lang=lang, toc=t("common.toc", lang)))
     write("model_card.md", card)
     write("datasheet.html", markdown_page(render_localised("datasheet", lang, **datasheet_view(metadata, lang, retention)),
                                           lang=lang, toc=t("common.toc", lang)))
-    entry = etalab_entry(metadata)
+    entry = etalab_entry(metadata, city=city)
     write("etalab.json", json.dumps(entry, ensure_ascii=False, indent=2) + "\n")
-    write("etalab.html", _render("document.html.j2", _etalab_view(entry, metadata, lang), lang))
+    write("etalab.html", _render("document.html.j2", _etalab_view(entry, metadata, lang, city=city), lang))
     write("annex_iv.html", _render("document.html.j2", _annex_iv(metadata, audit_record, out, lang), lang))
     return paths
 
 
-def etalab_entry(metadata: dict) -> dict:
-    """The inventory entry (always in French: it is published in the French register).
-    `metadata["governance"]` may override administration, contact and legal basis."""
+def etalab_entry(metadata: dict, *, city: City | None = None) -> dict:
+    """The inventory entry (always in French: it is published in the French register), for `city`
+    (default Paris's). `metadata["governance"]` may override administration, contact and legal basis."""
+    city = city or load_city("paris")
     gov = metadata.get("governance") or {}
     model = metrics_by_scorer(metadata).get("model", {})
     k = model.get("k")
-    sources = [f"{s.partner} ({t('source.' + n)}, {t('common.lag', lag=s.lag_months)})"
+    sources = [f"{source(n, city=city).partner} ({t('source.' + n)}, {t('common.lag', lag=s.lag_months)})"
                for n, s in SOURCES.items() if any(f.source == n for f in FEATURES)]
     entry = {
-        "administration": gov.get("administration") or t("doc.et.v.administration"),
+        "administration": gov.get("administration") or t("doc.et.v.administration", service=city.service),
         "contact": gov.get("contact") or t("value.to_complete"),
         "nom": t("doc.et.v.nom"),
-        "objectif": t("doc.card.purpose"),
+        "objectif": t("doc.card.purpose", city=city.name),
         "moment_intervention": t("doc.et.v.moment"),
         "niveau_automatisation": t("doc.et.v.automatisation"),
         "base_legale": gov.get("legal_basis") or t("doc.et.v.base_legale"),
         "decisions_par_an": (t("doc.et.v.decisions", per_year=int(round(12 * k)), k=int(round(k)))
                              if k else t("value.to_complete")),
-        "public_concerne": t("doc.et.v.public"),
+        "public_concerne": t("doc.et.v.public", city=city.name),
         "donnees_et_sources": sources,
         "type_algorithme": t("doc.et.v.type"),
         "operations": t("doc.et.v.operations"),
@@ -115,7 +119,7 @@ def _section(id_: str, heading: str, paragraphs: list[str], *, items: list[str] 
             "ordered": ordered, "table": table, "notes": notes or []}
 
 
-def _etalab_view(entry: dict, metadata: dict, lang: str) -> dict:
+def _etalab_view(entry: dict, metadata: dict, lang: str, *, city: City) -> dict:
     rows = []
     for key in (*ETALAB_FIELDS, "version", "code_source"):
         value = entry[key]
@@ -123,22 +127,22 @@ def _etalab_view(entry: dict, metadata: dict, lang: str) -> dict:
             value = "; ".join(value)
         if lang != "fr" and key not in ("contact", "version", "code_source", "donnees_et_sources",
                                         "administration", "base_legale"):
-            value = _etalab_en(key, metadata, value)
+            value = _etalab_en(key, metadata, value, city=city)
         rows.append([t(f"doc.et.{key}", lang), value])
     return {"title": t("doc.et.title", lang), "header": [t("doc.et.intro", lang)],
             "sections": [_section("entry", t("doc.et.title", lang), [],
                                   table={"header": [t("doc.et.field", lang), t("doc.et.value", lang)], "rows": rows})]}
 
 
-def _etalab_en(key: str, metadata: dict, value: str) -> str:
+def _etalab_en(key: str, metadata: dict, value: str, *, city: City) -> str:
     """English reading of a French entry field (the JSON stays French)."""
     k = metrics_by_scorer(metadata).get("model", {}).get("k")
-    return {"nom": t("doc.et.v.nom", "en"), "objectif": t("doc.card.purpose", "en"),
+    return {"nom": t("doc.et.v.nom", "en"), "objectif": t("doc.card.purpose", "en", city=city.name),
             "moment_intervention": t("doc.et.v.moment", "en"),
             "niveau_automatisation": t("doc.et.v.automatisation", "en"),
             "decisions_par_an": (t("doc.et.v.decisions", "en", per_year=int(round(12 * k)), k=int(round(k)))
                                  if k else value),
-            "public_concerne": t("doc.et.v.public", "en"), "type_algorithme": t("doc.et.v.type", "en"),
+            "public_concerne": t("doc.et.v.public", "en", city=city.name), "type_algorithme": t("doc.et.v.type", "en"),
             "operations": t("doc.et.v.operations", "en")}.get(key, value)
 
 

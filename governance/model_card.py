@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from abri.city import City, load_city
 from fairness.groups import group_label, spec_label
 from features.declare import FEATURES, REASON_GROUPS
 from ingest.contract import SOURCES
@@ -88,8 +89,9 @@ def lists_table(rows: list[dict], lang: str = "fr") -> dict | None:
 
 
 def model_card_view(metadata: dict, audit_record: dict | None, lang: str, *, design: dict | None = None,
-                    impact: dict | None = None) -> dict:
-    """Every value the model card states (templates model_card.<lang>.md.j2)."""
+                    impact: dict | None = None, city: City | None = None) -> dict:
+    """Every value the model card states (templates model_card.<lang>.md.j2); `city`: the city
+    served (abri/cities/<city>.toml; default Paris's, as the data contract)."""
     from governance.impact_card import design_view
     from models.registry import gate
 
@@ -101,6 +103,7 @@ def model_card_view(metadata: dict, audit_record: dict | None, lang: str, *, des
     lead, lists = lead_time_table(metadata.get("lead_time") or [], lang), \
         lists_table(metadata.get("sector_lists") or [], lang)
     return {
+        "city": (city or load_city("paris")).name,
         "version": text(metadata.get("version")), "created": text(metadata.get("created_at")),
         "as_of": text(metadata.get("as_of")), "code": text(metadata.get("code_version")),
         "model_hash": text(metadata.get("model_sha256")), "data_hash": text(metadata.get("data_snapshot_sha256")),

@@ -18,8 +18,9 @@ from datetime import date
 
 import pandas as pd
 
+from abri.city import City
 from features.declare import FEATURES, REASON_GROUPS
-from ingest.contract import SOURCES
+from ingest.contract import SOURCES, source
 from models.score import RULE_VERSION  # the household was listed by today's rule
 from reports import fmt
 from reports.i18n import LANGS, t
@@ -33,10 +34,10 @@ class NoticeInputError(ValueError):
     """The list row or the reasons lack what the notice must state."""
 
 
-def notice_view(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> dict:
+def notice_view(*, row: Mapping, reasons, lang: str, city: City) -> dict:
     """The values of the notice: `row` is the household's outreach-list row (ROW_FIELDS),
-    `reasons` its reasons in rank order (a frame or records with REASON_FIELDS), `city` the
-    name the notice gives the service's city."""
+    `reasons` its reasons in rank order (a frame or records with REASON_FIELDS), `city` the city
+    served (abri/cities/<city>.toml): its name, the service responsible and where to ask."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     missing = [f for f in ROW_FIELDS if f not in row]
@@ -57,17 +58,19 @@ def notice_view(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> dic
         "band": str(row["risk_band"]),
         "reasons": [{"text": text, "weight": w} for text, w in zip(texts, weights or [""] * len(texts),
                                                                    strict=True)],
-        "sources": _sources(lang, no_landlord=bool(row["no_landlord_data"])),
-        "city": city,
+        "sources": _sources(lang, no_landlord=bool(row["no_landlord_data"]), city=city),
+        "city": city.name,
+        "service": city.service,
+        "contact": city.contact,
     }
 
 
-def notice_markdown(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> str:
+def notice_markdown(*, row: Mapping, reasons, lang: str, city: City) -> str:
     """The notice as Markdown (the dashboard's household page)."""
     return render_localised("notice", lang, **notice_view(row=row, reasons=reasons, lang=lang, city=city))
 
 
-def notice_html(*, row: Mapping, reasons, lang: str, city: str = "Paris") -> str:
+def notice_html(*, row: Mapping, reasons, lang: str, city: City) -> str:
     """The notice as one printable, self-contained HTML page (the household's copy)."""
     return markdown_page(notice_markdown(row=row, reasons=reasons, lang=lang, city=city), lang=lang)
 
@@ -89,14 +92,15 @@ def _weights(contributions: list, lang: str) -> list[str]:
     return [fmt.percent(v / total, lang, 0) if v is not None and total else "" for v in values]
 
 
-def _sources(lang: str, *, no_landlord: bool) -> list[dict]:
-    """Each partner source that feeds a feature: its partner, its name and the reasons it feeds
-    (from the data contract and the feature declarations, so a new source is named at once)."""
+def _sources(lang: str, *, no_landlord: bool, city: City) -> list[dict]:
+    """Each partner source that feeds a feature: its partner (as `city` names it), its name and
+    the reasons it feeds (from the data contract and the feature declarations, so a new source
+    is named at once)."""
     out = []
-    for name, src in SOURCES.items():
+    for name in SOURCES:
         groups = sorted({f.reason_group for f in FEATURES if f.source == name})
         if groups:
-            out.append({"partner": src.partner, "source": t(f"source.{name}", lang),
+            out.append({"partner": source(name, city=city).partner, "source": t(f"source.{name}", lang),
                         "feeds": ", ".join(REASON_GROUPS[g][0 if lang == "fr" else 1] for g in groups),
                         "none_for_you": no_landlord and name == "bailleurs"})
     return out

@@ -327,8 +327,8 @@ def source(name: str, *, city: City | None = None) -> Source:
 
 
 def for_city(src: Source, city: City) -> Source:
-    """`src` whose postcode column allows `city`'s postcodes and whose district column
-    (`arrondissement`) spans `city`'s district numbers."""
+    """`src` whose postcode column allows `city`'s postcodes, whose district column
+    (`arrondissement`) spans `city`'s district numbers, and whose partner is the city's."""
     numbers = [d.number for d in city.districts]
 
     def local(c: Column) -> Column:
@@ -337,7 +337,8 @@ def for_city(src: Source, city: City) -> Source:
         if c.name == "arrondissement":
             return replace(c, min=min(numbers), max=max(numbers))
         return c
-    return replace(src, columns=tuple(local(c) for c in src.columns))
+    return replace(src, columns=tuple(local(c) for c in src.columns),
+                   partner=city.partners.get(src.name, src.partner))
 
 
 def render_markdown() -> str:

@@ -8,6 +8,8 @@ an identity, key or link column, nor the pseudonymisation key.
 
 from __future__ import annotations
 
+from reports.fmt import integer
+
 # -- row-level reason codes (quarantine.reason_code) ------------------------------------------
 NOT_A_NUMBER = "not_a_number"
 BAD_DATE = "bad_date"
@@ -64,10 +66,6 @@ VOLUME_COLLAPSE = "volume_collapse"
 ALREADY_DELIVERED_FILE = "already_delivered_file"
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
 class IngestError(Exception):
     """A file that cannot be ingested at all; nothing of its month was changed.
 
@@ -85,7 +83,7 @@ class IngestError(Exception):
         self.detail = detail
         where = file
         if row is not None:
-            where += f", ligne {_thousands(row)}"
+            where += f", ligne {integer(row, 'fr')}"
         if column is not None:
             where += f', colonne "{column}"'
         super().__init__(f"{where} : {detail}")

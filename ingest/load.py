@@ -54,6 +54,7 @@ from ingest.validate import (
     shown_value_sql,
     typed_sql,
 )
+from reports.fmt import integer, percent
 
 # menages first: the other sources link through the crosswalk it builds
 ORDER = ("menages", "caf", "bailleurs", "justice", "fsl", "energie", "services_sociaux", "france_travail")
@@ -100,15 +101,13 @@ class IngestResult:
         return self.rows_linked / self.rows_loaded if self.rows_loaded else 0.0
 
     def line(self) -> str:
-        n = _thousands
+        def n(x: int) -> str:
+            return integer(x, "fr")
+
         if self.skipped:
             return f"{self.source} {self.month} : inchangé (même empreinte SHA-256), ignoré"
         return (f"{self.source} {self.month} : {n(self.rows_in)} lignes, {n(self.rows_loaded)} chargées, "
-                f"{n(self.rows_quarantined)} en quarantaine, liaison {self.linkage_rate:.1%}")
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+                f"{n(self.rows_quarantined)} en quarantaine, liaison {percent(self.linkage_rate, 'fr')}")
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -236,8 +235,8 @@ def _check_file_month(con, src: Source, *, rel: str, month: str, start: date, en
     if n and other * 2 > n:
         raise E.IngestError(
             E.WRONG_MONTH, file=rel, column=col,
-            detail=f"la plupart des lignes ({other:,} sur {n:,}) portent le mois {seen} alors que le nom "
-                   f"du fichier indique {month} : vérifiez le mois du fichier déposé".replace(",", " "))
+            detail=f"la plupart des lignes ({integer(other, 'fr')} sur {integer(n, 'fr')}) portent le mois {seen} "
+                   f"alors que le nom du fichier indique {month} : vérifiez le mois du fichier déposé")
 
 
 def _check_column_types(con, src: Source, *, rel: str) -> None:
@@ -258,8 +257,8 @@ def _check_column_types(con, src: Source, *, rel: str) -> None:
                 "bool": "O ou N" if src.format == "csv" else "un booléen",
                 "category": "une des valeurs du contrat"}[c.dtype]
             raise E.IngestError(E.WRONG_TYPE, file=rel, column=c.name,
-                                detail=f"aucune des {n:,} valeurs n'est {expected} : vérifiez le format "
-                                       "de l'export".replace(",", " "))
+                                detail=f"aucune des {integer(n, 'fr')} valeurs n'est {expected} : vérifiez le format "
+                                       "de l'export")
 
 
 def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, file_hash: str,

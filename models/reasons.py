@@ -13,6 +13,7 @@ from __future__ import annotations
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+from babel import Locale
 
 from features.declare import FEATURE_NAMES, FEATURES, REASON_GROUPS
 from reports import fmt
@@ -102,6 +103,9 @@ def phrase(name: str, value, lang: str = "fr") -> str:
         return t("reason.unknown", lang, label=label)
     v = float(value)
     sentence = f.reason_fr if lang == "fr" else f.reason_en
+    one = f.reason_fr_one if lang == "fr" else f.reason_en_one
+    if one and v == int(v) and Locale.parse(lang).plural_form(abs(int(v))) == "one":
+        sentence = one
     if sentence:
         stage = int(v) if int(v) in (1, 2, 3) else 0
         return sentence.format(months=fmt.number(v, lang, 1), n=fmt.integer(v, lang),

@@ -274,10 +274,11 @@ def run_steps(home: str | None, *, demonstration: bool = False) -> list[tuple[st
         from models.registry import ModelRegistry, gate
 
         registry = ModelRegistry(Paths.from_env(home).models)
-        before = len(registry.entries())
+        before = {e["version"] for e in registry.entries()}
         code = assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat")()
-        if code and len(registry.entries()) > before:
-            version = registry.entries()[-1]["version"]
+        new = [e["version"] for e in registry.entries() if e["version"] not in before]
+        if code and new:  # the version this step registered, not the registry's last entry
+            (version,) = new
             passed, reasons = gate(registry.metadata(version))
             if not passed:  # never worse than today's practice: the champion (else the rule) serves
                 refused.append(version)

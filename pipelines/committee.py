@@ -28,7 +28,7 @@ def audit_report(abri: AbriResource, candidate_model: str) -> MaterializeResult:
         result, _, html = committee.audit(con, candidate_model, metadata=abri.registry.metadata(candidate_model),
                                           out_dir=abri.reports / candidate_model, capacity=abri.capacity,
                                           seed=abri.seed, tolerance=abri.tolerance, min_cell=abri.min_cell,
-                                          n_boot=abri.audit_bootstrap)
+                                          n_boot=abri.audit_bootstrap, district=abri.city_config.district_label)
     finally:
         con.close()
     specs = result.to_dict().get("group_specs", [])
@@ -77,7 +77,8 @@ def committee_documents(abri: AbriResource, candidate_model: str) -> Materialize
     impact = abri.reports / "impact" / "impact.json"
     docs = committee.documents(metadata=abri.registry.metadata(candidate_model), out_dir=abri.reports / candidate_model,
                                retention=Retention.load(abri.home), design=abri.casework.current_design().to_dict(),
-                               impact=json.loads(impact.read_text(encoding="utf-8")) if impact.exists() else None)
+                               impact=json.loads(impact.read_text(encoding="utf-8")) if impact.exists() else None,
+                               city=abri.city_config)
     return MaterializeResult(metadata={"version": candidate_model, "documents": ", ".join(sorted(docs)),
                                        "folder": MetadataValue.path(str(abri.reports / candidate_model))})
 

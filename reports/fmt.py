@@ -6,6 +6,7 @@
     months(3.2, "fr") -> "3,2 mois"        months(3.2, "en") -> "3.2 months"
     count(19676, "households", "fr") -> "19 676 ménages"
     date(2026-03-05, "fr") -> "5 mars 2026"; month("2026-03", "fr") -> "mars 2026"
+    moment("2026-11-30T14:05:09", "fr") -> "30/11/2026 14:05" (UTC, as the stores keep it)
 
 French groups thousands with a narrow no-break space and puts a no-break space before "%"
 (CLDR, as Babel ships it). A missing value (None, NaN, NA) is an en dash, never "nan" or "None".
@@ -19,7 +20,7 @@ import math
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from reports.i18n import LANGS, current_lang, t, tn
@@ -99,6 +100,16 @@ def date(d: dt.date | str | None, lang: str | None = None, *, style: str = "long
     if isinstance(d, str):
         d = dt.date.fromisoformat(d[:10])
     return format_date(d, format=style, locale=_lang(lang))
+
+
+def moment(x: dt.datetime | str | None, lang: str | None = None, *, style: str = "short") -> str:
+    """A date and time (UTC): "2026-11-30T14:05:09" -> "30/11/2026 14:05" (fr), "11/30/26, 2:05 PM"
+    (en); style="medium" keeps the seconds ("30 nov. 2026, 14:05:09")."""
+    if x is None or missing(x):
+        return MISSING
+    if isinstance(x, str):
+        x = dt.datetime.fromisoformat(x)
+    return format_datetime(x, format=style, locale=_lang(lang), tzinfo=dt.UTC)
 
 
 def month(m: dt.date | str | None, lang: str | None = None) -> str:

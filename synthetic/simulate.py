@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from abri.city import City as CityFile
 from abri.city import load_city
+from reports.fmt import integer, number, percent
 from synthetic import dynamics as dyn
 from synthetic.city import Columns, NamePools, make_households, tenant_households
 from synthetic.extracts import Imperfections, Observer
@@ -51,24 +52,20 @@ class SimulationSummary:
     extra: dict = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        f = self.funnel
+        """The summary `abri simulate` prints, every figure by reports.fmt (French)."""
+        f, years = self.funnel, len(self.months) / 12
         return [
-            f"Ménages locataires actifs (moyenne) : {self.households:,}".replace(",", " "),
-            f"Ménages simulés au total (arrivées comprises) : {self.households_ever:,}".replace(",", " "),
+            f"Ménages locataires actifs (moyenne) : {integer(self.households, 'fr')}",
+            f"Ménages simulés au total (arrivées comprises) : {integer(self.households_ever, 'fr')}",
             f"Fenêtre : {self.months[0]} à {self.months[-1]} ({len(self.months)} mois)",
-            f"Jugements d'expulsion par an : {_fr(self.judgments_per_year)} "
-            f"({self.judgment_rate:.2%} des ménages locataires ; cible ~0.8-1 %)",
-            "Entonnoir annuel : " + " -> ".join(f"{k} {v / (len(self.months) / 12):,.0f}".replace(",", " ")
-                                                for k, v in f.items()),
-            f"Locataires en impayé (>= 1 mois) : social {self.social_in_arrears:.1%}, "
-            f"privé {self.private_in_arrears:.1%}",
-            f"Fichiers écrits : {self.files_written} ({self.rows_written:,} lignes)".replace(",", " "),
-            f"Durée : {self.seconds:,.1f} s ; mémoire maximale : {self.peak_memory_mb:,.0f} Mo".replace(",", " "),
+            f"Jugements d'expulsion par an : {integer(self.judgments_per_year, 'fr')} "
+            f"({percent(self.judgment_rate, 'fr', 2)} des ménages locataires ; cible ~0,8-1 %)",
+            "Entonnoir annuel : " + " -> ".join(f"{k} {integer(v / years, 'fr')}" for k, v in f.items()),
+            f"Locataires en impayé (>= 1 mois) : social {percent(self.social_in_arrears, 'fr')}, "
+            f"privé {percent(self.private_in_arrears, 'fr')}",
+            f"Fichiers écrits : {self.files_written} ({integer(self.rows_written, 'fr')} lignes)",
+            f"Durée : {number(self.seconds, 'fr', 1)} s ; mémoire maximale : {integer(self.peak_memory_mb, 'fr')} Mo",
         ]
-
-
-def _fr(x: float) -> str:
-    return f"{x:,.0f}".replace(",", "\u202f")
 
 
 def scale_households(scale: str, city: CityFile) -> int:

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.labels import label
 from dashboard.ui import MISSING, page
+from reports import fmt
 from reports.i18n import current_lang, keys, t
 
 ACTIONS = sorted(k.split(".", 1)[1] for k in keys() if k.startswith("action."))
@@ -49,7 +50,7 @@ if df.empty:
     st.info(t("log.empty"))
 else:
     st.dataframe(pd.DataFrame({
-        t("colname.at"): [str(a).replace("T", " ")[:19] for a in df["at"]],
+        t("colname.at"): [fmt.moment(a, style="medium") for a in df["at"]],
         t("colname.username"): df["username"],
         t("colname.action"): [label("action", a) for a in df["action"]],
         t("colname.household_key"): [k if isinstance(k, str) else MISSING for k in df["household_key"]],

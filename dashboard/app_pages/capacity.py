@@ -12,7 +12,7 @@ st.write(t("cap.intro"))
 df = data.capacity(scope)
 listed, followed = int(df["listed"].sum()), int(df["followed"].sum())
 st.markdown(t("cap.totals", listed=listed, followed=followed,
-              rate=fmt.percent(followed / listed, digits=0) if listed else "—"))
+              rate=fmt.percent(followed / listed, digits=0) if listed else fmt.MISSING))
 shown = df.assign(days_to_contact=[fmt.number(d, digits=1) for d in df["days_to_contact"]])
 st.dataframe(
     shown[["sector", "households", "listed", "tres_eleve", "eleve", "uncovered_tres_eleve", "followed", "followup_rate",

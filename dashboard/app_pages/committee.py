@@ -26,8 +26,8 @@ st.markdown(f"#### {t('com.versions')}")
 st.dataframe(pd.DataFrame({
     t("com.lbl_version"): versions["version"],
     t("com.versions_status"): [label("vstatus", s) for s in versions["status"]],
-    t("com.lbl_created"): [str(c)[:10] for c in versions["created_at"]],
-    t("com.lbl_as_of"): versions["as_of"].astype(str),
+    t("com.lbl_created"): [fmt.date(c) for c in versions["created_at"]],
+    t("com.lbl_as_of"): [fmt.month(m) for m in versions["as_of"]],
     **{t(f"com.col_{name}"): [fmt.percent(x) for x in versions.get(f"{scorer}_precision_at_k", [None] * len(versions))]
        for name, scorer in (("precision", "model"), ("rule", "rule"), ("logistic", "logistic"))},
 }), hide_index=True, width="stretch")

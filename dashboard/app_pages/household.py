@@ -6,6 +6,7 @@ import streamlit as st
 from casework import CaseworkError, ConflictError
 from dashboard import charts, data, documents
 from dashboard.ui import page
+from reports import fmt
 from reports.i18n import current_lang, t
 
 scope, meta = page("page.household", data.CASE_ROLES)
@@ -82,7 +83,7 @@ if save:
 st.session_state[rev_key] = case["revision"] if case else 0
 status_line = t("hh.status_now", status=t(f"status.{case['status']}" if case else "status.none"))
 if case:
-    status_line += t("hh.status_by", by=case["updated_by"], at=case["updated_at"][:16].replace("T", " "))
+    status_line += t("hh.status_by", by=case["updated_by"], at=fmt.moment(case["updated_at"]))
 st.markdown(status_line)
 
 notes_col, override_col = st.columns(2)
@@ -98,7 +99,7 @@ with notes_col:
                 st.error(t("hh.note_empty"))
     notes = data.notes(scope, key)
     for n in reversed(notes):
-        st.caption(f"{n['author']} · {n['written_at'][:16].replace('T', ' ')}")
+        st.caption(f"{n['author']} · {fmt.moment(n['written_at'])}")
         st.text(n["body"])
     if not notes:
         st.caption(t("hh.no_notes"))
@@ -115,8 +116,8 @@ with override_col:
                 st.error(t("hh.override_empty"))
 
 with st.expander(t("hh.notice")):
-    st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang, city=data.city().name))
-    st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang, city=data.city().name),
+    st.markdown(documents.notice_markdown(row=row, reasons=hh.reasons, lang=lang, city=data.city()))
+    st.download_button(t("hh.notice_download"), documents.notice_html(row=row, reasons=hh.reasons, lang=lang, city=data.city()),
                        file_name=f"notice-{key[:8]}.html", mime="text/html", on_click=data.log_notice,
                        args=(scope, key),
                        icon=":material/download:")

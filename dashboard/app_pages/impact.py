@@ -72,7 +72,7 @@ itt = report.get("itt_averted_per_100") or {}
 if itt.get("estimate") is None:
     st.info(t("imp.not_yet"))
 else:
-    months = report.get("months") or ["—"]
+    months = report.get("months") or [fmt.MISSING]
     c1, c2, c3 = st.columns(3)
     c1.metric(t("imp.headline"), _fmt(itt["estimate"]))
     c1.caption(t("imp.ci", low=_fmt(itt["ci_low"]), high=_fmt(itt["ci_high"])))

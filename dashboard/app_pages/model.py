@@ -8,7 +8,7 @@ from dashboard import charts, data
 from dashboard.labels import feature_label, label
 from dashboard.ui import page
 from reports import fmt
-from reports.i18n import current_lang, t
+from reports.i18n import current_lang, t, tn
 
 scope, meta = page("page.model", data.DATA_ROLES)
 lang = current_lang()
@@ -65,7 +65,7 @@ dr = data.drift(scope)
 if dr.empty:
     st.info(t("mdl.empty"))
 else:
-    st.caption(t("mdl.drift_alerts", n=int((dr["status"] == "alerte").sum())))
+    st.caption(tn("mdl.drift_alerts", int((dr["status"] == "alerte").sum())))
     st.dataframe(pd.DataFrame({
         t("colname.feature"): [feature_label(f) for f in dr["feature"]],
         t("colname.psi"): [fmt.number(x, digits=3) for x in dr["psi"]],
@@ -83,7 +83,7 @@ else:
     st.dataframe(pd.DataFrame({
         t("colname.version"): versions["version"],
         t("colname.status"): [label("vstatus", s) for s in versions["status"]],
-        t("colname.created_at"): [str(c)[:10] for c in versions["created_at"]],
+        t("colname.created_at"): [fmt.date(c) for c in versions["created_at"]],
         t("colname.training_seconds"): [fmt.integer(x) for x in versions["training_seconds"]],
         t("colname.energy_kwh"): [fmt.number(x, digits=6) for x in versions["energy_kwh"]],
         t("colname.kg_co2e"): [fmt.number(x, digits=6) for x in versions["kg_co2e"]],

@@ -4,11 +4,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.labels import label
 from dashboard.ui import column_labels, page
 from reports import fmt
-from reports.i18n import current_lang, t
+from reports.i18n import current_lang, t, tn
 
 scope, meta = page("page.quality", data.DATA_ROLES)
 lang = current_lang()
@@ -24,7 +24,7 @@ shown = dq if source == "*" else dq[dq["source"] == source]
 shown = shown.assign(source=[label("source", s, lang=lang) for s in shown["source"]])
 unbalanced = int((shown["rows_in"] != shown["rows_loaded"] + shown["rows_quarantined"]).sum())
 if unbalanced:
-    st.error(t("dq.unbalanced", n=unbalanced))
+    st.error(tn("dq.unbalanced", int(unbalanced)))
 else:
     st.success(t("dq.balanced"))
 
@@ -35,7 +35,7 @@ st.dataframe(shown.assign(**{c: [fmt.integer(n) for n in shown[c]] for c in coun
                  t("dq.linkage"), format="percent", min_value=0, max_value=1)))
 st.altair_chart(alt.Chart(shown).mark_line(point=True).encode(
     x=alt.X("extract_month:O", title=None), y=alt.Y("linkage_rate:Q", title=t("dq.linkage"),
-                                                  scale=alt.Scale(zero=False), axis=alt.Axis(format="%")),
+                                                  scale=alt.Scale(zero=False), axis=charts.percent_axis(lang)),
     color=alt.Color("source:N", title=None),
     tooltip=[alt.Tooltip("source:N", title=t("colname.source")),
              alt.Tooltip("extract_month:O", title=t("colname.extract_month")),

@@ -40,3 +40,18 @@ def test_sqlite_writers_begin_immediate_and_roll_back_too(tmp_path):
         raise ValueError("stop")
     assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 0
     assert not con.in_transaction
+
+
+def test_no_package_opens_or_closes_a_transaction_by_hand():
+    """One helper: a hand-written BEGIN/COMMIT/ROLLBACK outside abri/db.py is a second one."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"""execute\(\s*["'](BEGIN|COMMIT|ROLLBACK)\b""")
+    found = [f"{p.relative_to(root)}:{n}" for pkg in ("abri", "casework", "ingest", "features", "models",
+                                                      "fairness", "governance", "reports", "pipelines",
+                                                      "dashboard", "synthetic", "benchmarks")
+             for p in sorted((root / pkg).rglob("*.py")) if p.name != "db.py" or pkg != "abri"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert found == []

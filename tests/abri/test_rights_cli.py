@@ -36,6 +36,14 @@ def test_subject_find_export_object_erase_from_the_command_line(home, tmp_path, 
     assert not any(n in printed for n in NAMES)
 
 
+@pytest.mark.parametrize(("city", "word"), [("paris", "arrondissement"), ("valmont", "quartier")])
+def test_subject_find_names_the_district_in_the_citys_word(home, capsys, monkeypatch, city, word):
+    monkeypatch.setenv("ABRI_CITY", city)
+    assert main(["subject", "find", "--nom", "ouvrard", "--date-naissance", "1970-03-04", "--home", str(home),
+                 "--by", "dpo"]) == 0
+    line = next(li for li in capsys.readouterr().out.splitlines() if ALICE in li)
+    assert line.split("\t")[1].startswith(f"{word} ") and "arr." not in line
+
 def test_subject_errors_are_french_and_name_what_is_expected(home, capsys):
     assert main(["subject", "find", "--nom", "x", "--home", str(home), "--by", "dpo"]) == 2
     assert "--date-naissance" in capsys.readouterr().err

@@ -20,31 +20,35 @@ class _Registry:
         return {"version": version}
 
 
-def _fake_runs(monkeypatch, *, passed: bool):
+def _fake_runs(monkeypatch, *, passed: bool, gated: list[str] | None = None):
     ran: list[str] = []
 
     def fake_run(home, assets, *, label, selection=None, **kw):
         names = [k.to_user_string() for a in (selection or assets) for k in getattr(a, "keys", ())]
         ran.extend(names)
         if "candidate_model" in names:
-            _Registry.entries_list.append({"version": "v-new"})
+            _Registry.entries_list.insert(0, {"version": "v-new"})  # the registry's order is not the run's
             return 0 if passed else 1  # the blocking check failed
         return 0
 
-    _Registry.entries_list = []
+    _Registry.entries_list = [{"version": "v-old"}]  # a version an earlier run registered
     monkeypatch.setattr(cli, "_run", fake_run)
     monkeypatch.setattr(cli, "ingest_command", lambda home, month: 0)
     monkeypatch.setattr(cli, "features_command", lambda home: 0)
     monkeypatch.setattr("pipelines.serving.latest_feature_month", lambda paths: "2026-09")
     monkeypatch.setattr(models.registry, "ModelRegistry", _Registry)
-    monkeypatch.setattr(models.registry, "gate", lambda meta, **kw: (passed, ["précision sous la règle"]))
+    monkeypatch.setattr(models.registry, "gate",
+                        lambda meta, **kw: (gated if gated is not None else []).append(meta["version"])
+                        or (passed, ["précision sous la règle"]))
     return ran
 
 
 def test_a_refused_candidate_skips_the_committee_but_not_the_lists(tmp_path, monkeypatch, capsys):
-    ran = _fake_runs(monkeypatch, passed=False)
+    gated: list[str] = []
+    ran = _fake_runs(monkeypatch, passed=False, gated=gated)
     codes = [step() for _, step in cli.run_steps(str(tmp_path))]
     assert codes == [0] * 6
+    assert gated == ["v-new"]  # the version this run trained, wherever the registry lists it
     assert "audit_report" not in ran and {"outreach_lists", "serving_database"} <= set(ran)
     assert "n'est pas soumis au comité" in capsys.readouterr().out
 

@@ -27,6 +27,15 @@ def test_pages_hard_code_no_french_text(path):
     assert literals == []
 
 
+
+@pytest.mark.parametrize("path", [*PAGES, PAGES[0].parent.parent / "ui.py"], ids=lambda p: p.name)
+def test_a_missing_figure_is_the_formatters_dash_not_a_page_own(path):
+    """reports.fmt.MISSING is the one "nothing to show"; a page spelling its own dash is a second."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    dashes = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in ("—", "–")]
+    allowed = {"committee.py": 1}  # the reference group's ratio interval: not missing, not applicable
+    assert len(dashes) == allowed.get(path.name, 0), dashes
+
 def test_signing_out_forgets_everything_but_the_language(home):
     at = app_as("ts19", lang="en")
     assert at.session_state["abri_list_logged"]
@@ -46,14 +55,14 @@ def test_the_timeline_leaves_out_what_was_never_observed(home):
 
 def test_the_notice_gives_each_reason_a_relative_weight(home):
     hh = data.household(scope_of("ts19"), key_of("b19"))
-    text = documents.notice_markdown(row=hh.row, reasons=hh.reasons, lang="fr")
+    text = documents.notice_markdown(row=hh.row, reasons=hh.reasons, lang="fr", city=data.city())
     params = text.split("## 3. ")[1].split("## 4. ")[0]
     weighted = [line[2:] for line in params.splitlines() if line.startswith("- ")]
     assert weighted == ["Procédure d'expulsion engagée : commandement de payer il y a 3 mois (55\u00a0%)",
                         "Impayés de loyer : 4 mois d'impayés (36\u00a0%)",
                         "Situation du ménage et du logement : ancienneté 120 mois (9\u00a0%)"]
     assert "les bailleurs privés ne transmettent rien" in text.split("## 2. ")[1].split("## 3. ")[0]
-    page = documents.notice_html(row=hh.row, reasons=pd.DataFrame(hh.reasons), lang="en").decode()
+    page = documents.notice_html(row=hh.row, reasons=pd.DataFrame(hh.reasons), lang="en", city=data.city()).decode()
     assert ">5. Your rights</h2>" in page and "<script" not in page
 
 

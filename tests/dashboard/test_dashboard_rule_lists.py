@@ -56,7 +56,7 @@ def test_a_household_listed_by_the_rule_gets_a_notice_that_names_the_rule_not_a_
                      "snapshot_month": "2026-10", "household_key": "9f3a0c1d2e4b5a6c"})
     reasons = pd.DataFrame({"text_fr": ["commandement de payer reçu", "3 mois d'impayés"], "text_en": ["a", "b"],
                             "contribution": [float("nan")] * 2})
-    text = documents.notice_markdown(row=row, reasons=reasons, lang="fr")
+    text = documents.notice_markdown(row=row, reasons=reasons, lang="fr", city=data.city())
     assert "règle actuelle" in text and "Aucun modèle statistique" in text and "3 mois d'impayés" in text
     assert "arbres de décision" not in text and "nan" not in text
 

@@ -15,6 +15,7 @@ from dashboard import data, documents
 from reports.i18n import t
 
 ROLE_PAGES = [  # (user, page, query): every page each role may open (dashboard/app.py ROLE_PAGES)
+    (None, None, None),  # signed out: the sign-in page, the one page everyone sees
     ("ts19", "app_pages/outreach.py", None),
     ("ts19", "app_pages/household.py", None),
     ("ts19", "app_pages/household.py", {"menage": key_of("a19")}),
@@ -99,13 +100,14 @@ def _file_columns() -> frozenset[str]:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize(("user", "page", "query"), ROLE_PAGES,
-                         ids=[f"{u}-{p.split('/')[1][:-3]}{'-hh' if q else ''}" for u, p, q in ROLE_PAGES])
+                         ids=[f"{u}-{p.split('/')[1][:-3]}{'-hh' if q else ''}" if p else "signin"
+                              for u, p, q in ROLE_PAGES])
 def test_every_page_of_every_role_reads_without_code(audited_home, user, page, query, lang):
     at = app_as(user, page=page, query=query, lang=lang)
     assert not at.exception
     texts = visible_text(at)
     assert len(texts) > 5  # the page did render
-    assert code_in(texts, _file_columns() if page.endswith("quality.py") else frozenset()) == []
+    assert code_in(texts, _file_columns() if page and page.endswith("quality.py") else frozenset()) == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -133,6 +135,9 @@ def test_the_committee_page_names_metrics_and_verdicts_in_words_and_draws_the_ch
     assert t("verdict.outside") in set(table[t("com.col_verdict")])
     assert any(re.fullmatch(rf"41,0{SPACE}%", v) for v in table[t("com.col_value")])
     assert any(re.fullmatch(rf"5{SPACE}000", v) for v in table[t("com.col_n")])
+    versions = at.dataframe[0].value  # dates and months in words, not ISO
+    assert list(versions[t("com.lbl_as_of")]) == ["octobre 2026"]
+    assert all(re.fullmatch(r"\d{1,2} \w+ \d{4}", d) for d in versions[t("com.lbl_created")])
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
     spec = json.loads(charts[0].proto.spec)
@@ -185,7 +190,31 @@ def test_the_model_page_shows_whole_counts_and_french_figures(home):
     assert lead[t("colname.median_lead_months")].iloc[0] == "4,5 mois"
     text = " ".join(visible_text(at))
     assert "19675" not in text and "0.413" not in text and "4.5" not in text
+    assert "1 indicateur en alerte." in text and "indicateur(s)" not in text  # the count agrees
 
+
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "\u00a0%"), ("en", "datum.label")])
+def test_every_share_axis_of_the_pages_reads_the_readers_way(home, lang, shown):
+    """Vega writes "95%": every percent axis carries the French relabelling (dashboard.charts)."""
+    for user, page in (("ds", "app_pages/quality.py"), ("encadrant", "app_pages/capacity.py")):
+        at = app_as(user, page=page, lang=lang)
+        axes = [a for c in at.get("vega_lite_chart") for a in _axes(json.loads(c.proto.spec))
+                if a.get("format") == "%"]
+        assert axes and all(shown in a.get("labelExpr", "") for a in axes), (page, axes)
+
+
+def _axes(spec) -> list[dict]:
+    if isinstance(spec, dict):
+        return ([spec["axis"]] if isinstance(spec.get("axis"), dict) else []) + [
+            a for v in spec.values() for a in _axes(v)]
+    return [a for v in spec for a in _axes(v)] if isinstance(spec, list) else []
+
+@pytest.mark.parametrize(("lang", "month"), [("fr", "octobre 2026"), ("en", "October 2026")])
+def test_the_page_header_gives_months_and_dates_in_words(home, lang, month):
+    at = app_as("ts19", lang=lang)
+    header = next(c.value for c in at.caption if month in c.value)
+    assert not re.search(r"\d{4}-\d{2}", header.replace(data.published(data.Scope("x", "admin", ()))
+                                                          .get("model_version", ""), ""))
 
 def test_the_list_page_shows_french_figures(home):
     at = app_as("ts19")

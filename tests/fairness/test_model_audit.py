@@ -35,4 +35,13 @@ def test_the_model_audit_covers_each_sectors_list_as_sent(panel, tmp_path):
     assert record["operating_point"]["rule"] == "list"
     assert record["operating_point"]["selected"] == expected
     assert record["lead_time"] == meta["lead_time"] and record["sector_lists"]
-    assert "chaque secteur reçoit sa part" in html_path.read_text(encoding="utf-8")
+    html = html_path.read_text(encoding="utf-8")
+    assert "chaque secteur reçoit sa part" in html
+    assert "modèle " + version + " (scores hors échantillon)" in html and ["arrondissement"] in [s["group_spec"] for s in record["group_specs"]]
+    # a city whose districts are quartiers: the audited attribute is named in its word, never "Arrondissement"
+    _, json_path, html_path = audit_version(con, version, out_dir=tmp_path / "valmont", capacity=0.02, n_boot=20,
+                                            metadata=meta, district="quartier", lang="en")
+    specs = [s["group_spec"] for s in json.loads(json_path.read_text(encoding="utf-8"))["group_specs"]]
+    html = html_path.read_text(encoding="utf-8")
+    assert ["quartier"] in specs and ["arrondissement"] not in specs
+    assert "Neighbourhood (quartier)" in html and "Arrondissement" not in html and "modèle" not in html

@@ -149,3 +149,19 @@ def test_the_model_card_states_the_randomised_design_and_its_measured_impact(tmp
     assert "tiered" not in card and "{" not in card  # the design in words, not its parameters
     write_documents(metadata=META, audit_record=None, out_dir=tmp_path / "none")
     assert "0,48" not in (tmp_path / "none" / "model_card.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_second_citys_documents_name_that_city_never_paris(tmp_path, lang):
+    """The model card and the Etalab entry state the city file's name, service and partners."""
+    from abri.city import load_city
+
+    valmont = load_city("valmont")
+    write_documents(metadata=META, audit_record=None, out_dir=tmp_path, lang=lang, city=valmont)
+    entry = json.loads((tmp_path / "etalab.json").read_text(encoding="utf-8"))
+    assert entry["administration"].startswith(valmont.service)
+    assert valmont.name in entry["objectif"] and valmont.name in entry["public_concerne"]
+    assert any(valmont.partners["caf"] in s for s in entry["donnees_et_sources"])
+    for name in ("model_card.md", "etalab.json", "etalab.html"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert valmont.name in text and "Paris" not in text and "parisien" not in text, name

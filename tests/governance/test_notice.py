@@ -7,7 +7,10 @@ import re
 import pandas as pd
 import pytest
 
+from abri.city import load_city
 from governance.notice import NoticeInputError, notice_html, notice_markdown
+
+PARIS = load_city("paris")
 
 ROW = {"household_key": "9f3a0c1d2e4b5a6c", "snapshot_month": "2025-03", "model_version": "2025-03-abcdef12",
        "risk_band": "tres_eleve", "no_landlord_data": True}
@@ -36,8 +39,8 @@ def _text(page: str) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_notice_renders_in_both_languages_with_every_legal_mention(lang):
-    md = notice_markdown(row=ROW, reasons=REASONS, lang=lang)
-    page = notice_html(row=ROW, reasons=REASONS, lang=lang)
+    md = notice_markdown(row=ROW, reasons=REASONS, lang=lang, city=PARIS)
+    page = notice_html(row=ROW, reasons=REASONS, lang=lang, city=PARIS)
     assert f'<html lang="{lang}">' in page
     for text in (md, _text(page)):
         for mention in LEGAL[lang]:
@@ -52,7 +55,7 @@ def test_the_notice_renders_in_both_languages_with_every_legal_mention(lang):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_reasons_come_in_rank_order_with_their_relative_weight(lang):
-    md = notice_markdown(row=ROW, reasons=REASONS, lang=lang)
+    md = notice_markdown(row=ROW, reasons=REASONS, lang=lang, city=PARIS)
     texts = REASONS[f"text_{lang}"].tolist()
     positions = [md.index(t) for t in texts]
     assert positions == sorted(positions)
@@ -64,7 +67,7 @@ def test_the_reasons_come_in_rank_order_with_their_relative_weight(lang):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_household_listed_by_the_rule_is_told_so_without_model_or_weight(lang):
-    md = notice_markdown(row=RULE_ROW, reasons=REASONS.assign(contribution=float("nan")), lang=lang)
+    md = notice_markdown(row=RULE_ROW, reasons=REASONS.assign(contribution=float("nan")), lang=lang, city=PARIS)
     assert ("règle actuelle" if lang == "fr" else "current rule") in md
     assert ("Aucun modèle statistique" if lang == "fr" else "No statistical model") in md
     assert "arbres de décision" not in md and "decision trees" not in md and "%" not in md.split("## 3.")[1].split("## 4.")[0]
@@ -75,28 +78,28 @@ def test_a_household_listed_by_the_rule_is_told_so_without_model_or_weight(lang)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("row", [ROW, RULE_ROW], ids=["model", "rule"])
 def test_no_code_identifier_none_or_nan_reaches_the_household(lang, row):
-    for out in (notice_markdown(row=row, reasons=REASONS, lang=lang), _text(notice_html(row=row, reasons=REASONS, lang=lang))):
+    for out in (notice_markdown(row=row, reasons=REASONS, lang=lang, city=PARIS), _text(notice_html(row=row, reasons=REASONS, lang=lang, city=PARIS))):
         assert not re.search(r"\b(None|nan|NaN|tres_eleve|regle|no_landlord_data|model_version)\b", out)
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", out), re.findall(r"\b[a-z]+_[a-z_]+\b", out)
 
 
 def test_a_household_with_no_reason_is_told_none_was_retained():
-    md = notice_markdown(row=ROW, reasons=REASONS.iloc[:0], lang="fr")
+    md = notice_markdown(row=ROW, reasons=REASONS.iloc[:0], lang="fr", city=PARIS)
     assert "Aucun élément particulier n'a été retenu" in md
 
 
 def test_every_value_is_escaped_in_the_page_and_in_the_markdown():
     evil = REASONS.assign(text_fr=["<script>alert(1)</script>", "[lien](https://exemple.org) *gras*", "a | b\n\n# titre"])
-    page = notice_html(row=ROW, reasons=evil, lang="fr")
+    page = notice_html(row=ROW, reasons=evil, lang="fr", city=PARIS)
     assert "<script" not in page and "&lt;script&gt;" in page
     assert "<a " not in page and "<strong>gras" not in page and "<em>gras" not in page and "<h1>titre" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page, re.I) and "url(" not in page
-    md = notice_markdown(row=ROW, reasons=evil, lang="fr")
+    md = notice_markdown(row=ROW, reasons=evil, lang="fr", city=PARIS)
     assert r"\[lien\](https://exemple.org) \*gras\*" in md and r"\<script\>" in md and "\n# titre" not in md
 
 
 def test_the_notice_contains_no_audit_attribute_value():
-    text = _text(notice_html(row=ROW, reasons=REASONS, lang="fr"))
+    text = _text(notice_html(row=ROW, reasons=REASONS, lang="fr", city=PARIS))
     for value in ("HORS_UE", "hors UE", " UE ", "QPV", "famille_monoparentale", "40-59", "75+", "prive",
                   "Arrondissement :", "75019", "19e", "AAH", " F ", " M "):
         assert value not in text, value
@@ -106,18 +109,35 @@ def test_the_notice_contains_no_audit_attribute_value():
 def test_a_row_without_a_required_column_fails_loudly(missing):
     row = {k: v for k, v in ROW.items() if k != missing}
     with pytest.raises(NoticeInputError, match=missing):
-        notice_markdown(row=row, reasons=REASONS, lang="fr")
+        notice_markdown(row=row, reasons=REASONS, lang="fr", city=PARIS)
 
 
 def test_a_snapshot_month_that_is_not_a_month_fails_loudly():
     with pytest.raises(NoticeInputError, match="snapshot_month"):
-        notice_markdown(row={**ROW, "snapshot_month": "mars"}, reasons=REASONS, lang="fr")
+        notice_markdown(row={**ROW, "snapshot_month": "mars"}, reasons=REASONS, lang="fr", city=PARIS)
 
 
 def test_an_unknown_band_or_language_fails_loudly():
     import jinja2
 
     with pytest.raises(jinja2.UndefinedError):
-        notice_markdown(row={**ROW, "risk_band": "inconnu"}, reasons=REASONS, lang="fr")
+        notice_markdown(row={**ROW, "risk_band": "inconnu"}, reasons=REASONS, lang="fr", city=PARIS)
     with pytest.raises(ValueError, match="lang"):
-        notice_markdown(row=ROW, reasons=REASONS, lang="de")
+        notice_markdown(row=ROW, reasons=REASONS, lang="de", city=PARIS)
+
+
+@pytest.mark.parametrize(("city", "lang"), [("paris", "fr"), ("valmont", "fr"), ("valmont", "en")])
+def test_the_notice_names_the_citys_service_and_where_to_ask(city, lang):
+    """The city file's labels (abri/cities/<city>.toml), never Paris by default."""
+    served = load_city(city)
+    text = _text(notice_html(row=ROW, reasons=REASONS, lang=lang, city=served))
+    assert served.service in text and served.contact in text and served.name in text
+    if city != "paris":  # its partners too: the household's data came from its CAF, not Paris's
+        assert "Paris" not in text and served.partners["caf"] in text
+
+
+def test_the_city_names_only_partners_of_the_contract():
+    from ingest.contract import SOURCES
+
+    for city in ("paris", "valmont"):
+        assert set(load_city(city).partners) <= set(SOURCES)

@@ -41,3 +41,11 @@ def test_the_dockerfile_serves_the_code_location_as_an_unprivileged_user():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert '"-m", "pipelines.definitions"' in text
     assert "USER abri" in text and "dagster-postgres" in text and "dagster-k8s" in text
+
+
+def test_the_image_installs_the_locked_versions():
+    """The promise "same data and seed, same model file" holds only with the lock file's versions."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    copy = next(line for line in text.splitlines() if line.startswith("COPY pyproject.toml"))
+    install = next(line for line in text.splitlines() if line.startswith("RUN pip install"))
+    assert "requirements.lock" in copy.split() and "-c requirements.lock" in install

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -64,6 +65,26 @@ def test_reasons_read_in_french_numbers():
     assert phrase("arrears_months", None, "fr") == "mois de loyer impayés : inconnu"
 
 
+def test_reasons_agree_with_their_count_by_each_languages_plural_rule():
+    assert phrase("months_in_arrears", 1, "en") == "in arrears for 1 month"
+    assert phrase("months_in_arrears", 2, "en") == "in arrears for 2 months"
+    assert phrase("months_since_caf_report", 1, "en") == "CAF report 1 month ago"
+    assert phrase("energy_unpaid_6m", 1, "fr") == "1 impayé d'énergie en 6 mois"
+    assert phrase("energy_unpaid_6m", 0, "fr") == "0 impayé d'énergie en 6 mois"  # French: 0 is singular
+    assert phrase("energy_unpaid_6m", 0, "en") == "0 unpaid energy bills in 6 months"
+    assert phrase("energy_unpaid_12m", 3, "fr") == "3 impayés d'énergie en 12 mois"
+    assert phrase("arrears_months", 1.0, "en") == "1.0 months of rent owed"  # a decimal is plural in English
+
+
+def test_every_counted_reason_has_its_singular_and_no_parenthesised_plural():
+    """A sentence counting something ({n}) says "1 month", not "1 months" or "bill(s)"."""
+    from features.declare import FEATURES
+
+    for f in FEATURES:
+        assert "(s)" not in f.reason_fr + f.reason_en + f.reason_fr_one + f.reason_en_one, f.name
+        if "{n}" in f.reason_en:
+            assert f.reason_en_one and f.reason_en_one != f.reason_en, f.name
+
 def test_the_rules_reasons_agree_with_their_count():
     frame = pd.DataFrame({"household_key": ["a", "b"], "snapshot_month": ["2026-01-01"] * 2,
                           "procedure_stage": [2, 0], "commandements_24m": [1, 0],
@@ -85,6 +106,17 @@ def test_the_dashboards_figures_use_the_one_formatter():
     assert ui.interval(None, 0.05, fmt.percent) == fmt.MISSING
 
 
+def test_ingestion_messages_use_the_one_formatter():
+    from ingest.errors import IngestError
+    from ingest.load import IngestResult
+
+    err = IngestError("wrong_type", file="caf/2025-03.csv", row=12345, column="montant", detail="illisible")
+    assert str(err) == f'caf/2025-03.csv, ligne 12{NNBSP}345, colonne "montant" : illisible'
+    line = IngestResult(source="caf", month="2025-03", file="caf/2025-03.csv", file_hash="0" * 64, rows_in=20345,
+                        rows_loaded=20000, rows_quarantined=345, rows_linked=19500).line()
+    assert line == (f"caf 2025-03 : 20{NNBSP}345 lignes, 20{NNBSP}000 chargées, 345 en quarantaine, "
+                    f"liaison 97,5{NBSP}%")
+
 def test_report_charts_are_stamp_free_pngs_with_locale_ticks():
     import base64
 
@@ -100,3 +132,32 @@ def test_report_charts_are_stamp_free_pngs_with_locale_ticks():
     (a, labels), (b, _) = draw(), draw()
     assert base64.b64decode(a)[:8] == b"\x89PNG\r\n\x1a\n" and a == b  # no timestamp: same bytes
     assert labels == ["0,25", f"1{NNBSP}234,50"] or labels == ["0,25", f"1{NBSP}234,50"]
+
+
+def test_the_demo_citys_summary_reads_in_french_figures():
+    from synthetic.simulate import SimulationSummary
+
+    lines = SimulationSummary(
+        households=20345, households_ever=23456, months=["2023-01", "2026-12"], judgments_per_year=203.4,
+        judgment_rate=0.0095, funnel={"commandement": 2400, "jugement": 406}, social_in_arrears=0.143,
+        private_in_arrears=0.052, files_written=384, rows_written=1234567, seconds=1234.5,
+        peak_memory_mb=2048.4).lines()
+    text = "\n".join(lines)
+    assert f"actifs (moyenne) : 20{NNBSP}345" in text and f"({percent_fr(0.0095)} des ménages" in text
+    assert f"jugement 2{NNBSP}436" in text and f"social 14,3{NBSP}%" in text and f"1{NNBSP}234{NNBSP}567 lignes" in text
+    assert f"Durée : 1{NNBSP}234,5 s" in text and not re.search(r"\d[.,]\d{3}\b|\d\.\d", text)
+
+
+def percent_fr(x: float) -> str:
+    return fmt.percent(x, "fr", 2)
+
+
+def test_moments_read_the_readers_way_in_utc():
+    import datetime as dt
+
+    assert fmt.moment("2026-11-30T14:05:09", "fr") == "30/11/2026 14:05"
+    assert fmt.moment("2026-11-30T14:05:09+00:00", "en") == "11/30/26, 2:05\u202fPM" or \
+        fmt.moment("2026-11-30T14:05:09+00:00", "en") == "11/30/26, 2:05 PM"
+    assert fmt.moment(dt.datetime(2026, 11, 30, 14, 5, 9), "fr", style="medium") == "30 nov. 2026, 14:05:09"
+    assert fmt.moment("2026-11-30T15:05:09+01:00", "fr") == "30/11/2026 14:05"  # shown in UTC
+    assert fmt.moment(None, "fr") == fmt.MISSING
