@@ -52,7 +52,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from fairness.groups import group_values, spec_label, suppress, top_k_mask, value_label
 from reports import fmt
 from reports.charts import plt, png
-from reports.i18n import LANGS, t
+from reports.i18n import LANGS, t, tn
 from reports.render import render
 
 __all__ = ["METHODS", "MIN_CELL", "MitigationInputError", "compare_mitigations",
@@ -409,7 +409,7 @@ def mitigation_report(comparison: pd.DataFrame, *, group: str, out_dir: Path,
              for v, reason in suppressed.items()]
     pooled = (attrs.get("threshold_optimizer") or {}).get("pooled_groups") or []
     if pooled:
-        notes.append(t("m.pooled", lang, groups=", ".join(pooled)))
+        notes.append(tn("m.pooled", len(pooled), lang, groups=", ".join(pooled)))
     html = render(
         "mitigation.html.j2", lang=lang, t=t, group=group_label, setting=setting, methods=methods, rows=rows,
         groups=[value_label(group, c[4:-1], lang=lang) for c in fnr_cols], notes=notes,

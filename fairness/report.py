@@ -117,15 +117,20 @@ def _spec_view(spec: dict, record: dict, lang: str) -> dict:
                     ratio=fmt.number(x["ratio"], lang), lo=fmt.number(x["ratio_ci"][0], lang),
                     hi=fmt.number(x["ratio_ci"][1], lang),
                     verdict=t(f"verdict.{x['verdict']}", lang).lower()))
+    # one plural entry per count, so each agrees with its own number ("1 groupe", "2 groupes")
     summary = (t("report.summary", lang, spec=spec_label(name, lang), reference=words(spec["reference"]),
-                 suppressed=spec["suppressed_groups"], **counts)
+                 suppressed=tn("report.summary.suppressed", spec["suppressed_groups"], lang),
+                 within=tn("report.summary.within", counts["within"], lang),
+                 outside=tn("report.summary.outside", counts["outside"], lang),
+                 uncertain=tn("report.summary.uncertain", counts["uncertain"], lang),
+                 not_estimable=tn("report.summary.not_estimable", counts["not_estimable"], lang))
                if spec["reference"] is not None
                else t("report.no_reference", lang, spec=spec_label(name, lang)))
     return {"name": spec_label(name, lang), "reference": words(spec["reference"]), "groups": groups,
             "summary": summary, "sentences": sentences,
-            "suppressed_note": t("report.suppressed_note", lang, groups=spec["suppressed_groups"],
-                                 rows=spec["suppressed_rows"],
-                                 min_cell=record["config"]["min_cell"])
+            "suppressed_note": tn("report.suppressed_note", spec["suppressed_groups"], lang,
+                                  rows=tn("report.suppressed_rows", spec["suppressed_rows"], lang),
+                                  min_cell=record["config"]["min_cell"])
             if spec["suppressed_groups"] else "",
             "forest": _forest_png(spec, record["config"]["tolerance"], lang),
             "level": level}

@@ -31,7 +31,7 @@ from governance.model_card import (
     model_card_view,
 )
 from ingest.contract import SOURCES, source
-from reports.i18n import LANGS, t
+from reports.i18n import LANGS, t, tn
 from reports.render import markdown_page, render, render_localised
 
 __all__ = ["ETALAB_FIELDS", "SCORERS", "annex_iv_items", "etalab_entry", "lead_time_table", "lists_table",
@@ -89,7 +89,7 @@ def etalab_entry(metadata: dict, *, city: City | None = None) -> dict:
     gov = metadata.get("governance") or {}
     model = metrics_by_scorer(metadata).get("model", {})
     k = model.get("k")
-    sources = [f"{source(n, city=city).partner} ({t('source.' + n)}, {t('common.lag', lag=s.lag_months)})"
+    sources = [f"{source(n, city=city).partner} ({t('source.' + n)}, {tn('common.lag', s.lag_months)})"
                for n, s in SOURCES.items() if any(f.source == n for f in FEATURES)]
     entry = {
         "administration": gov.get("administration") or t("doc.et.v.administration", service=city.service),

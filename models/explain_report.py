@@ -12,7 +12,7 @@ from fairness.groups import value_label
 from features.declare import AUDIT_ATTRIBUTES, FEATURES, REASON_GROUPS
 from reports import fmt
 from reports.charts import locale_axis, plt, png
-from reports.i18n import t
+from reports.i18n import t, tn
 from reports.render import render
 
 BY_NAME = {f.name: f for f in FEATURES}
@@ -73,8 +73,9 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
         gaps.append({"id": spec["attribute"], "label": t(f"attr.{spec['attribute']}", lang),
                      "reference": t("x.gap_reference", lang, reference=_vlabel(spec["attribute"], ref, lang), n=ref_n) if ref else "",
                      "rows": rows, "sentences": sentences,
-                     "suppressed": (t("x.gap_suppressed", lang, groups=spec["suppressed_groups"],
-                                      rows=spec["suppressed_rows"], min_cell=record["config"]["min_cell"])
+                     "suppressed": (tn("x.gap_suppressed", spec["suppressed_groups"], lang,
+                                       households=tn("unit.households", spec["suppressed_rows"], lang),
+                                       min_cell=record["config"]["min_cell"])
                                     if spec["suppressed_groups"] else ""),
                      "chart": _gap_png(spec, lang)})
     prox = record["proxies"]
@@ -114,9 +115,9 @@ def _view(record: dict, lang: str, charts: dict) -> dict:
         "gaps": gaps,
         "proxies_text": t("x.proxies_text", lang, bins=cfg["proxy_bins"], threshold=fmt.number(prox["threshold"], lang, 2),
                           min_class=cfg["proxy_min_class"]),
-        "proxies_named": named, "proxy_png": _proxy_png(prox, lang),
+        "proxies_named": named, "proxies_found": tn("x.proxies_found", len(named), lang), "proxy_png": _proxy_png(prox, lang),
         "stability_run": st["run"], "stability": stability,
-        "stability_text": t("x.stability_text", lang, count=len(st["models"])) if st["run"]
+        "stability_text": tn("x.stability_text", len(st["models"]), lang) if st["run"]
         else t("x.stability_not_run", lang),
         "additivity_text": add_text, "additivity_passed": ad["passed"], "shap_text": shap_text,
         "examples": examples, "glossary": glossary,

@@ -118,3 +118,30 @@ def test_the_default_language_is_french_unless_a_front_end_says_otherwise():
         assert t("metric.precision") == "Précision"  # a language without a catalogue: French
     finally:
         set_lang_resolver(previous)
+
+
+def test_no_entry_writes_a_plural_as_s_in_brackets():
+    """A count agrees with its noun through a plural entry (tn), never "groupe(s)"; "(s)" after a
+    space is the unit seconds ("Calcul (s)") and stays."""
+    bracketed = re.compile(r"\w\(s\)")
+    found = {(lang, _key(m)) for lang in LANGS for m in _po(lang) if m.id
+             for form in _forms(m) if bracketed.search(form)}
+    assert found == set()
+    assert bracketed.search("ménage(s)") and not bracketed.search("Calcul (s)")  # the pattern bites
+
+
+def test_a_converted_sentence_agrees_with_its_count_in_both_languages():
+    one = tn("report.suppressed_note", 1, "fr", rows=tn("report.suppressed_rows", 1, "fr"), min_cell=11)
+    two = tn("report.suppressed_note", 2, "fr", rows=tn("report.suppressed_rows", 23, "fr"), min_cell=11)
+    assert one == ("1 groupe masqué (1 ligne au total) : moins de 11 lignes, ou masqué pour qu'on ne "
+                   "puisse pas le retrouver par soustraction.")
+    assert two.startswith("2 groupes masqués (23 lignes au total) :") and "les retrouver" in two
+    assert tn("report.suppressed_note", 1, "en", rows=tn("report.suppressed_rows", 1, "en"),
+              min_cell=11).startswith("1 group suppressed (1 row in all): ")
+    assert tn("report.suppressed_note", 2, "en", rows=tn("report.suppressed_rows", 23, "en"),
+              min_cell=11).startswith("2 groups suppressed (23 rows in all): ")
+    assert tn("x.stability_text", 1, "fr").startswith("Le même modèle a été réentraîné avec 1 autre graine aléatoire.")
+    assert tn("x.stability_text", 2, "en").startswith("The same model was retrained with 2 other random seeds.")
+    assert tn("common.lag", 1, "en") == "delivery lag: 1 month"
+    assert tn("common.lag", 2, "en") == "delivery lag: 2 months"
+    assert tn("common.lag", 2, "fr") == "délai de livraison : 2 mois"
