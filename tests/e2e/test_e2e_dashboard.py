@@ -16,7 +16,7 @@ expect = pytest.importorskip("playwright.sync_api", reason="playwright n'est pas
 def test_a_social_worker_sets_a_status_that_survives_a_reload(page, app_url, screens):
     sign_in(page, app_url, "ts19")
     expect(page.get_by_role("heading", name="Liste du mois")).to_be_visible()
-    expect(page.get_by_text("3 ménage(s) affiché(s) sur 3")).to_be_visible()
+    expect(page.get_by_text("3 ménages affichés sur 3")).to_be_visible()
     page.screenshot(path=str(screens / "liste.png"), full_page=True)
 
     page.get_by_role("button", name="Ouvrir le dossier").click()
