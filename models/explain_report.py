@@ -40,7 +40,7 @@ def _glabel(group: str, lang: str) -> str:
 def _vlabel(attr: str, value: str, lang: str) -> str:
     """A group in words: yes/no for booleans, else the audit's label (fairness.groups)."""
     if value in ("__yes__", "__no__"):
-        return t("value.yes" if value == "__yes__" else "value.no", lang)
+        return t("value.yes", lang) if value == "__yes__" else t("value.no", lang)
     return value_label(attr, value, lang=lang)
 
 

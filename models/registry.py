@@ -214,15 +214,15 @@ def gate(meta: dict, *, ece_tolerance: float = 0.02, lang: str = "fr") -> tuple[
     pm, pr = float(model["precision_at_k"]), float(rule["precision_at_k"])
     figures = {"model": fmt.number(pm, lang, 3), "rule": fmt.number(pr, lang, 3)}
     ok = pm >= pr
-    why = [t("gate.at_least_rule" if ok else "gate.below_rule", lang, **figures)]
+    why = [t("gate.at_least_rule", lang, **figures) if ok else t("gate.below_rule", lang, **figures)]
     ece = model.get("ece")
     if ece is None or (isinstance(ece, float) and ece != ece):
         why.append(t("gate.ece_missing", lang))
     else:
         within = float(ece) <= ece_tolerance
         ok = ok and within
-        why.append(t("gate.ece_within" if within else "gate.ece_above", lang, ece=fmt.number(float(ece), lang, 3),
-                     tolerance=fmt.number(ece_tolerance, lang, 3)))
+        values = {"ece": fmt.number(float(ece), lang, 3), "tolerance": fmt.number(ece_tolerance, lang, 3)}
+        why.append(t("gate.ece_within", lang, **values) if within else t("gate.ece_above", lang, **values))
     return ok, why
 
 

@@ -145,3 +145,18 @@ def test_a_converted_sentence_agrees_with_its_count_in_both_languages():
     assert tn("common.lag", 1, "en") == "delivery lag: 1 month"
     assert tn("common.lag", 2, "en") == "delivery lag: 2 months"
     assert tn("common.lag", 2, "fr") == "délai de livraison : 2 mois"
+
+
+def test_no_python_call_chooses_its_key_inside_t():
+    """`t("a" if c else "b")` reads as one key "ab" to pybabel's extractor (make i18n then adds a
+    glued, empty entry); write `t("a") if c else t("b")`."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\btn?\(\s*\"[^\"]*\"\s+if\b")
+    offenders = [f"{p.relative_to(root)}:{i}" for pkg in ("abri", "ingest", "features", "models", "fairness",
+                                                         "governance", "reports", "casework", "pipelines", "dashboard")
+                 for p in (root / pkg).rglob("*.py")
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offenders == []
