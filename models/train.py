@@ -58,6 +58,7 @@ class TrainConfig:
     param_grid: tuple[dict, ...] = PARAM_GRID
     threads: int = 1  # LightGBM's deterministic mode gives the same trees at any thread count
     treatment_aware: bool = True  # leave out households Abri's own outreach reached (models/treatment.py)
+    logistic_max_rows: int = 300_000  # the logistic baseline's sample (fit_logistic)
 
 
 def base_params(seed: int, threads: int = 1) -> dict:
@@ -103,16 +104,16 @@ def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, conf
                      callbacks=[lgb.early_stopping(config.early_stopping, verbose=False)])
 
 
-LOGISTIC_MAX_ROWS = 300_000
+LOGISTIC_MAX_ROWS = TrainConfig.logistic_max_rows
 
 
-def fit_logistic(train: pd.DataFrame, seed: int):
-    """The logistic baseline, fitted on at most LOGISTIC_MAX_ROWS rows (a seeded sample keeping
-    every positive): beyond that its coefficients no longer move, only its fitting time grows."""
-    if len(train) > LOGISTIC_MAX_ROWS:
+def fit_logistic(train: pd.DataFrame, seed: int, *, max_rows: int = LOGISTIC_MAX_ROWS):
+    """The logistic baseline, fitted on at most `max_rows` rows (a seeded sample keeping every
+    positive): beyond that its coefficients no longer move, only its fitting time grows."""
+    if len(train) > max_rows:
         pos = train[train[LABEL].astype(bool)]
         neg = train[~train[LABEL].astype(bool)]
-        train = pd.concat([pos, neg.sample(max(LOGISTIC_MAX_ROWS - len(pos), 1), random_state=seed)])
+        train = pd.concat([pos, neg.sample(max(max_rows - len(pos), 1), random_state=seed)])
     model = make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                           StandardScaler(), LogisticRegression(max_iter=2000, C=0.5, random_state=seed))
     model.fit(train[list(FEATURE_NAMES)].astype(float), train[LABEL].to_numpy(dtype=int))
@@ -207,7 +208,7 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
         booster = fit_engine(fit_rows, stop, params)
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
-        logistic = fit_logistic(train, config.seed)
+        logistic = fit_logistic(train, config.seed, max_rows=config.logistic_max_rows)
         calibrator = Calibrator.fit(np.asarray(booster.predict(stop[features].to_numpy(dtype=np.float32),
                                                                num_iteration=best)),
                                     stop[LABEL].to_numpy())

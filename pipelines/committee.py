@@ -44,7 +44,9 @@ def explanations_report(abri: AbriResource, candidate_model: str) -> Materialize
     try:
         path = committee.explanations(con, candidate_model, booster=abri.registry.load(candidate_model),
                                       metadata=abri.registry.metadata(candidate_model),
-                                      out_dir=abri.reports / candidate_model, seed=abri.seed)
+                                      out_dir=abri.reports / candidate_model, seed=abri.seed,
+                                      stability_seeds=abri.seed_boosters, stability_rows=abri.seed_booster_rows,
+                                      sample=abri.explanation_sample_rows)
     finally:
         con.close()
     record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
@@ -62,7 +64,8 @@ def mitigation_report(abri: AbriResource, candidate_model: str) -> MaterializeRe
     try:
         path = committee.mitigation(con, candidate_model, booster=abri.registry.load(candidate_model),
                                     out_dir=abri.reports / candidate_model, capacity=abri.capacity, seed=abri.seed,
-                                    min_cell=abri.min_cell, label_delay=abri.horizon_months + abri.court_delay_months)
+                                    min_cell=abri.min_cell, label_delay=abri.horizon_months + abri.court_delay_months,
+                                    max_rows=abri.mitigation_max_rows)
     finally:
         con.close()
     return MaterializeResult(metadata={"version": candidate_model, **_file(path)})
@@ -75,10 +78,11 @@ def committee_documents(abri: AbriResource, candidate_model: str) -> Materialize
     from abri.config import Retention
 
     impact = abri.reports / "impact" / "impact.json"
+    retention = Retention.load(abri.home)
     docs = committee.documents(metadata=abri.registry.metadata(candidate_model), out_dir=abri.reports / candidate_model,
-                               retention=Retention.load(abri.home), design=abri.casework.current_design().to_dict(),
+                               retention=retention, design=abri.casework.current_design().to_dict(),
                                impact=json.loads(impact.read_text(encoding="utf-8")) if impact.exists() else None,
-                               city=abri.city_config)
+                               city=abri.city_config, log_days=retention.access_log_days)
     return MaterializeResult(metadata={"version": candidate_model, "documents": ", ".join(sorted(docs)),
                                        "folder": MetadataValue.path(str(abri.reports / candidate_model))})
 

@@ -64,10 +64,10 @@ def labels(abri: AbriResource) -> MaterializeResult:
                                        "base_rate": MetadataValue.float(s.positives / max(s.label_rows, 1))})
 
 
-def _result(abri: AbriResource, measure, *, blocking: bool) -> AssetCheckResult:
+def _result(abri: AbriResource, measure, *, blocking: bool, **options) -> AssetCheckResult:
     con = abri.warehouse()
     try:
-        passed, metadata = measure(con)
+        passed, metadata = measure(con, **options)
     finally:
         con.close()
     shown = {k: MetadataValue.json(v) if isinstance(v, dict) else v for k, v in metadata.items()}
@@ -78,7 +78,7 @@ def _result(abri: AbriResource, measure, *, blocking: bool) -> AssetCheckResult:
 @asset_check(pool=WAREHOUSE, asset=features, blocking=True, description="No protected attribute among the features; no "
              "single feature predicts the label almost perfectly (a sign of leakage).")
 def features_no_leakage(abri: AbriResource) -> AssetCheckResult:
-    return _result(abri, checks.leakage_in_warehouse, blocking=True)
+    return _result(abri, checks.leakage_in_warehouse, blocking=True, sample=abri.leakage_sample_rows)
 
 
 @asset_check(pool=WAREHOUSE, asset=features, blocking=False, description="Null rate of each feature in the latest month.")

@@ -32,7 +32,7 @@ def candidate_model(context: AssetExecutionContext, abri: AbriResource) -> Mater
     from models.workflow import train_candidate
 
     config = TrainConfig(seed=abri.seed, capacity=abri.capacity, horizon=abri.horizon_months,
-                         delay=abri.court_delay_months)
+                         delay=abri.court_delay_months, logistic_max_rows=abri.logistic_max_rows)
     progress = lambda i, n: context.log.info(f"configuration {i}/{n} évaluée")  # noqa: E731
     con = abri.warehouse()
     try:
