@@ -111,13 +111,17 @@ def run_stages(stages: Sequence[Stage], *, quiet: bool = False, what: str = "abr
 
     A bar under the output shows which step of how many is running and the time spent; each step's
     own lines (and its own bars) scroll above it. The bar is off with `quiet` or when stderr is not
-    a terminal; the "k/n title" header lines are printed either way. Only stage titles and counts
-    are shown, never a value read from the data."""
+    a terminal; the "k/n title" header lines are printed either way. Inside a step, the units its
+    code reports (abri.progress: a source's month, a training configuration) show on the bar
+    after the clock, e.g. ", entraînement : configuration 3/12". Only stage titles, unit names
+    and counts are shown, never a value read from the data."""
     from tqdm import tqdm
+
+    from abri.progress import listening
 
     n = len(stages)
     bar = tqdm(total=n, desc=what, unit="étape", file=sys.stderr, disable=True if quiet else None, leave=False,
-               dynamic_ncols=True, bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
+               dynamic_ncols=True, bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} [{elapsed}]{postfix}")
     with bar, contextlib.ExitStack() as shown:
         if not bar.disable:  # the steps' lines go above the bar instead of through it
             for redirect, stream in ((contextlib.redirect_stdout, sys.stdout), (contextlib.redirect_stderr, sys.stderr)):
@@ -125,8 +129,11 @@ def run_stages(stages: Sequence[Stage], *, quiet: bool = False, what: str = "abr
                 shown.enter_context(redirect(above))
                 shown.callback(above.drain)
             shown.enter_context(_ticking(bar))
+            shown.enter_context(listening(lambda unit, done, total: bar.set_postfix_str(
+                f"{unit} {done}/{total}")))
         for i, (title, step) in enumerate(stages, 1):
             bar.set_description_str(f"{what} : étape {i}/{n}, {title}")
+            bar.set_postfix_str("", refresh=False)
             print(f"\n[{i}/{n}] {title}", flush=True)
             start = time.monotonic()
             code = step()

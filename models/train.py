@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from abri.progress import report
 from features.declare import FEATURE_NAMES, FEATURES
 from models import metrics
 from models.temporal import Split, final_window, make_splits
@@ -190,11 +191,12 @@ class TrainResult:
 
 
 def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
-             splits: list[Split], *, fit=None) -> tuple[pd.DataFrame, list[int]]:
+             splits: list[Split], *, fit=None, fold_done=None) -> tuple[pd.DataFrame, list[int]]:
     """Out-of-time scores of each fold's test months for the model and both baselines. Each fold's
     model is fitted on its training months but the newest, which calibrates it (and stops the
     boosting early when `params` states no rounds): the test months stay unseen.
-    fit(train, valid, params) -> Booster: the engine (default fit_lgbm; models/dask_train.py)."""
+    fit(train, valid, params) -> Booster: the engine (default fit_lgbm; models/dask_train.py).
+    fold_done(j, n): called after each of the n folds (progress)."""
     fit_engine = fit or (lambda train, valid, p: fit_lgbm(train, valid, p, config))
     parts, rounds = [], []
     features = list(FEATURE_NAMES)
@@ -225,6 +227,8 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
             "rule": rule_score(test),
             "fold_as_of": str(s.as_of),
         }))
+        if fold_done:
+            fold_done(len(parts), len(splits))
     return pd.concat(parts, ignore_index=True), rounds
 
 
@@ -243,8 +247,11 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
         raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
     tuning: list[dict] = []
     best: tuple[float, dict, pd.DataFrame, int] | None = None
+    n_grid = len(config.param_grid)
     for i, params in enumerate(config.param_grid):
-        scores, fold_rounds = backtest(frame, config, params, splits)
+        # on `abri run`'s bar (abri.progress): which configuration, which fold
+        scores, fold_rounds = backtest(frame, config, params, splits, fold_done=lambda j, n, i=i: report(
+            f"entraînement : configuration {i + 1}/{n_grid}, pli", j, n))
         ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
         summary = ev[ev["month"] == "all"].iloc[0]
         tuning.append({"params": params, "pr_auc": summary["pr_auc"], "precision_at_k": summary["precision_at_k"],
