@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-HOME_HELP = "runtime folder (default $ABRI_HOME or ./var)"
+HOME_HELP = "dossier des données (par défaut $ABRI_HOME, sinon ./var)"
 
 # exit codes: our own refusals (bad input, unknown version, ...) and a held lock
 BAD_INPUT = 2
@@ -44,7 +44,20 @@ def top_name(ctx: click.Context) -> str:
     return f"abri {ctx.info_name}" if ctx.parent is not None else str(ctx.info_name)
 
 
-class AbriCommand(click.Command):
+HELP_HELP = "affiche cette aide et quitte"
+
+
+class _FrenchHelp:
+    """`--help`'s own line in French, like every other."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_HELP
+        return option
+
+
+class AbriCommand(_FrenchHelp, click.Command):
     """A command whose callback returns an exit code. `locked=True`: it writes the stores, so it
     takes <home>/run.lock (one such command at a time per home, abri/lock.py)."""
 
@@ -82,7 +95,7 @@ class AbriCommand(click.Command):
         return 0
 
 
-class AbriGroup(click.Group):
+class AbriGroup(_FrenchHelp, click.Group):
     """A group of AbriCommands (and of groups like itself), each with its `--help`."""
 
     command_class = AbriCommand
