@@ -34,23 +34,23 @@ def _command(name: str, short_help: str, *, locked: bool = False, **kwargs):
     take the pipeline lock: `locked=True`)."""
     def decorate(f):
         command = cli.command(name, short_help=short_help, locked=locked, **kwargs)(f)
-        command.help = command.help or short_help  # the docstring, else the one line
+        command.help = command.help or short_help[:1].upper() + short_help[1:] + "."  # the docstring, else the line
         return command
 
     return decorate
 
 
-@_command("simulate", "build the demo city's partner extracts and ground truth")
+@_command("simulate", "fabriquer les extraits des partenaires et la vérité terrain de la ville de démonstration")
 @click.option("--scale", type=click.Choice(("demo", "paris", "city")), default="demo", show_default=True,
-              help="demo: ~20,000 tenant households (or the whole city if smaller); paris: ~700,000; "
-                   "city: every tenant household of the city file ($ABRI_CITY)")
-@click.option("--months", type=int, default=36, help="months of extracts (default 36)")
-@click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--end", default="2026-10", help="last extract month, YYYY-MM (default 2026-10)")
-@click.option("--households", type=int, default=None, help="override the scale's household count")
+              help="demo : ~20 000 ménages locataires (ou toute la ville si elle est plus petite) ; paris : "
+                   "~700 000 ; city : tous les ménages locataires du fichier de la ville ($ABRI_CITY)")
+@click.option("--months", type=int, default=36, help="mois d'extraits (36 par défaut)")
+@click.option("--seed", type=int, default=42, show_default=True, help="graine du tirage")
+@click.option("--end", default="2026-10", help="dernier mois d'extrait, AAAA-MM (2026-10 par défaut)")
+@click.option("--households", type=int, default=None, help="remplace le nombre de ménages de l'échelle")
 @home_option
-@click.option("--force", is_flag=True, help="replace existing extracts")
-@click.option("--quiet", is_flag=True, help="no progress bars")
+@click.option("--force", is_flag=True, help="remplace les extraits existants")
+@click.option("--quiet", is_flag=True, help="sans barres de progression")
 def simulate_cmd(scale, months, seed, end, households, home, force, quiet) -> int:
     from synthetic.simulate import simulate
 
@@ -75,26 +75,26 @@ def simulate_cmd(scale, months, seed, end, households, home, force, quiet) -> in
     return 0
 
 
-@_command("loop", "the demo city month by month with Abri in the loop (impact measured)")
+@_command("loop", "la ville de démonstration mois par mois, Abri dans la boucle (impact mesuré)")
 @home_option
-@click.option("--scale", type=SCALES, default="demo", show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--months", type=int, default=None, help="deployment months with lists (default 24)")
-@click.option("--quiet", is_flag=True, help="no progress bars")
+@click.option("--scale", type=SCALES, default="demo", show_default=True, help="taille de la ville de démonstration")
+@click.option("--seed", type=int, default=42, show_default=True, help="graine du tirage")
+@click.option("--months", type=int, default=None, help="mois de déploiement avec listes (24 par défaut)")
+@click.option("--quiet", is_flag=True, help="sans barres de progression")
 @click.option("--households", type=int, default=None, hidden=True)
-@click.option("--history", type=int, default=None, help="months before deployment (default 36)")
-@click.option("--follow-up", type=int, default=None, help="months after the last list (default 15)")
+@click.option("--history", type=int, default=None, help="mois avant le déploiement (36 par défaut)")
+@click.option("--follow-up", type=int, default=None, help="mois après la dernière liste (15 par défaut)")
 @click.option("--design", type=click.Choice(("none", "margin", "tiered")), default=None,
-              help="randomised design (default tiered [[1, 0.5], [4, 1/6]])")
-@click.option("--param", multiple=True, metavar="KEY=JSON", help="design parameter key=JSON, e.g. low=0.5")
-@click.option("--contact-rate", type=float, default=None, help="share of the outreach arm reached (default 0.6)")
-@click.option("--retrain-every", type=int, default=None, help="months between retrains (default 6)")
-@click.option("--naive", is_flag=True, help="retrain naively (outreach households kept as negatives)")
+              help="plan randomisé (par défaut tiered [[1, 0.5], [4, 1/6]])")
+@click.option("--param", multiple=True, metavar="KEY=JSON", help="paramètre du plan clé=JSON, par exemple low=0.5")
+@click.option("--contact-rate", type=float, default=None, help="part du bras « contact » effectivement jointe (0.6 par défaut)")
+@click.option("--retrain-every", type=int, default=None, help="mois entre deux réentraînements (6 par défaut)")
+@click.option("--naive", is_flag=True, help="réentraînement naïf (ménages contactés gardés comme négatifs)")
 @click.option("--compare-training", is_flag=True,
-              help="also retrain the other way (never deployed) and write truth/retraining.json")
+              help="réentraîne aussi de l'autre façon (jamais déployé) et écrit truth/retraining.json")
 def loop_cmd(home, scale, seed, months, quiet, households, history, follow_up, design, param, contact_rate,
              retrain_every, naive, compare_training) -> int:
-    """The closed loop: the demo city month by month with Abri deciding its outreach."""
+    """La boucle fermée : la ville de démonstration mois par mois, Abri décidant des contacts."""
     import json
 
     from synthetic.loop import DEFAULT_DESIGN, LoopConfig, run_loop
@@ -121,34 +121,34 @@ def loop_cmd(home, scale, seed, months, quiet, households, history, follow_up, d
     return 0
 
 
-@_command("ingest", "validate, quarantine, pseudonymise and load the partners' extracts (Dagster)", locked=True)
+@_command("ingest", "valider, mettre en quarantaine, pseudonymiser et charger les extraits des partenaires (Dagster)", locked=True)
 @home_option
 @click.option("--month", default=None, metavar="YYYY-MM",
-              help="YYYY-MM; default: the months of landing/ with a new or changed file")
-@click.option("--force", is_flag=True, help="reload files already loaded (same SHA-256)")
+              help="AAAA-MM ; par défaut : les mois de landing/ dont un fichier est nouveau ou modifié")
+@click.option("--force", is_flag=True, help="recharge les fichiers déjà chargés (même SHA-256)")
 def ingest_cmd(home, month, force) -> int:
     from pipelines.cli import ingest_command
 
     return ingest_command(home, month, force=force)
 
 
-@_command("features", "build point-in-time features and labels for the ingested months (Dagster)", locked=True)
+@_command("features", "calculer les indicateurs (à date) et les étiquettes des mois ingérés (Dagster)", locked=True)
 @home_option
 @click.option("--month", default=None, metavar="YYYY-MM",
-              help="YYYY-MM; default: the months that files ingested since the last build change")
+              help="AAAA-MM ; par défaut : les mois que changent les fichiers ingérés depuis le dernier calcul")
 def features_cmd(home, month) -> int:
     from pipelines.cli import features_command
 
     return features_command(home, month)
 
 
-@_command("train", "train a candidate model and write its committee report (Dagster)", locked=True)
+@_command("train", "entraîner un modèle candidat et écrire son rapport pour le comité (Dagster)", locked=True)
 @home_option
 @click.option("--engine", type=click.Choice(("lightgbm", "dask")), default="lightgbm",
-              help="lightgbm: one process (default); dask: lightgbm.dask on a Dask cluster, reading the lake")
-@click.option("--workers", type=int, default=2, help="dask: number of local worker processes (default 2)")
+              help="lightgbm : un processus (par défaut) ; dask : lightgbm.dask sur un cluster Dask, qui lit le lac")
+@click.option("--workers", type=int, default=2, help="dask : nombre de processus de calcul locaux (2 par défaut)")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="dask: an existing cluster's scheduler (tcp://host:8786) instead of a local one")
+              help="dask : l'ordonnanceur d'un cluster existant (tcp://hôte:8786) au lieu d'un cluster local")
 def train_cmd(home, engine, workers, scheduler) -> int:
     from pipelines.cli import train_command
 
@@ -158,7 +158,7 @@ def train_cmd(home, engine, workers, scheduler) -> int:
     return train_command(home, engine=engine, workers=workers, scheduler=scheduler)
 
 
-@_command("score", "score the latest month with the champion and publish serving.duckdb", locked=True)
+@_command("score", "scorer le dernier mois avec le champion et publier serving.duckdb", locked=True)
 @home_option
 def score_cmd(home) -> int:
     from pipelines.cli import score_command
@@ -166,29 +166,29 @@ def score_cmd(home) -> int:
     return score_command(home)
 
 
-@_command("run", "ingest, features, train, audit, score and publish, end to end", locked=True)
+@_command("run", "ingestion, indicateurs, entraînement, audit, scores et publication, de bout en bout", locked=True)
 @home_option
-@click.option("--demo", is_flag=True, help="mark the publication as a demonstration")
-@click.option("--quiet", is_flag=True, help="no progress bar (also off when the output is not a terminal)")
+@click.option("--demo", is_flag=True, help="marque la publication comme une démonstration")
+@click.option("--quiet", is_flag=True, help="sans barre de progression (absente aussi quand la sortie n'est pas un terminal)")
 def run_cmd(home, demo, quiet) -> int:
-    """Everything that exists, end to end: ingest, features, labels, training, audit, scoring,
-    publication (scoring needs a champion: see abri review / abri promote). A bar shows which of
-    the six steps is running."""
+    """Tout, de bout en bout : ingestion, indicateurs, étiquettes, entraînement, audit, scores,
+    publication (les scores demandent un champion : voir abri review et abri promote). Une barre
+    montre laquelle des six étapes tourne, et sur un terminal où elle en est."""
     from pipelines.cli import run_steps
 
     return run_stages(run_steps(home, demonstration=demo), quiet=quiet, what="abri run")
 
 
-@_command("review", "record the ethics committee's decision on a model version")
+@_command("review", "enregistrer la décision du comité d'éthique sur une version de modèle")
 @click.argument("version")
 @click.option("--decision", required=True, type=click.Choice(("approve", "reject", "conditions", "suspend")),
-              help="reject or suspend recorded on the champion retires it at once")
-@click.option("--by", required=True, help="who decides (name of the committee or its chair)")
-@click.option("--comment", required=True, help="the reasons, and the conditions if any")
+              help="reject ou suspend sur le champion le retire aussitôt")
+@click.option("--by", required=True, help="qui décide (nom du comité ou de sa présidence)")
+@click.option("--comment", required=True, help="les motifs, et les conditions s'il y en a")
 @click.option("--demonstration", is_flag=True, hidden=True)
 @home_option
 def review_cmd(version, decision, by, comment, demonstration, home) -> int:
-    """The ethics committee's decision on one model version and its report."""
+    """La décision du comité d'éthique sur une version de modèle et son rapport."""
     registry, casework, paths = _registry_and_casework(home)
     registry.metadata(version)
     digest = _report_sha256(paths, version)
@@ -204,16 +204,16 @@ def review_cmd(version, decision, by, comment, demonstration, home) -> int:
     return 0
 
 
-@_command("promote", "make an approved model version the champion")
+@_command("promote", "faire d'une version approuvée le modèle champion")
 @click.argument("version")
 @click.option("--tolerance", type=float, default=0.05,
-              help="how much worse than the champion (precision@k, absolute) is still accepted")
+              help="écart accepté sous le champion (précision@k, en absolu)")
 @click.option("--ece-tolerance", type=float, default=None,
-              help="largest expected calibration error accepted (absolute, default $ABRI_ECE_TOLERANCE or 0.02)")
+              help="plus grande erreur de calibration attendue acceptée (en absolu ; par défaut $ABRI_ECE_TOLERANCE, sinon 0.02)")
 @home_option
 def promote_cmd(version, tolerance, ece_tolerance, home) -> int:
-    """Make an approved version the champion, if it beats the rule, is calibrated within
-    tolerance, and is not worse than the current champion on the same months."""
+    """Fait d'une version approuvée le champion, si elle bat la règle, est calibrée dans la
+    tolérance et ne fait pas moins bien que le champion actuel sur les mêmes mois."""
     from models.registry import gate, not_worse
 
     registry, casework, paths = _registry_and_casework(home)
@@ -242,30 +242,30 @@ def promote_cmd(version, tolerance, ece_tolerance, home) -> int:
     return 0
 
 
-@_command("retire", "withdraw a model version at once; the previous approved champion, else the rule, "
-                    "serves the next lists")
+@_command("retire", "retirer aussitôt une version de modèle ; l'ancien champion approuvé, sinon la "
+                    "règle, fait les listes suivantes")
 @click.argument("version")
-@click.option("--reason", required=True, help="why (kept in the registry history)")
+@click.option("--reason", required=True, help="pourquoi (gardé dans l'historique du registre)")
 @home_option
 def retire_cmd(version, reason, home) -> int:
-    """Withdraw a version at once (`abri retire VERSION --reason TEXT`)."""
+    """Retire aussitôt une version (`abri retire VERSION --reason TEXTE`)."""
     registry, casework, _ = _registry_and_casework(home)
     _withdraw(registry, casework, version, reason=reason)
     return 0
 
 
-@cli.group("key", short_help="pseudonymisation key: rotate (re-key every pseudonym, keep a dated backup)")
+@cli.group("key", short_help="clé de pseudonymisation : rotation (tous les pseudonymes recalculés, copie datée gardée)")
 @home_option
 def key_group(home) -> None:
-    """Pseudonymisation key: rotate (re-key every pseudonym, keep a dated backup)."""
+    """Clé de pseudonymisation : rotation (tous les pseudonymes recalculés, copie datée gardée)."""
 
 
-@key_group.command("rotate", short_help="re-key every pseudonym, keep the old key as a dated backup", locked=True)
+@key_group.command("rotate", short_help="recalculer tous les pseudonymes, garder l'ancienne clé en copie datée", locked=True)
 @click.option("--chain-unmatched", is_flag=True,
-              help="re-key pseudonyms whose landing file was purged by chaining (HMAC of the old one)")
+              help="recalcule par chaînage (HMAC de l'ancien) les pseudonymes dont le fichier de landing/ a été purgé")
 @home_option
 def key_rotate_cmd(chain_unmatched, home) -> int:
-    """Every pseudonym re-keyed, the old key kept as a dated 0600 backup."""
+    """Tous les pseudonymes recalculés, l'ancienne clé gardée en copie datée (0600)."""
     from ingest.keys import rotate_key
 
     paths = Paths.from_env(home)
@@ -277,14 +277,14 @@ def key_rotate_cmd(chain_unmatched, home) -> int:
     return 0
 
 
-@_command("demo", "run every stage that exists on the demo city (make demo)")
+@_command("demo", "toutes les étapes sur la ville de démonstration (make demo)")
 @home_option
-@click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--port", type=int, default=8501, help="dashboard port (default 8501)")
-@click.option("--no-dashboard", is_flag=True, help="stop after publishing, without starting the dashboard")
+@click.option("--seed", type=int, default=42, show_default=True, help="graine de la ville de démonstration")
+@click.option("--port", type=int, default=8501, help="port du tableau de bord (8501 par défaut)")
+@click.option("--no-dashboard", is_flag=True, help="s'arrête après la publication, sans lancer le tableau de bord")
 def demo_cmd(home, seed, port, no_dashboard) -> int:
-    """`make demo`: the whole flow on the embedded demo city, then the dashboard (which runs
-    without the pipeline lock, so a command can run beside it)."""
+    """`make demo` : tout le parcours sur la ville de démonstration embarquée, puis le tableau de
+    bord (sans le verrou du pipeline : une commande peut tourner à côté)."""
     from abri.files import secure_home
     from abri.lock import pipeline_lock
 
@@ -295,16 +295,16 @@ def demo_cmd(home, seed, port, no_dashboard) -> int:
     return code or _demo_dashboard(paths, port=port, no_dashboard=no_dashboard)
 
 
-@_command("contract-doc", "write docs/data-contract.md from the source contract")
-@click.option("--out", default="docs/data-contract.md", show_default=True)
+@_command("contract-doc", "écrire docs/data-contract.md depuis le contrat des sources")
+@click.option("--out", default="docs/data-contract.md", show_default=True, help="fichier écrit")
 def contract_doc_cmd(out) -> int:
     from ingest.contract import render_markdown
 
     return _write_doc(out, render_markdown(), "Contrat des données")
 
 
-@_command("feature-doc", "write docs/feature-dictionary.md from the feature declarations")
-@click.option("--out", default="docs/feature-dictionary.md", show_default=True)
+@_command("feature-doc", "écrire docs/feature-dictionary.md depuis la déclaration des indicateurs")
+@click.option("--out", default="docs/feature-dictionary.md", show_default=True, help="fichier écrit")
 def feature_doc_cmd(out) -> int:
     from features.declare import render_dictionary
 

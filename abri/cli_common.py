@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-HOME_HELP = "runtime folder (default $ABRI_HOME or ./var)"
+HOME_HELP = "dossier des données (par défaut $ABRI_HOME, sinon ./var)"
 
 # exit codes: our own refusals (bad input, unknown version, ...) and a held lock
 BAD_INPUT = 2
@@ -44,7 +44,20 @@ def top_name(ctx: click.Context) -> str:
     return f"abri {ctx.info_name}" if ctx.parent is not None else str(ctx.info_name)
 
 
-class AbriCommand(click.Command):
+HELP_HELP = "affiche cette aide et quitte"
+
+
+class _FrenchHelp:
+    """`--help`'s own line in French, like every other."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_HELP
+        return option
+
+
+class AbriCommand(_FrenchHelp, click.Command):
     """A command whose callback returns an exit code. `locked=True`: it writes the stores, so it
     takes <home>/run.lock (one such command at a time per home, abri/lock.py)."""
 
@@ -82,7 +95,7 @@ class AbriCommand(click.Command):
         return 0
 
 
-class AbriGroup(click.Group):
+class AbriGroup(_FrenchHelp, click.Group):
     """A group of AbriCommands (and of groups like itself), each with its `--help`."""
 
     command_class = AbriCommand
@@ -111,13 +124,17 @@ def run_stages(stages: Sequence[Stage], *, quiet: bool = False, what: str = "abr
 
     A bar under the output shows which step of how many is running and the time spent; each step's
     own lines (and its own bars) scroll above it. The bar is off with `quiet` or when stderr is not
-    a terminal; the "k/n title" header lines are printed either way. Only stage titles and counts
-    are shown, never a value read from the data."""
+    a terminal; the "k/n title" header lines are printed either way. Inside a step, the units its
+    code reports (abri.progress: a source's month, a training configuration) show on the bar
+    after the clock, e.g. ", entraînement : configuration 3/12". Only stage titles, unit names
+    and counts are shown, never a value read from the data."""
     from tqdm import tqdm
+
+    from abri.progress import listening
 
     n = len(stages)
     bar = tqdm(total=n, desc=what, unit="étape", file=sys.stderr, disable=True if quiet else None, leave=False,
-               dynamic_ncols=True, bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
+               dynamic_ncols=True, bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} [{elapsed}]{postfix}")
     with bar, contextlib.ExitStack() as shown:
         if not bar.disable:  # the steps' lines go above the bar instead of through it
             for redirect, stream in ((contextlib.redirect_stdout, sys.stdout), (contextlib.redirect_stderr, sys.stderr)):
@@ -125,8 +142,11 @@ def run_stages(stages: Sequence[Stage], *, quiet: bool = False, what: str = "abr
                 shown.enter_context(redirect(above))
                 shown.callback(above.drain)
             shown.enter_context(_ticking(bar))
+            shown.enter_context(listening(lambda unit, done, total: bar.set_postfix_str(
+                f"{unit} {done}/{total}")))
         for i, (title, step) in enumerate(stages, 1):
             bar.set_description_str(f"{what} : étape {i}/{n}, {title}")
+            bar.set_postfix_str("", refresh=False)
             print(f"\n[{i}/{n}] {title}", flush=True)
             start = time.monotonic()
             code = step()

@@ -28,17 +28,17 @@ def parse_params(pairs: list[str]) -> dict:
 
 
 @click.command("design", cls=AbriCommand,
-               short_help="record the ethics committee's randomised design (none | margin | tiered)")
+               short_help="enregistrer le plan randomisé du comité d'éthique (none | margin | tiered)")
 @click.argument("name", type=click.Choice(DESIGNS))
 @click.option("--param", multiple=True, metavar="KEY=VALUE",
-              help="a parameter, e.g. --param low=0.5 --param high=2.0, or --param 'tiers=[[1,0.5],[10,0.1]]'")
-@click.option("--by", required=True, help="who decides (name of the committee or its chair)")
-@click.option("--comment", required=True, help="the reasons: who may be held out, why, and until when")
+              help="un paramètre, par exemple --param low=0.5 --param high=2.0, ou --param 'tiers=[[1,0.5],[10,0.1]]'")
+@click.option("--by", required=True, help="qui décide (nom du comité ou de sa présidence)")
+@click.option("--comment", required=True, help="les motifs : qui peut être tenu à l'écart, pourquoi, et jusqu'à quand")
 @click.option("--demonstration", is_flag=True, hidden=True)
 @home_option
 def design(name, param, by, comment, demonstration, home) -> int:
-    """Record the ethics committee's randomised design (none | margin | tiered): the monthly lists
-    follow it from the next scoring on."""
+    """Enregistre le plan randomisé du comité d'éthique (none | margin | tiered) : les listes
+    mensuelles le suivent dès le prochain calcul des scores."""
     from casework import Casework
 
     store = Casework(Paths.from_env(home).casework)

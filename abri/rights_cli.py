@@ -23,29 +23,29 @@ from abri.settings import load_settings
 
 
 def _by(f):
-    return click.option("--by", required=True, help="who acts (the data protection officer's account or name)")(f)
+    return click.option("--by", required=True, help="qui agit (compte ou nom du délégué à la protection des données)")(f)
 
 
 @click.group("subject", cls=AbriGroup,
-             short_help="data-subject rights (DPO): find | export | object | rectify | erase")
+             short_help="droits des personnes (DPO) : find | export | object | rectify | erase")
 @home_option
 def subject(home) -> None:
-    """Data-subject rights (DPO): find | export | object | rectify | erase. Every act is written
-    to the access log with --by."""
+    """Droits des personnes (DPO) : find | export | object | rectify | erase. Chaque acte est
+    écrit au journal des accès avec --by."""
 
 
-@subject.command("find", short_help="find a household by name and birth date, or by a partner identifier")
-@click.option("--nom")
-@click.option("--prenom")
-@click.option("--date-naissance", help="YYYY-MM-DD")
+@subject.command("find", short_help="retrouver un ménage par nom et date de naissance, ou par un identifiant partenaire")
+@click.option("--nom", help="nom de famille")
+@click.option("--prenom", help="prénom (facultatif)")
+@click.option("--date-naissance", help="date de naissance, AAAA-MM-JJ")
 @click.option("--partner-id", metavar="COLUMN",
-              help="a partner identifier of the data contract: numero_allocataire, ref_bail, identifiant_ft, ...")
-@click.option("--value", help="the partner identifier")
+              help="un identifiant partenaire du contrat des données : numero_allocataire, ref_bail, identifiant_ft…")
+@click.option("--value", help="la valeur de l'identifiant partenaire")
 @home_option
 @_by
 def find(nom, prenom, date_naissance, partner_id, value, home, by) -> int:
-    """Find a household by --nom and --date-naissance (--prenom optional), or by --partner-id
-    and --value; prints its key, district (the city's word) and months, never a name."""
+    """Retrouve un ménage par --nom et --date-naissance (--prenom facultatif), ou par --partner-id
+    et --value ; affiche sa clé, son quartier (le mot de la ville) et ses mois, jamais un nom."""
     from casework import subject as sj
 
     paths = Paths.from_env(home)
@@ -66,13 +66,13 @@ def find(nom, prenom, date_naissance, partner_id, value, home, by) -> int:
     return 0
 
 
-@subject.command("export", short_help="everything held on a household, as JSON and HTML")
-@click.option("--household-key", required=True)
-@click.option("--out", required=True, help="JSON file; the HTML is written beside it")
+@subject.command("export", short_help="tout ce qui est détenu sur un ménage, en JSON et HTML")
+@click.option("--household-key", required=True, help="la clé du ménage (abri subject find)")
+@click.option("--out", required=True, help="fichier JSON ; le HTML est écrit à côté")
 @home_option
 @_by
 def export(household_key, out, home, by) -> int:
-    """Everything held on a household, as JSON and HTML (owner-only files)."""
+    """Tout ce qui est détenu sur un ménage, en JSON et HTML (fichiers lisibles par leur seul propriétaire)."""
     from casework import subject as sj
 
     json_path, html_path = sj.write_export(sj.export(Paths.from_env(home), household_key, by=by), out)
@@ -80,13 +80,13 @@ def export(household_key, out, home, by) -> int:
     return 0
 
 
-@subject.command("object", short_help="record an objection (GDPR art. 21): no scoring, no list from the next run")
-@click.option("--household-key", required=True)
-@click.option("--reason", required=True)
+@subject.command("object", short_help="enregistrer une opposition (RGPD art. 21) : ni score ni liste dès le prochain calcul")
+@click.option("--household-key", required=True, help="la clé du ménage (abri subject find)")
+@click.option("--reason", required=True, help="le motif de l'opposition")
 @home_option
 @_by
 def object_(household_key, reason, home, by) -> int:
-    """Record an objection (GDPR art. 21): no scoring, no list from the next run."""
+    """Enregistre une opposition (RGPD art. 21) : ni score ni liste dès le prochain calcul."""
     from casework import Casework
     from casework import subject as sj
 
@@ -95,14 +95,15 @@ def object_(household_key, reason, home, by) -> int:
     return 0
 
 
-@subject.command("rectify", short_help="correct an identity field on every store")
-@click.option("--household-key", required=True)
-@click.option("--field", required=True, type=click.Choice(("nom", "prenom", "adresse", "telephone", "date_naissance")))
-@click.option("--value", required=True)
+@subject.command("rectify", short_help="corriger un champ d'identité dans tous les stockages")
+@click.option("--household-key", required=True, help="la clé du ménage (abri subject find)")
+@click.option("--field", required=True, type=click.Choice(("nom", "prenom", "adresse", "telephone", "date_naissance")),
+              help="le champ corrigé")
+@click.option("--value", required=True, help="la valeur corrigée")
 @home_option
 @_by
 def rectify(household_key, field, value, home, by) -> int:
-    """Correct an identity field on every store (the partner corrects its own data at the source)."""
+    """Corrige un champ d'identité dans tous les stockages (le partenaire corrige ses propres données à la source)."""
     from casework import subject as sj
 
     n = sj.rectify(Paths.from_env(home), household_key, field_name=field, value=value, by=by)
@@ -112,13 +113,13 @@ def rectify(household_key, field, value, home, by) -> int:
     return 0
 
 
-@subject.command("erase", short_help="erase a household from every store (legal limits printed)")
-@click.option("--household-key", required=True)
-@click.option("--reason", required=True)
+@subject.command("erase", short_help="effacer un ménage de tous les stockages (limites légales affichées)")
+@click.option("--household-key", required=True, help="la clé du ménage (abri subject find)")
+@click.option("--reason", required=True, help="le motif de l'effacement")
 @home_option
 @_by
 def erase(household_key, reason, home, by) -> int:
-    """Erase a household from every store; prints what is kept, and why."""
+    """Efface un ménage de tous les stockages ; affiche ce qui est gardé, et pourquoi."""
     from casework import subject as sj
 
     result = sj.erase(Paths.from_env(home), household_key, reason=reason, by=by)
@@ -132,25 +133,25 @@ def erase(household_key, reason, home, by) -> int:
 
 
 @click.group("audit-log", cls=AbriGroup,
-             short_help="verify the hash chain of the access log and committee decisions")
+             short_help="vérifier la chaîne d'empreintes du journal des accès et des décisions du comité")
 @home_option
 def audit_log(home) -> None:
-    """The hash-chained access log and committee decisions: verify."""
+    """Le journal des accès et les décisions du comité, chaînés par empreintes : verify."""
 
 
-@audit_log.command("verify", short_help="detect a deleted, altered or forged entry")
+@audit_log.command("verify", short_help="détecter une entrée supprimée, modifiée ou forgée")
 @home_option
 def verify(home) -> int:
-    """Detect a deleted, altered or forged entry (exit 1 when the chain is broken)."""
+    """Détecte une entrée supprimée, modifiée ou forgée (code de sortie 1 si la chaîne est rompue)."""
     return audit_log_command(home)
 
 
 @click.command("purge", cls=AbriGroup.command_class,
-               short_help="apply the retention periods (abri.toml [retention])")
-@click.option("--dry-run", is_flag=True, help="count what would be deleted, delete nothing")
+               short_help="appliquer les durées de conservation (abri.toml [retention])")
+@click.option("--dry-run", is_flag=True, help="compte ce qui serait supprimé, sans rien supprimer")
 @home_option
 def purge(dry_run, home) -> int:
-    """Apply the retention periods (abri.toml [retention])."""
+    """Applique les durées de conservation (abri.toml [retention])."""
     return purge_command(home, dry_run=dry_run)
 
 

@@ -56,6 +56,21 @@ class Settings(BaseSettings):
     seed: int = 42
     # the committee audit's bootstrap: its number of resamples (the intervals)
     audit_bootstrap: int = Field(500, ge=10)
+    # sample sizes: enough rows for a stable figure, bounded so Paris's scale stays quick.
+    # the leakage check: labelled feature rows drawn to rank each feature alone against the label
+    leakage_sample_rows: int = Field(100_000, ge=100)
+    # drift: training-window rows drawn as the reference each scored month is compared with
+    drift_sample_rows: int = Field(200_000, ge=100)
+    # the logistic baseline is fitted on at most this many rows (every positive kept)
+    logistic_max_rows: int = Field(300_000, ge=100)
+    # the explanation report's stability check: this many refits with other seeds...
+    seed_boosters: int = Field(2, ge=0)
+    # ...each on a sample of this many training rows
+    seed_booster_rows: int = Field(300_000, ge=100)
+    # the explanation report: households whose SHAP values are computed
+    explanation_sample_rows: int = Field(5000, ge=100)
+    # the mitigation comparison: Fairlearn's mitigations are fitted on at most this many rows
+    mitigation_max_rows: int = Field(200_000, ge=100)
     # access-log entries are kept at least this long (AI Act art. 19 and 26: six months)
     min_access_log_days: int = Field(183, ge=183)
     # the city served: abri/cities/<city>.toml, or a path to a .toml file

@@ -55,30 +55,30 @@ def dashboard_command(home: str | None, port: int, *, address: str = "127.0.0.1"
         return 0
 
 
-@click.command("dashboard", cls=AbriCommand, short_help="run the Streamlit dashboard (usage statistics off)")
+@click.command("dashboard", cls=AbriCommand, short_help="lancer le tableau de bord Streamlit (statistiques d'usage coupées)")
 @home_option
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=int, default=8501, show_default=True, help="port d'écoute")
 @click.option("--address", default="127.0.0.1",
-              help="interface to listen on (default 127.0.0.1: put a TLS reverse proxy in front, docs/security.md)")
+              help="interface d'écoute (127.0.0.1 par défaut : placez devant un proxy inverse TLS, docs/security.md)")
 def dashboard(home, port, address) -> int:
-    """Run the Streamlit dashboard on ADDRESS:PORT (usage statistics off)."""
+    """Lance le tableau de bord Streamlit sur ADDRESS:PORT (statistiques d'usage coupées)."""
     return dashboard_command(home, port, address=address)
 
 
-@click.group("users", cls=AbriGroup, short_help="dashboard accounts: add | list | disable")
+@click.group("users", cls=AbriGroup, short_help="comptes du tableau de bord : add | list | disable")
 @home_option
 def users(home) -> None:
     """Comptes locaux du tableau de bord : add | list | disable."""
 
 
-@users.command("add", short_help="create an account")
+@users.command("add", short_help="créer un compte")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--sector", multiple=True, help="a sector of the city (repeat), as abri/cities/<city>.toml names it, e.g. 19e in Paris")
-@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="rôle du compte")
+@click.option("--sector", multiple=True, help="un secteur de la ville (répétable), tel que abri/cities/<ville>.toml le nomme, par exemple 19e à Paris")
+@click.option("--password-stdin", is_flag=True, help="lit le mot de passe sur l'entrée standard")
 @home_option
 def add(username, role, sector, password_stdin, home) -> int:
-    """Create an account; the password is asked twice, or read from standard input."""
+    """Crée un compte ; le mot de passe est demandé deux fois, ou lu sur l'entrée standard."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -93,21 +93,21 @@ def add(username, role, sector, password_stdin, home) -> int:
     return 0
 
 
-@users.command("list", short_help="list accounts (never the password hashes)")
+@users.command("list", short_help="lister les comptes (jamais les empreintes des mots de passe)")
 @home_option
 def list_(home) -> int:
-    """List accounts: name, role, sectors, state, creation date (never the password hashes)."""
+    """Liste les comptes : nom, rôle, secteurs, état, date de création (jamais les empreintes des mots de passe)."""
     for a in list_users(_store(home)):
         state = "actif" if a.active else "désactivé"
         print(f"{a.username}\t{a.role}\t{', '.join(a.sectors) or '-'}\t{state}\t{a.created_at}")
     return 0
 
 
-@users.command("disable", short_help="refuse further sign-ins for an account")
+@users.command("disable", short_help="refuser toute nouvelle connexion à un compte")
 @click.argument("username")
 @home_option
 def disable(username, home) -> int:
-    """Refuse further sign-ins for an account (its open sessions end); it stays listed."""
+    """Refuse toute nouvelle connexion à un compte (ses sessions ouvertes prennent fin) ; il reste listé."""
     disable_user(_store(home), username)
     print(f"Compte « {username} » désactivé")
     return 0

@@ -23,7 +23,7 @@ _SPEC_SEPARATOR = re.compile(r"\s*[,*×]\s*")
 
 
 @click.command("audit", cls=AbriCommand,
-               short_help="fairness audit of any scored table (CSV/Parquet) -> audit.json + audit.html")
+               short_help="audit d'équité de toute table scorée (CSV/Parquet) -> audit.json + audit.html")
 @click.argument("file")
 @click.option("--score", required=True, help="colonne du score (plus haut = contacté d'abord)")
 @click.option("--label", required=True, help="colonne du résultat observé (0/1)")

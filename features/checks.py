@@ -22,7 +22,7 @@ MAX_SINGLE_FEATURE_AUC = 0.99  # one feature ranking the label this well is a le
 MAX_NULL_RATE = 0.995          # a feature (nearly) always missing: a source stopped delivering
 # protected attributes and the raw columns they come from: never a feature
 PROTECTED = frozenset(AUDIT_ATTRIBUTES) | {"age", "aah", "composition", "statut_occupation"}
-LEAKAGE_SAMPLE = 100_000
+LEAKAGE_SAMPLE = 100_000  # default of leakage_in_warehouse (ABRI_LEAKAGE_SAMPLE_ROWS)
 
 
 def protected_columns(columns: Iterable[str]) -> list[str]:

@@ -26,7 +26,11 @@ from features.declare import FEATURE_NAMES
 # a label matures 12 months after its snapshot, plus 3 for court files to arrive
 LABEL_DELAY_MONTHS = 15
 MITIGATION_FIT_MONTHS = 2
+# defaults of the sample sizes (abri.settings: ABRI_SEED_BOOSTERS, ABRI_SEED_BOOSTER_ROWS,
+# ABRI_EXPLANATION_SAMPLE_ROWS, ABRI_MITIGATION_MAX_ROWS)
 SEED_BOOSTERS, SEED_BOOSTER_ROWS = 2, 300_000
+EXPLANATION_SAMPLE = 5000
+MITIGATION_MAX_ROWS = 200_000
 
 
 @dataclass
@@ -77,17 +81,19 @@ def seed_boosters(con: duckdb.DuckDBPyConnection, metadata: dict, *, seeds: int 
 
 
 def explanations(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Booster, metadata: dict,
-                 out_dir: Path, seed: int = 0, stability_seeds: int = SEED_BOOSTERS) -> Path:
-    """The SHAP explanation report on the backtest's last month (explanations.html)."""
+                 out_dir: Path, seed: int = 0, stability_seeds: int = SEED_BOOSTERS,
+                 stability_rows: int = SEED_BOOSTER_ROWS, sample: int = EXPLANATION_SAMPLE) -> Path:
+    """The SHAP explanation report on the backtest's last month (explanations.html), on `sample`
+    households; the stability check refits `stability_seeds` models on `stability_rows` rows."""
     from models.explain import explanation_report
 
     month = last_backtest_month(con, version)
     frame = con.execute(f"SELECT household_key, snapshot_month, {', '.join(FEATURE_NAMES)} FROM features "
                         "WHERE snapshot_month = ?", [month]).df()
     attrs = con.execute("SELECT * FROM audit_attributes WHERE snapshot_month = ?", [month]).df()
-    others = seed_boosters(con, metadata, seeds=stability_seeds) if stability_seeds else None
+    others = seed_boosters(con, metadata, seeds=stability_seeds, rows=stability_rows) if stability_seeds else None
     return explanation_report(booster=booster, frame=frame, attributes=attrs, metadata=metadata, out_dir=out_dir,
-                              seed=seed, seed_boosters=others)
+                              seed=seed, seed_boosters=others, sample=sample)
 
 
 def mitigation_frames(con: duckdb.DuckDBPyConnection, version: str, *,
@@ -111,7 +117,8 @@ def mitigation_frames(con: duckdb.DuckDBPyConnection, version: str, *,
 
 
 def mitigation(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Booster, out_dir: Path,
-               capacity: float, seed: int = 0, min_cell: int = 11, label_delay: int = LABEL_DELAY_MONTHS) -> Path:
+               capacity: float, seed: int = 0, min_cell: int = 11, label_delay: int = LABEL_DELAY_MONTHS,
+               max_rows: int = MITIGATION_MAX_ROWS) -> Path:
     """Unmitigated vs Fairlearn's mitigations by tenure (the measurement gap); mitigation.html.
     The training rows' scores come from the candidate itself, which saw those months: the fitted
     thresholds are indicative, which the committee's page says. Compared, never applied."""
@@ -121,20 +128,21 @@ def mitigation(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Boo
     train["score"] = booster.predict(train[list(FEATURE_NAMES)])
     comparison = compare_mitigations(train=train, test=test, features=list(FEATURE_NAMES), label="label",
                                      score="score", group="tenure", capacity=capacity, seed=seed,
-                                     min_cell=min_cell)
+                                     min_cell=min_cell, max_rows=max_rows)
     return mitigation_report(comparison, group="tenure", out_dir=out_dir)
 
 
 def documents(*, metadata: dict, out_dir: Path, retention=None, design: dict | None = None,
-              impact: dict | None = None, city: City | None = None) -> dict[str, Path]:
+              impact: dict | None = None, city: City | None = None, log_days: int | None = None) -> dict[str, Path]:
     """The version's documents, from its metadata and the audit record in out_dir/audit.json
-    (absent: the documents say the audit has not been run)."""
+    (absent: the documents say the audit has not been run). `log_days`: how long the home keeps
+    its access log (Annex IV's logging item; None: unknown, the item shows missing)."""
     from governance.documents import write_documents
 
     record_path = Path(out_dir) / "audit.json"
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else None
     return write_documents(metadata=metadata, audit_record=record, out_dir=out_dir, retention=retention,
-                           design=design, impact=impact, city=city)
+                           design=design, impact=impact, city=city, log_days=log_days)
 
 
 def committee_pack(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Booster, metadata: dict,
@@ -149,5 +157,5 @@ def committee_pack(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb
     mitig = mitigation(con, version, booster=booster, out_dir=out_dir, capacity=capacity, seed=seed,
                        min_cell=min_cell, label_delay=label_delay)
     docs = documents(metadata=metadata, out_dir=out_dir, retention=retention, design=design, impact=impact,
-                     city=city)
+                     city=city, log_days=getattr(retention, "access_log_days", None))
     return CommitteePack(version, result, json_path, html_path, expl, mitig, docs)

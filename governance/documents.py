@@ -46,7 +46,8 @@ LOG_MIN_DAYS = 183  # EU AI Act art. 19 / 26: automatic logs kept at least six m
 
 def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
                     lang: str = "fr", retention=None, design: dict | None = None,
-                    impact: dict | None = None, city: City | None = None) -> dict[str, Path]:
+                    impact: dict | None = None, city: City | None = None,
+                    log_days: int | None = None) -> dict[str, Path]:
     """Write the version's documents into out_dir; return {file name: path}.
 
     metadata: the version's metadata.json (models/workflow.py train_candidate).
@@ -78,7 +79,8 @@ def write_documents(*, metadata: dict, audit_record: dict | None, out_dir: Path,
     entry = etalab_entry(metadata, city=city)
     write("etalab.json", json.dumps(entry, ensure_ascii=False, indent=2) + "\n")
     write("etalab.html", _render("document.html.j2", _etalab_view(entry, metadata, lang, city=city), lang))
-    write("annex_iv.html", _render("document.html.j2", _annex_iv(metadata, audit_record, out, lang), lang))
+    write("annex_iv.html", _render("document.html.j2", _annex_iv(metadata, audit_record, out, lang, log_days=log_days),
+                                   lang))
     return paths
 
 
@@ -148,16 +150,11 @@ def _etalab_en(key: str, metadata: dict, value: str, *, city: City) -> str:
 
 # --------------------------------------------------------------------------- Annex IV
 
-def _log_retention_days() -> int | None:
-    try:
-        from casework.store import LOG_RETENTION_DAYS
-    except ImportError:
-        return None
-    return int(LOG_RETENTION_DAYS)
-
-
-def annex_iv_items(metadata: dict, audit_record: dict | None, out_dir: Path, lang: str = "fr") -> list[dict]:
-    """Each checklist item with its evidence: [{item, evidence: [{label, present}], status}]."""
+def annex_iv_items(metadata: dict, audit_record: dict | None, out_dir: Path, lang: str = "fr", *,
+                   log_days: int | None = None) -> list[dict]:
+    """Each checklist item with its evidence: [{item, evidence: [{label, present}], status}].
+    `log_days`: how long the home keeps its access log (abri.config.Retention.access_log_days),
+    given by the caller; None (unknown) marks the logging item missing."""
     out = Path(out_dir)
 
     def file(name: str) -> dict:
@@ -171,7 +168,7 @@ def annex_iv_items(metadata: dict, audit_record: dict | None, out_dir: Path, lan
                 "present": all(metadata.get(k) not in (None, "", [], {}) for k in keys)}
 
     audit_html = {"label": "audit.html", "present": audit_record is not None and (out / "audit.html").is_file()}
-    days = _log_retention_days()
+    days = log_days
     logs = {"label": t("doc.ax.ev.logs", lang, days=days if days is not None else "?"),
             "present": days is not None and days >= LOG_MIN_DAYS}
     items = [
@@ -198,8 +195,8 @@ def annex_iv_items(metadata: dict, audit_record: dict | None, out_dir: Path, lan
              "status": "present" if all(e["present"] for e in ev) else "missing"} for key, ev in items]
 
 
-def _annex_iv(metadata: dict, audit_record: dict | None, out: Path, lang: str) -> dict:
-    items = annex_iv_items(metadata, audit_record, out, lang)
+def _annex_iv(metadata: dict, audit_record: dict | None, out: Path, lang: str, *, log_days: int | None) -> dict:
+    items = annex_iv_items(metadata, audit_record, out, lang, log_days=log_days)
     rows = [[i["item"],
              "; ".join(f"{e['label']} ({t('value.present' if e['present'] else 'value.missing', lang)})"
                        for e in i["evidence"]),

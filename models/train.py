@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from abri.progress import report
 from features.declare import FEATURE_NAMES, FEATURES
 from models import metrics
 from models.temporal import Split, final_window, make_splits
@@ -58,6 +59,7 @@ class TrainConfig:
     param_grid: tuple[dict, ...] = PARAM_GRID
     threads: int = 1  # LightGBM's deterministic mode gives the same trees at any thread count
     treatment_aware: bool = True  # leave out households Abri's own outreach reached (models/treatment.py)
+    logistic_max_rows: int = 300_000  # the logistic baseline's sample (fit_logistic)
 
 
 def base_params(seed: int, threads: int = 1) -> dict:
@@ -103,16 +105,16 @@ def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, conf
                      callbacks=[lgb.early_stopping(config.early_stopping, verbose=False)])
 
 
-LOGISTIC_MAX_ROWS = 300_000
+LOGISTIC_MAX_ROWS = TrainConfig.logistic_max_rows
 
 
-def fit_logistic(train: pd.DataFrame, seed: int):
-    """The logistic baseline, fitted on at most LOGISTIC_MAX_ROWS rows (a seeded sample keeping
-    every positive): beyond that its coefficients no longer move, only its fitting time grows."""
-    if len(train) > LOGISTIC_MAX_ROWS:
+def fit_logistic(train: pd.DataFrame, seed: int, *, max_rows: int = LOGISTIC_MAX_ROWS):
+    """The logistic baseline, fitted on at most `max_rows` rows (a seeded sample keeping every
+    positive): beyond that its coefficients no longer move, only its fitting time grows."""
+    if len(train) > max_rows:
         pos = train[train[LABEL].astype(bool)]
         neg = train[~train[LABEL].astype(bool)]
-        train = pd.concat([pos, neg.sample(max(LOGISTIC_MAX_ROWS - len(pos), 1), random_state=seed)])
+        train = pd.concat([pos, neg.sample(max(max_rows - len(pos), 1), random_state=seed)])
     model = make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                           StandardScaler(), LogisticRegression(max_iter=2000, C=0.5, random_state=seed))
     model.fit(train[list(FEATURE_NAMES)].astype(float), train[LABEL].to_numpy(dtype=int))
@@ -189,11 +191,12 @@ class TrainResult:
 
 
 def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
-             splits: list[Split], *, fit=None) -> tuple[pd.DataFrame, list[int]]:
+             splits: list[Split], *, fit=None, fold_done=None) -> tuple[pd.DataFrame, list[int]]:
     """Out-of-time scores of each fold's test months for the model and both baselines. Each fold's
     model is fitted on its training months but the newest, which calibrates it (and stops the
     boosting early when `params` states no rounds): the test months stay unseen.
-    fit(train, valid, params) -> Booster: the engine (default fit_lgbm; models/dask_train.py)."""
+    fit(train, valid, params) -> Booster: the engine (default fit_lgbm; models/dask_train.py).
+    fold_done(j, n): called after each of the n folds (progress)."""
     fit_engine = fit or (lambda train, valid, p: fit_lgbm(train, valid, p, config))
     parts, rounds = [], []
     features = list(FEATURE_NAMES)
@@ -207,7 +210,7 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
         booster = fit_engine(fit_rows, stop, params)
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
-        logistic = fit_logistic(train, config.seed)
+        logistic = fit_logistic(train, config.seed, max_rows=config.logistic_max_rows)
         calibrator = Calibrator.fit(np.asarray(booster.predict(stop[features].to_numpy(dtype=np.float32),
                                                                num_iteration=best)),
                                     stop[LABEL].to_numpy())
@@ -224,6 +227,8 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
             "rule": rule_score(test),
             "fold_as_of": str(s.as_of),
         }))
+        if fold_done:
+            fold_done(len(parts), len(splits))
     return pd.concat(parts, ignore_index=True), rounds
 
 
@@ -242,8 +247,11 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
         raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
     tuning: list[dict] = []
     best: tuple[float, dict, pd.DataFrame, int] | None = None
+    n_grid = len(config.param_grid)
     for i, params in enumerate(config.param_grid):
-        scores, fold_rounds = backtest(frame, config, params, splits)
+        # on `abri run`'s bar (abri.progress): which configuration, which fold
+        scores, fold_rounds = backtest(frame, config, params, splits, fold_done=lambda j, n, i=i: report(
+            f"entraînement : configuration {i + 1}/{n_grid}, pli", j, n))
         ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
         summary = ev[ev["month"] == "all"].iloc[0]
         tuning.append({"params": params, "pr_auc": summary["pr_auc"], "precision_at_k": summary["precision_at_k"],

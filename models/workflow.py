@@ -131,9 +131,13 @@ def _write_month(con: duckdb.DuckDBPyConnection, month: str, tables: dict[str, p
         write_assignments(con, assigned, month=month)
 
 
+DRIFT_SAMPLE_ROWS = 200_000  # default of score_month (ABRI_DRIFT_SAMPLE_ROWS)
+
+
 def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version: str, *,
                 month: str | None = None, capacity: float | dict = 0.01, design: Design | None = None,
-                seed: int = 0, exclude: set[str] | None = None, excluded: frozenset[str] = frozenset()) -> dict:
+                seed: int = 0, exclude: set[str] | None = None, excluded: frozenset[str] = frozenset(),
+                drift_sample: int = DRIFT_SAMPLE_ROWS) -> dict:
     """Score every cohort household of `month` (default: the latest) with `version`; write
     `scores`, `outreach` and `reasons` for that month and `drift` against the training window.
     `version` may be models.score.RULE_VERSION ('rule'): the lists are then the rule's
@@ -142,7 +146,7 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     (`assignments`); `outreach` holds its outreach arm only, so the holdout never reaches a list;
     `exclude`: households not eligible for this month's randomisation (models.impact.recently_assigned).
     `excluded` (casework.subject.excluded_households: objections, erasures, recent refusals) are
-    neither scored nor listed."""
+    neither scored nor listed. `drift_sample`: training-window rows drawn as drift's reference."""
     if month is None:
         month = str(con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0])[:7]
     cols = ", ".join(FEATURE_NAMES)
@@ -168,7 +172,7 @@ def score_month(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, version
     else:
         why = reasons.explain(booster, listed)
         ref = con.execute(f"SELECT {cols} FROM features WHERE strftime(snapshot_month, '%Y-%m') IN "
-                          "(SELECT unnest(?)) USING SAMPLE 200000 ROWS (reservoir, 7)",
+                          f"(SELECT unnest(?)) USING SAMPLE {int(drift_sample)} ROWS (reservoir, 7)",
                           [meta["training_window"]["train"]]).df()
         d = drift(ref, frame).assign(model_version=version, snapshot_month=frame["snapshot_month"].iloc[0])
         tables = {"scores": s, "outreach": lst, "reasons": why.assign(model_version=version), "drift": d}

@@ -17,6 +17,7 @@ from dagster import (
     asset_check,
 )
 
+from abri import progress
 from features import checks
 from features.build import build_features, build_labels, summarize
 from ingest.contract import SOURCES
@@ -34,16 +35,19 @@ with warnings.catch_warnings():
            description="One row per (household_key, snapshot_month): point-in-time features "
                        "(features/declare.py); audit attributes kept apart in audit_attributes.")
     def features(context: AssetExecutionContext, abri: AbriResource) -> MaterializeResult:
+        months = list(context.partition_keys)
+        # one set-based build for every month: abri run's bar shows how many, before and after
+        progress.report("indicateurs : mois", 0, len(months))
         con = abri.warehouse()
         try:
-            rebuilt = build_features(con, months=list(context.partition_keys),
-                                     sectors=abri.city_config.district_sectors)
+            rebuilt = build_features(con, months=months, sectors=abri.city_config.district_sectors)
             rows = con.execute("SELECT strftime(snapshot_month, '%Y-%m') AS month, count(*) AS households, "
                                "avg((arrears_months IS NULL)::INT) AS no_landlord_data "
                                "FROM features WHERE strftime(snapshot_month, '%Y-%m') IN (SELECT unnest(?)) "
                                "GROUP BY 1 ORDER BY 1", [rebuilt]).df()
         finally:
             con.close()
+        progress.report("indicateurs : mois", len(months), len(months))
         return MaterializeResult(metadata={"months": len(rows), "months_rebuilt": len(rebuilt),
                                            "rows": int(rows["households"].sum()),
                                            "lake": MetadataValue.path(str(abri.paths.lake / "features")),
@@ -64,10 +68,10 @@ def labels(abri: AbriResource) -> MaterializeResult:
                                        "base_rate": MetadataValue.float(s.positives / max(s.label_rows, 1))})
 
 
-def _result(abri: AbriResource, measure, *, blocking: bool) -> AssetCheckResult:
+def _result(abri: AbriResource, measure, *, blocking: bool, **options) -> AssetCheckResult:
     con = abri.warehouse()
     try:
-        passed, metadata = measure(con)
+        passed, metadata = measure(con, **options)
     finally:
         con.close()
     shown = {k: MetadataValue.json(v) if isinstance(v, dict) else v for k, v in metadata.items()}
@@ -78,7 +82,7 @@ def _result(abri: AbriResource, measure, *, blocking: bool) -> AssetCheckResult:
 @asset_check(pool=WAREHOUSE, asset=features, blocking=True, description="No protected attribute among the features; no "
              "single feature predicts the label almost perfectly (a sign of leakage).")
 def features_no_leakage(abri: AbriResource) -> AssetCheckResult:
-    return _result(abri, checks.leakage_in_warehouse, blocking=True)
+    return _result(abri, checks.leakage_in_warehouse, blocking=True, sample=abri.leakage_sample_rows)
 
 
 @asset_check(pool=WAREHOUSE, asset=features, blocking=False, description="Null rate of each feature in the latest month.")

@@ -25,6 +25,7 @@ from dagster import (
     asset_check,
 )
 
+from abri import progress
 from ingest import ORDER, IngestResult, guards, quality
 from ingest.contract import SOURCES
 from pipelines.partitions import monthly
@@ -62,7 +63,11 @@ def build_ingest_asset(source_name: str) -> AssetsDefinition:
         kinds={"duckdb"},
     )
     def _ingest(context: AssetExecutionContext, ingest: IngestResource) -> MaterializeResult:
-        results = [ingest.ingest(source_name, month) for month in context.partition_keys]
+        months = list(context.partition_keys)
+        results = []
+        for i, month in enumerate(months, 1):
+            results.append(ingest.ingest(source_name, month))
+            progress.report(f"ingestion {source_name} {month}", i, len(months))
         rows_in = sum(r.rows_in for r in results)
         loaded = sum(r.rows_loaded for r in results)
         linked = sum(r.rows_linked for r in results)

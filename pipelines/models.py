@@ -18,6 +18,7 @@ from dagster import (
     asset_check,
 )
 
+from abri.progress import report
 from pipelines.features import labels
 from pipelines.metadata import md_table
 from pipelines.resources import WAREHOUSE, AbriResource
@@ -32,8 +33,12 @@ def candidate_model(context: AssetExecutionContext, abri: AbriResource) -> Mater
     from models.workflow import train_candidate
 
     config = TrainConfig(seed=abri.seed, capacity=abri.capacity, horizon=abri.horizon_months,
-                         delay=abri.court_delay_months)
-    progress = lambda i, n: context.log.info(f"configuration {i}/{n} évaluée")  # noqa: E731
+                         delay=abri.court_delay_months, logistic_max_rows=abri.logistic_max_rows)
+
+    def progress(i: int, n: int) -> None:
+        context.log.info(f"configuration {i}/{n} évaluée")
+        report("entraînement : configuration", i, n)
+
     con = abri.warehouse()
     try:
         if abri.engine == "dask":

@@ -19,6 +19,10 @@ from ingest import IngestResult, connect_warehouse, ingest_source
 # `concurrency: pools: default_limit: 1`); steps outside it (the committee's documents) run freely.
 WAREHOUSE = "warehouse"
 
+# the settings' sample sizes AbriResource carries under the same names
+SAMPLE_SIZES = ("leakage_sample_rows", "drift_sample_rows", "logistic_max_rows", "seed_boosters",
+                "seed_booster_rows", "explanation_sample_rows", "mitigation_max_rows")
+
 
 class IngestResource(ConfigurableResource):
     """Where ingestion reads and writes; `echo` prints one line per source-month (CLI)."""
@@ -63,6 +67,14 @@ class AbriResource(ConfigurableResource):
     min_cell: int = 11
     fairness_tolerance: list[float] = [0.8, 1.25]
     audit_bootstrap: int = 500
+    # sample sizes (ABRI_*_ROWS, ABRI_SEED_BOOSTERS)
+    leakage_sample_rows: int = 100_000
+    drift_sample_rows: int = 200_000
+    logistic_max_rows: int = 300_000
+    seed_boosters: int = 2
+    seed_booster_rows: int = 300_000
+    explanation_sample_rows: int = 5000
+    mitigation_max_rows: int = 200_000
     city: str = "paris"
     demonstration: bool = False
     engine: str = "lightgbm"  # or "dask": models/dask_train.py
@@ -117,4 +129,5 @@ def build_resources(home: str | None = None, *, echo: bool = False, demonstratio
                                  ece_tolerance=s.ece_tolerance, horizon_months=s.horizon_months,
                                  court_delay_months=s.court_delay_months, min_cell=s.min_cell,
                                  fairness_tolerance=list(s.fairness_tolerance),
-                                 audit_bootstrap=s.audit_bootstrap, city=city)}
+                                 audit_bootstrap=s.audit_bootstrap, city=city,
+                                 **{k: getattr(s, k) for k in SAMPLE_SIZES})}

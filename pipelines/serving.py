@@ -35,7 +35,8 @@ def outreach_lists(context: AssetExecutionContext, abri: AbriResource) -> Materi
         excluded = excluded_households(abri.casework,
                                        refusal_months=Retention.load(abri.home).refusal_exclusion_months)
         out = score_month(con, abri.registry, version or RULE_VERSION, month=month, capacity=abri.capacity,
-                          design=design, seed=abri.seed, exclude=exclude, excluded=excluded)
+                          design=design, seed=abri.seed, exclude=exclude, excluded=excluded,
+                          drift_sample=abri.drift_sample_rows)
         by_sector = con.execute("SELECT sector, count(*) AS listed, min(probability) AS min_probability FROM outreach "
                                 "WHERE strftime(snapshot_month, '%Y-%m') = ? GROUP BY 1 ORDER BY 1",
                                 [out["month"]]).df()

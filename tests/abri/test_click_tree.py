@@ -129,6 +129,57 @@ def test_run_stages_draws_a_bar_on_a_terminal_and_keeps_the_steps_lines(monkeypa
     assert "ligne de l'étape" in lines and "[2/2] deux" in lines and "|" not in out.getvalue()
 
 
+def _reporting_step() -> int:
+    from abri.progress import report
+
+    for i in (1, 2, 3):
+        report("entraînement : configuration", i, 3)
+    return 0
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_steps_inner_progress_shows_on_a_terminal_only(monkeypatch, terminal):
+    class Stream(io.StringIO):
+        def isatty(self):
+            return terminal
+
+    err, out = Stream(), Stream()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setattr("sys.stdout", out)
+    assert run_stages([("entraînement", _reporting_step), ("deux", lambda: 0)], what="abri run") == 0
+    assert ("entraînement : configuration 3/3" in err.getvalue()) is terminal
+    assert "configuration" not in out.getvalue()  # stdout (a log file) never carries the bar
+
+
+def test_inner_progress_is_off_when_quiet_and_outside_abri_run(monkeypatch):
+    from abri import progress
+
+    seen = []
+    with progress.listening(lambda *a: seen.append(a)):
+        progress.report("ingestion menages 2024-01", 1, 2)
+    progress.report("ingestion menages 2024-02", 2, 2)  # nobody listens: nothing happens
+    assert seen == [("ingestion menages 2024-01", 1, 2)]
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    err = Terminal()
+    monkeypatch.setattr("sys.stderr", err)
+    assert run_stages([("entraînement", _reporting_step)], quiet=True) == 0
+    assert "configuration" not in err.getvalue()
+
+
+def test_a_failing_listener_never_breaks_the_work():
+    from abri import progress
+
+    def broken(*_):
+        raise RuntimeError("terminal fermé")
+
+    with progress.listening(broken):
+        progress.report("x", 1, 1)  # no exception
+
+
 def test_run_is_six_steps_in_order(tmp_path):
     from pipelines.cli import run_steps
 

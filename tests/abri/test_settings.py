@@ -11,7 +11,9 @@ from casework.users import normalise_sector
 
 ENV = ("ABRI_HOME", "ABRI_MEMORY_LIMIT", "ABRI_HORIZON_MONTHS", "ABRI_COURT_DELAY_MONTHS", "ABRI_CAPACITY",
        "ABRI_MIN_CELL", "ABRI_FAIRNESS_TOLERANCE", "ABRI_ECE_TOLERANCE", "ABRI_SEED", "ABRI_AUDIT_BOOTSTRAP",
-       "ABRI_MIN_ACCESS_LOG_DAYS", "ABRI_CITY")
+       "ABRI_MIN_ACCESS_LOG_DAYS", "ABRI_CITY", "ABRI_LEAKAGE_SAMPLE_ROWS", "ABRI_DRIFT_SAMPLE_ROWS",
+       "ABRI_LOGISTIC_MAX_ROWS", "ABRI_SEED_BOOSTERS", "ABRI_SEED_BOOSTER_ROWS", "ABRI_EXPLANATION_SAMPLE_ROWS",
+       "ABRI_MITIGATION_MAX_ROWS")
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +135,53 @@ def test_accounts_take_the_sectors_of_abri_city(monkeypatch, tmp_path, capsys):
     assert "secteur inconnu « 19e »" in capsys.readouterr().err
     workers = {u: s for u, r, s, _ in demo_accounts(str(tmp_path)) if r == "travailleur_social"}
     assert workers == {"ts19": ["La Roseraie"], "ts18": ["Saint-Martin"]}
+
+
+def test_the_sample_sizes_default_to_the_libraries_own():
+    from fairness.mitigation import compare_mitigations
+    from features.checks import LEAKAGE_SAMPLE
+    from governance.committee import (
+        EXPLANATION_SAMPLE,
+        MITIGATION_MAX_ROWS,
+        SEED_BOOSTER_ROWS,
+        SEED_BOOSTERS,
+    )
+    from models.train import LOGISTIC_MAX_ROWS
+    from models.workflow import DRIFT_SAMPLE_ROWS
+    from pipelines.resources import SAMPLE_SIZES, AbriResource
+
+    s = load_settings()
+    assert (s.leakage_sample_rows, s.drift_sample_rows, s.logistic_max_rows, s.seed_boosters, s.seed_booster_rows,
+            s.explanation_sample_rows, s.mitigation_max_rows) == (
+        LEAKAGE_SAMPLE, DRIFT_SAMPLE_ROWS, LOGISTIC_MAX_ROWS, SEED_BOOSTERS, SEED_BOOSTER_ROWS, EXPLANATION_SAMPLE,
+        MITIGATION_MAX_ROWS)
+    assert compare_mitigations.__kwdefaults__["max_rows"] == MITIGATION_MAX_ROWS
+    resource = AbriResource(home="var")
+    assert all(getattr(resource, k) == getattr(s, k) for k in SAMPLE_SIZES)
+
+
+def test_a_sample_size_from_the_environment_reaches_the_library_call(monkeypatch, tmp_path):
+    import features.checks
+    from pipelines.features import features_no_leakage
+    from pipelines.resources import build_resources
+
+    monkeypatch.setenv("ABRI_LEAKAGE_SAMPLE_ROWS", "1234")
+    abri = build_resources(str(tmp_path))["abri"]
+    assert abri.leakage_sample_rows == 1234
+    seen = {}
+
+    def leakage(con, *, sample):
+        seen["sample"] = sample
+        return True, {}
+
+    monkeypatch.setattr(features.checks, "leakage_in_warehouse", leakage)
+    assert features_no_leakage(abri=abri).passed
+    assert seen == {"sample": 1234}
+
+
+@pytest.mark.parametrize(("name", "value"), [("ABRI_MITIGATION_MAX_ROWS", "10"), ("ABRI_SEED_BOOSTERS", "-1"),
+                                             ("ABRI_DRIFT_SAMPLE_ROWS", "beaucoup")])
+def test_a_bad_sample_size_is_refused(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"^{name}="):
+        load_settings()

@@ -100,14 +100,14 @@ def test_datasheet_names_who_is_invisible_and_the_sources(tmp_path):
 
 
 def test_annex_iv_marks_a_missing_evidence_file_as_missing(tmp_path, audit_record):
-    write_documents(metadata=META, audit_record=audit_record, out_dir=tmp_path)
-    items = {i["key"]: i for i in annex_iv_items(META, audit_record, tmp_path)}
+    write_documents(metadata=META, audit_record=audit_record, out_dir=tmp_path, log_days=183)
+    items = {i["key"]: i for i in annex_iv_items(META, audit_record, tmp_path, log_days=183)}
     # audit.html and explanations.html were not written in tmp_path
     assert items["doc.ax.3"]["status"] == "missing"
     ev = {e["label"]: e["present"] for e in items["doc.ax.3"]["evidence"]}
     assert ev["audit.html"] is False and ev["explanations.html"] is False and ev["model_card.html"] is True
     assert items["doc.ax.8"]["status"] == "missing"  # no declaration of conformity yet
-    assert items["doc.ax.logs"]["status"] == "present"  # casework keeps its access log >= 183 days
+    assert items["doc.ax.logs"]["status"] == "present"  # the home keeps its access log >= 183 days
     page = (tmp_path / "annex_iv.html").read_text(encoding="utf-8")
     assert "audit.html (manquant)" in page and 'class="v v-missing"' in page
 
@@ -117,6 +117,12 @@ def test_annex_iv_marks_a_missing_evidence_file_as_missing(tmp_path, audit_recor
     items = {i["key"]: i for i in annex_iv_items(META, audit_record, tmp_path)}
     assert items["doc.ax.3"]["status"] == "present"
     assert items["doc.ax.1"]["status"] == "present"
+
+
+@pytest.mark.parametrize("days", [None, 90])
+def test_annex_iv_marks_an_unknown_or_short_log_retention_missing(tmp_path, days):
+    items = {i["key"]: i for i in annex_iv_items(META, None, tmp_path, log_days=days)}
+    assert items["doc.ax.logs"]["status"] == "missing"
 
 
 def test_annex_iv_without_audit_record_marks_the_audit_missing(tmp_path):
