@@ -4,6 +4,7 @@ its header, swapped headers, a 10 MB field)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -43,6 +44,15 @@ def _secrets(city: Path) -> set[str]:
         out.add(r["date_naissance"].strftime("%d/%m/%Y"))
         out.add(r["date_naissance"].isoformat())
     return {s for s in out if len(s) >= 6}  # short names also match ordinary words
+
+
+def _occurs(secret: str, data: bytes) -> bool:
+    """`secret` in `data`; an all-digit secret (a CAF number) only as a whole number, not inside
+    a longer one: the event store's timestamps are long runs of digits where any 7-digit number
+    turns up by chance."""
+    if not secret.isdigit():
+        return secret.encode() in data
+    return re.search(rb"(?<![0-9])" + secret.encode() + rb"(?![0-9])", data) is not None
 
 
 def _lines(path: Path, encoding: str) -> list[str]:
@@ -110,7 +120,7 @@ def test_abri_ingest_leaks_no_key_and_no_identity(city, tmp_path, capfd):
     stored = _warehouse_text(paths)
     for s in secrets:
         assert s not in out and s not in err, "leak on the console"
-        assert s.encode() not in dagster, "leak in Dagster's storage"
+        assert not _occurs(s, dagster), "leak in Dagster's storage"
         assert s not in stored, "leak in the warehouse"
     # the cases were recognised, each naming its file (Dagster recorded the messages)
     for name in (b"caf/2026-10.csv", b"justice/2026-10.csv", b"france_travail/2026-10.csv"):
