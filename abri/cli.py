@@ -16,6 +16,7 @@ import click
 from abri.cli_common import AbriGroup, home_option, run_stages
 from abri.config import Paths
 from abri.settings import load_settings
+from reports import fmt
 
 # The demo city's history: 48 months, so that after the 15 months a label needs to mature the
 # backtests still train on a full year (with 36 months they train on 4-6 months only).
@@ -381,10 +382,10 @@ def _demo_pipeline(home: str | None, *, seed: int) -> int:
     print("\nRésultats (validation hors échantillon, capacité 1 % des ménages par mois) :")
     for name, label in (("model", "modèle LightGBM"), ("rule", "règle actuelle"), ("logistic", "régression logistique")):
         m = best[name]
-        print(f"  {label:<22} précision@k {m['precision_at_k']:.2f}  rappel@k {m['recall_at_k']:.2f}  "
-              f"ROC-AUC {m['roc_auc']:.2f}")
-    print(f"  Énergie de l'entraînement : {meta['energy']['kwh'] * 1000:.2f} Wh, "
-          f"{meta['energy']['kg_co2e'] * 1000:.3f} g CO2e")
+        print(f"  {label:<22} précision@k {fmt.number(m['precision_at_k'], 'fr')}  "
+              f"rappel@k {fmt.number(m['recall_at_k'], 'fr')}  ROC-AUC {fmt.number(m['roc_auc'], 'fr')}")
+    print(f"  Énergie de l'entraînement : {fmt.number(meta['energy']['kwh'] * 1000, 'fr')} Wh, "
+          f"{fmt.number(meta['energy']['kg_co2e'] * 1000, 'fr', 3)} g CO2e")
     report = paths.home / "reports" / version / "audit.html"
     if report.exists():
         print(f"\nRapport du comité : {report}")
