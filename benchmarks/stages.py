@@ -293,17 +293,23 @@ def stage_dashboard(home: Path) -> dict:
     out = publish(home / "warehouse.duckdb", home / "serving.duckdb", registry=ModelRegistry(home / "models"))
     publish_s = time.perf_counter() - t0
     os.environ["ABRI_HOME"] = str(home)
-    from dashboard.data import Scope
+    from casework.sessions import open_session
+    from casework.users import add_user, get_user
+    from dashboard import data
+    from dashboard.auth import browser_binding
 
     with connect_duckdb(home / "serving.duckdb", home=home, read_only=True) as con:
         sector, key = con.execute("SELECT sector, arg_min(household_key, rank_in_sector) FROM outreach_list "
                                   "GROUP BY sector ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+    store = data.casework()  # a real account and session, as a sign-in opens one
+    if get_user(store, "bench") is None:
+        add_user(store, "bench", role="travailleur_social", sectors=[sector], password="bench-" + "x" * 16)
 
     def render(page: str | None, query: dict) -> float:
         at = AppTest.from_file(str(app), default_timeout=120)
         at.session_state["lang"] = "fr"
-        at.session_state["abri_user"] = Scope("bench", "travailleur_social", (sector,))
+        at.session_state["abri_session"] = open_session(store, "bench", binding=browser_binding())
         at.query_params.update(query)
         at.run()  # warm: the first run imports the page modules
         times = []
