@@ -31,18 +31,8 @@ import numpy as np
 import pandas as pd
 
 from features.declare import FEATURE_NAMES
-from models import metrics
-from models.temporal import final_window, make_splits
-from models.train import (
-    LABEL,
-    Calibrator,
-    TrainConfig,
-    TrainResult,
-    _months,
-    backtest,
-    base_params,
-    month_index,
-)
+from models.train import LABEL, TrainConfig, TrainResult, lgbm_params
+from models.train import train as train_model
 
 LOCK_NAME = "abri-lightgbm-training"
 TIME_OUT_MINUTES = 5
@@ -87,11 +77,8 @@ def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, 
     from distributed import Lock
 
     y = train[LABEL].to_numpy(dtype=int)
-    pos = max(int(y.sum()), 1)
-    params = dict(params)
-    fixed = params.pop("rounds", None)
-    p = {**base_params(config.seed, config.threads), **params,
-         "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5, "time_out": TIME_OUT_MINUTES}
+    p, fixed = lgbm_params(y, params, config)  # the same parameters as fit_lgbm, L2 per row included
+    p["time_out"] = TIME_OUT_MINUTES
     p.pop("metric", None)  # no validation set: nothing to measure during boosting
     p.pop("num_threads", None)  # lightgbm.dask uses each worker's own threads
     chunk = max(1, math.ceil(len(y) / workers))
@@ -108,49 +95,12 @@ def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, 
 
 def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, client, workers: int,
                progress=None) -> TrainResult:
-    """`models.train.train` on the Dask engine (see the module's docstring)."""
-    t0, c0, w0 = time.perf_counter(), time.process_time(), _workers_cpu(client)
-    frame = frame.assign(_month=month_index(frame["snapshot_month"]))
-    months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str).unique()})
-    splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
-                         n_splits=config.n_splits, mature_until=months[-1])
-    if frame[LABEL].sum() == 0:
-        raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
-    tuning: list[dict] = []
-    best: tuple[float, dict, pd.DataFrame, int] | None = None
-    for i, params in enumerate(config.param_grid):
-        # models.train.backtest with this engine (fixed rounds: lightgbm.dask stops no boosting early)
-        scores, fold_rounds = backtest(frame, config, params, splits,
-                                       fit=lambda train, _valid, p: fit_dask(client, train, p, config, workers=workers))
-        rounds = fold_rounds[-1]
-        ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
-        summary = ev[ev["month"] == "all"].iloc[0]
-        tuning.append({"params": params, "pr_auc": summary["pr_auc"], "precision_at_k": summary["precision_at_k"],
-                       "rounds": int(rounds)})
-        if best is None or summary["pr_auc"] > best[0]:
-            best = (summary["pr_auc"], params, scores, int(rounds))
-        if progress:
-            progress(i + 1, len(config.param_grid))
-    if best is None:  # an empty grid: nothing was tried
-        raise ValueError("TrainConfig.param_grid est vide : aucune configuration à évaluer")
-    _, params, scores, rounds = best
-    named = {"model": "model", "logistic": "logistic", "rule": "rule"}
-    evaluation = metrics.evaluate(scores, label=LABEL, scores=named, capacity=config.capacity,
-                                  probability={"model": "probability", "logistic": "logistic"})
-    calibration = metrics.calibration_curve(scores[LABEL].to_numpy(), scores["probability"].to_numpy())
-    lead = metrics.lead_time_summary(scores, scores=named, capacity=config.capacity)
-    train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
-                                    calibration_months=config.calibration_months)
-    booster = fit_dask(client, _months(frame, train_m), params, config, workers=workers, rounds=max(rounds, 20))
-    calib = _months(frame, calib_m)
-    calibrator = Calibrator.fit(np.asarray(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32))),
-                                calib[LABEL].to_numpy())
-    fitted = {k: v for k, v in params.items() if k != "rounds"}
-    return TrainResult(booster=booster, calibrator=calibrator, params={**base_params(config.seed, config.threads), **fitted},
-                       best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
-                       evaluation=evaluation, lead_time=lead, calibration=calibration, backtest_scores=scores,
-                       tuning=tuning, seconds=time.perf_counter() - t0,
-                       cpu_seconds=time.process_time() - c0 + max(0.0, _workers_cpu(client) - w0))
+    """`models.train.train` with each fit on the Dask cluster (fixed rounds: lightgbm.dask stops
+    no boosting early), the workers' CPU counted in the energy estimate."""
+    return train_model(frame, config, progress,
+                 fit=lambda rows, _valid, params, rounds=None: fit_dask(client, rows, params, config,
+                                                                         workers=workers, rounds=rounds),
+                 other_cpu=lambda: _workers_cpu(client))
 
 
 def _workers_cpu(client) -> float:

@@ -81,19 +81,26 @@ def _months(frame: pd.DataFrame, months) -> pd.DataFrame:
     return frame[np.isin(idx, month_index(list(months)))]
 
 
-def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, config: TrainConfig,
-             rounds: int | None = None) -> lgb.Booster:
-    """LightGBM with class imbalance handled by weighting positives; `params["rounds"]` boosting
-    rounds, else early stopping on `valid`. A `weight` column (treatment-aware training) is used."""
-    y = train[LABEL].to_numpy(dtype=int)
+def lgbm_params(y: np.ndarray, params: dict, config: TrainConfig) -> tuple[dict, int | None]:
+    """LightGBM's parameters for one fit on labels `y`, whatever the engine: the base ones, the
+    grid point's, positives weighted, the L2 penalty per row made absolute; and the grid point's
+    fixed number of rounds (None: early stopping)."""
     pos = max(int(y.sum()), 1)
     params = dict(params)
     fixed = params.pop("rounds", None)
     per_row = params.pop("l2_per_row", None)
     if per_row is not None:
         params["lambda_l2"] = per_row * len(y)
-    p = {**base_params(config.seed, config.threads), **params,
-         "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5}
+    return {**base_params(config.seed, config.threads), **params,
+            "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5}, fixed
+
+
+def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, config: TrainConfig,
+             rounds: int | None = None) -> lgb.Booster:
+    """LightGBM with class imbalance handled by weighting positives; `params["rounds"]` boosting
+    rounds, else early stopping on `valid`. A `weight` column (treatment-aware training) is used."""
+    y = train[LABEL].to_numpy(dtype=int)
+    p, fixed = lgbm_params(y, params, config)
     weight = train["weight"].to_numpy(dtype=float) if "weight" in train else None
     dtrain = lgb.Dataset(train[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), label=y, weight=weight,
                          feature_name=list(FEATURE_NAMES), free_raw_data=True)
@@ -232,12 +239,17 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
     return pd.concat(parts, ignore_index=True), rounds
 
 
-def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=None) -> TrainResult:
+def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=None, *, fit=None,
+          other_cpu=None) -> TrainResult:
     """Tune on backtest folds, then fit the final model on the mature months and calibrate it
     on the newest ones. `frame`: features + labels (features.build.training_frame), with an
     optional `weight` column (models/treatment.py).
+    fit(train, valid, params, rounds=None) -> Booster: the engine (default fit_lgbm; the Dask
+    engine's in models/dask_train.py); other_cpu(): CPU seconds used outside this process so far
+    (the engine's workers), counted in the energy estimate.
     Raises ValueError when the history is too short or a window has no positive label."""
-    t0, c0 = time.perf_counter(), time.process_time()
+    engine = fit or (lambda train, valid, p, rounds=None: fit_lgbm(train, valid, p, config, rounds=rounds))
+    t0, c0, w0 = time.perf_counter(), time.process_time(), other_cpu() if other_cpu else 0.0
     frame = frame.assign(_month=month_index(frame["snapshot_month"]))
     months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str).unique()})
     # the frame holds mature snapshots only: tests may use up to its last month
@@ -250,7 +262,7 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
     n_grid = len(config.param_grid)
     for i, params in enumerate(config.param_grid):
         # on `abri run`'s bar (abri.progress): which configuration, which fold
-        scores, fold_rounds = backtest(frame, config, params, splits, fold_done=lambda j, n, i=i: report(
+        scores, fold_rounds = backtest(frame, config, params, splits, fit=engine, fold_done=lambda j, n, i=i: report(
             f"entraînement : configuration {i + 1}/{n_grid}, pli", j, n))
         ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
         summary = ev[ev["month"] == "all"].iloc[0]
@@ -272,7 +284,7 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
     train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
                                     calibration_months=config.calibration_months)
     final = _months(frame, train_m)
-    booster = fit_lgbm(final, None, params, config, rounds=max(rounds, 20))
+    booster = engine(final, None, params, rounds=max(rounds, 20))
     calib = _months(frame, calib_m)
     calibrator = Calibrator.fit(np.asarray(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32))),
                                 calib[LABEL].to_numpy())
@@ -283,4 +295,5 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
                        params={**base_params(config.seed, config.threads), **fitted},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,
                        evaluation=evaluation, lead_time=lead, calibration=calibration, backtest_scores=scores, tuning=tuning,
-                       seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0)
+                       seconds=time.perf_counter() - t0,
+                       cpu_seconds=time.process_time() - c0 + (max(0.0, other_cpu() - w0) if other_cpu else 0.0))

@@ -120,3 +120,21 @@ def test_raising_a_risk_criterion_never_lowers_the_score(trained, panel):
         lower = rows.assign(**{name: rows[name].fillna(0)})
         assert np.all(trained.booster.predict(higher) >= trained.booster.predict(lower) - 1e-12), name
     assert base.shape == (300,)
+
+
+def test_both_engines_take_their_parameters_from_one_place():
+    """lgbm_params serves fit_lgbm and the Dask engine's fit_dask: the penalty per row becomes an
+    absolute lambda_l2 for this fit's rows, the grid point's rounds are taken out."""
+    import inspect
+
+    import numpy as np
+
+    from models import dask_train
+    from models.train import TrainConfig, lgbm_params
+
+    y = np.array([1, 0, 0, 0] * 250)
+    p, rounds = lgbm_params(y, {"num_leaves": 7, "rounds": 600, "l2_per_row": 1e-3}, TrainConfig(seed=3))
+    assert rounds == 600 and "rounds" not in p and "l2_per_row" not in p
+    assert p["lambda_l2"] == 1.0 and p["seed"] == 3 and p["num_leaves"] == 7
+    assert p["scale_pos_weight"] == 3.0 ** 0.5
+    assert "lgbm_params(" in inspect.getsource(dask_train.fit_dask)
