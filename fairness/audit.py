@@ -38,6 +38,7 @@ from fairlearn.metrics import MetricFrame
 
 from fairness.groups import (
     JOIN,
+    MIN_CELL,
     MISSING,
     group_values,
     natural_key,
@@ -143,7 +144,7 @@ def audit(
     selected: str | None = None,
     reference: Mapping[str, object] | None = None,
     tolerance: tuple[float, float] = (0.8, 1.25),
-    min_cell: int = 11,
+    min_cell: int = MIN_CELL,
     n_boot: int = 1000,
     seed: int = 0,
     ci_level: float = 0.95,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from abri.cli_common import AbriCommand
 from fairness.audit import DEFAULT_CAPACITIES, AuditInputError, audit
+from fairness.groups import MIN_CELL
 from reports.i18n import LANGS, t
 
 _SPEC_SEPARATOR = re.compile(r"\s*[,*×]\s*")
@@ -93,7 +94,7 @@ def _references(items: list[str]) -> dict[str, str]:
 
 
 def audit_command(file: str, *, score: str, label: str, group, out: str, threshold: float | None = None,
-                  top_k: int | None = None, reference=(), tolerance: str = "0.8,1.25", min_cell: int = 11,
+                  top_k: int | None = None, reference=(), tolerance: str = "0.8,1.25", min_cell: int = MIN_CELL,
                   n_boot: int = 1000, seed: int = 0, capacities: str = "0.005,0.01,0.02,0.05",
                   lang: str = "fr") -> int:
     """Run `abri audit`. Returns 0 on success, 2 on bad input (one line on stderr naming the file

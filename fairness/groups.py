@@ -25,6 +25,7 @@ import pandas as pd
 
 from reports.i18n import has, t
 
+MIN_CELL = 11  # fewer people than this in a group or cell: no figure shown (ABRI_MIN_CELL)
 MISSING = "NA"  # a missing attribute value is a group of its own, never dropped
 JOIN = " × "  # how an intersection of attributes (a spec) and its groups are named
 

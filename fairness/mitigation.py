@@ -49,7 +49,7 @@ from fairlearn.postprocessing import ThresholdOptimizer
 from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from fairness.groups import group_values, spec_label, suppress, top_k_mask, value_label
+from fairness.groups import MIN_CELL, group_values, spec_label, suppress, top_k_mask, value_label
 from reports import fmt
 from reports.charts import plt, png
 from reports.i18n import LANGS, t, tn
@@ -68,7 +68,6 @@ METHODS = (UNMITIGATED, THRESHOLD, THRESHOLD_CAPACITY, REDUCTION)
 # catalogue key of each method (ids above are data, their labels live in the catalogue)
 METHOD_KEY = {UNMITIGATED: "unmitigated", THRESHOLD: "threshold",
               THRESHOLD_CAPACITY: "threshold_capacity", REDUCTION: "reduction"}
-MIN_CELL = 11
 POOLED = "__regroupes__"  # ThresholdOptimizer's pool of groups it cannot fit on their own
 
 # ExponentiatedGradient refits its estimator up to max_iter times: small trees keep one run of

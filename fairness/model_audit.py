@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from fairness.audit import Audit, audit
+from fairness.groups import MIN_CELL
 from fairness.report import write_report
 from models.lists import sector_lists
 from reports.i18n import t
@@ -50,7 +51,7 @@ def scored_with_attributes(con: duckdb.DuckDBPyConnection, version: str, *,
 
 
 def audit_version(con: duckdb.DuckDBPyConnection, version: str, *, out_dir: Path, capacity: float = 0.01,
-                  tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11, n_boot: int = 500,
+                  tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = MIN_CELL, n_boot: int = 500,
                   seed: int = 0, lang: str = "fr", metadata: dict | None = None,
                   district: str = "arrondissement") -> tuple[Audit, Path, Path]:
     """Audit the per-sector lists `version` would have sent; write out_dir/audit.json and

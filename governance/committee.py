@@ -19,12 +19,13 @@ import lightgbm as lgb
 import pandas as pd
 
 from abri.city import City
-from features.build import training_frame
+from fairness.groups import MIN_CELL
+from features.build import COURT_REPORTING_DELAY, DEFAULT_HORIZON, training_frame
 from features.declare import FEATURE_NAMES
 
 # the mitigations are fitted on months whose labels were known at the backtest's last month:
-# a label matures 12 months after its snapshot, plus 3 for court files to arrive
-LABEL_DELAY_MONTHS = 15
+# a label matures the horizon after its snapshot, plus the court files' delay (features.build)
+LABEL_DELAY_MONTHS = DEFAULT_HORIZON + COURT_REPORTING_DELAY
 MITIGATION_FIT_MONTHS = 2
 # defaults of the sample sizes (abri.settings: ABRI_SEED_BOOSTERS, ABRI_SEED_BOOSTER_ROWS,
 # ABRI_EXPLANATION_SAMPLE_ROWS, ABRI_MITIGATION_MAX_ROWS)
@@ -47,7 +48,7 @@ class CommitteePack:
 
 
 def audit(con: duckdb.DuckDBPyConnection, version: str, *, metadata: dict, out_dir: Path,
-          capacity: float, seed: int = 0, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11,
+          capacity: float, seed: int = 0, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = MIN_CELL,
           n_boot: int = 500, district: str = "arrondissement"):
     """The group audit of the lists `version` would have sent: (Audit, audit.json, audit.html);
     `district`: the city's word for its districts (City.district_label)."""
@@ -117,7 +118,7 @@ def mitigation_frames(con: duckdb.DuckDBPyConnection, version: str, *,
 
 
 def mitigation(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Booster, out_dir: Path,
-               capacity: float, seed: int = 0, min_cell: int = 11, label_delay: int = LABEL_DELAY_MONTHS,
+               capacity: float, seed: int = 0, min_cell: int = MIN_CELL, label_delay: int = LABEL_DELAY_MONTHS,
                max_rows: int = MITIGATION_MAX_ROWS) -> Path:
     """Unmitigated vs Fairlearn's mitigations by tenure (the measurement gap); mitigation.html.
     The training rows' scores come from the candidate itself, which saw those months: the fitted
@@ -147,7 +148,7 @@ def documents(*, metadata: dict, out_dir: Path, retention=None, design: dict | N
 
 def committee_pack(con: duckdb.DuckDBPyConnection, version: str, *, booster: lgb.Booster, metadata: dict,
                    out_dir: Path, capacity: float, seed: int = 0, retention=None, design: dict | None = None,
-                   impact: dict | None = None, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = 11,
+                   impact: dict | None = None, tolerance: tuple[float, float] = (0.8, 1.25), min_cell: int = MIN_CELL,
                    n_boot: int = 500, label_delay: int = LABEL_DELAY_MONTHS, city: City | None = None) -> CommitteePack:
     """Audit, explanations, mitigation and documents of `version` into out_dir, in that order."""
     result, json_path, html_path = audit(con, version, metadata=metadata, out_dir=out_dir, capacity=capacity,

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata, spearmanr
 
-from fairness.groups import natural_key, suppress
+from fairness.groups import MIN_CELL, natural_key, suppress
 from features.declare import AUDIT_ATTRIBUTES, FEATURES, REASON_GROUPS
 from models import reasons as model_reasons
 from models.explain_report import TOP_DEPENDENCE, beeswarm_png, dependence_png, render_html
@@ -56,7 +56,7 @@ class ExplainInputError(ValueError):
 
 def explanation_report(*, booster: lgb.Booster, frame: pd.DataFrame, attributes: pd.DataFrame,
                        metadata: dict, out_dir: Path, lang: str = "fr",
-                       seed_boosters: list[lgb.Booster] | None = None, min_cell: int = 11,
+                       seed_boosters: list[lgb.Booster] | None = None, min_cell: int = MIN_CELL,
                        sample: int = 5000, seed: int = 0) -> Path:
     """Write out_dir/explanations.json and out_dir/explanations.html; return the HTML path.
 
@@ -86,7 +86,7 @@ def explanation_report(*, booster: lgb.Booster, frame: pd.DataFrame, attributes:
 
 def explain_record(*, booster: lgb.Booster, frame: pd.DataFrame, attributes: pd.DataFrame,
                    metadata: dict, seed_boosters: list[lgb.Booster] | None = None,
-                   min_cell: int = 11, sample: int = 5000, seed: int = 0) -> dict:
+                   min_cell: int = MIN_CELL, sample: int = 5000, seed: int = 0) -> dict:
     """Every figure of the report as a JSON-ready dictionary (what explanations.json holds)."""
     return _analyse(booster=booster, frame=frame, attributes=attributes, metadata=metadata,
                     seed_boosters=seed_boosters, min_cell=min_cell, sample=sample, seed=seed)[0]

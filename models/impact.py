@@ -30,10 +30,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from fairness.groups import suppress
+from fairness.groups import MIN_CELL, suppress
 
 Z95 = 1.959963984540054
-MIN_CELL = 11  # as fairness/: a cell with fewer households in either arm shows no figure
 AUDIT_GROUPS = ("sexe", "age_band", "nationalite", "handicap", "famille_monoparentale", "qpv", "tenure")
 LABEL = "judgment_within_horizon"
 

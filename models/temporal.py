@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from features.build import COURT_REPORTING_DELAY as DELAY
+from features.build import DEFAULT_HORIZON as HORIZON
+
 
 @dataclass(frozen=True)
 class Split:
@@ -34,7 +37,7 @@ class Split:
                 f"test {self.test_months[0]}..{self.test_months[-1]}")
 
 
-def make_splits(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int | None = None,
+def make_splits(months: list[str], *, horizon: int = HORIZON, delay: int = DELAY, train_months: int | None = None,
                 test_months: int = 1, n_splits: int = 4, mature_until: str | None = None) -> list[Split]:
     """Backtest folds over snapshot `months` ('YYYY-MM'), newest last.
 
@@ -77,7 +80,7 @@ def validate(splits: list[Split], *, horizon: int, delay: int) -> None:
             raise ValueError(f"découpage incohérent : {s.describe()}")
 
 
-def final_window(months: list[str], *, horizon: int = 12, delay: int = 3, train_months: int | None = None,
+def final_window(months: list[str], *, horizon: int = HORIZON, delay: int = DELAY, train_months: int | None = None,
                  calibration_months: int = 3) -> tuple[list[str], list[str]]:
     """Training and calibration months for the model that will score the latest month: the
     mature snapshots (the newest `train_months` of them, or all when None), calibration being

@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from abri.progress import report
 from features.declare import FEATURE_NAMES, FEATURES
 from models import metrics
-from models.temporal import Split, final_window, make_splits
+from models.temporal import DELAY, HORIZON, Split, final_window, make_splits
 
 LABEL = "judgment_within_horizon"
 
@@ -48,8 +48,8 @@ PARAM_GRID = (
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 42
-    horizon: int = 12
-    delay: int = 3
+    horizon: int = HORIZON  # months a label looks ahead (features.build, ABRI_HORIZON_MONTHS)
+    delay: int = DELAY  # court files' delay
     train_months: int | None = None  # None: every mature month (an expanding window)
     calibration_months: int = 3
     n_splits: int = 4
