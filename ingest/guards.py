@@ -20,6 +20,7 @@ from ingest.contract import Source
 from ingest.read import ROW
 from ingest.store import hash_prefix
 from ingest.validate import lit, q
+from reports import fmt
 
 MIN_SHARE_OTHER_FORMAT = 0.2   # this share of dates in another format: the export is wrong
 MIN_VOLUME_SHARE = 0.5         # a snapshot under half of the previous month's rows is refused
@@ -69,7 +70,8 @@ def check_volume(con: duckdb.DuckDBPyConnection, src: Source, *, rel: str, start
         return
     raise E.IngestError(
         E.VOLUME_COLLAPSE, file=rel,
-        detail=f"{rows_in} lignes contre {row[1]} dans le fichier de {row[0]} ({rows_in / row[1]:.0%}) : "
+        detail=f"{fmt.integer(rows_in, 'fr')} lignes contre {fmt.integer(row[1], 'fr')} dans le fichier de {row[0]} "
+               f"({fmt.percent(rows_in / row[1], 'fr', 0)}) : "
                "instantané probablement tronqué, demandez au partenaire de le renvoyer (si la baisse est "
                f"réelle, relancez avec {ACCEPT_VOLUME_ENV}={rel})")
 

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from ingest import errors as E
 from ingest.contract import SOURCES, Source
+from reports import fmt
 
 ROW = "source_row"
 PROBLEM = "read_problem"  # a row-level reading problem (a ragged line): its reason code, else NULL
@@ -233,8 +234,9 @@ def _read_csv(raw: bytes, src: Source, rel: str) -> pa.Table:
     if ragged and len(ragged) > MAX_RAGGED_SHARE * n:
         raise E.IngestError(
             E.UNREADABLE, file=rel, row=min(ragged),
-            detail=f"{len(ragged)} lignes sur {n} n'ont pas le nombre de colonnes de l'en-tête "
-                   f"({len(found)} attendues), plus de {MAX_RAGGED_SHARE:.0%} : fichier refusé")
+            detail=f"{fmt.integer(len(ragged), 'fr')} lignes sur {fmt.integer(n, 'fr')} n'ont pas le nombre de "
+                   f"colonnes de l'en-tête ({len(found)} attendues), plus de {fmt.percent(MAX_RAGGED_SHARE, 'fr', 0)} : "
+                   "fichier refusé")
     if n == 0 and src.kind == "snapshot":
         raise E.IngestError(E.EMPTY_FILE, file=rel,
                             detail="le fichier ne contient aucune ligne (un instantané ne peut être vide)")

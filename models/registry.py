@@ -30,6 +30,8 @@ from pathlib import Path
 import lightgbm as lgb
 import pandas as pd
 
+from reports import fmt
+
 STATUSES = ("candidate", "approved", "champion", "retired")
 
 # Energy estimate: measured CPU time x a documented power per busy core. 12 W per core is a
@@ -254,8 +256,9 @@ def not_worse(backtest: pd.DataFrame, *, challenger: str, champion: str | None, 
     c, ch = precision(challenger), precision(champion)
     ok = c >= ch - tolerance
     span = common[0] if len(common) == 1 else f"{common[0]} à {common[-1]}"
-    return ok, (f"précision@k sur les mêmes {len(common)} mois ({span}) : challenger {c:.3f} contre {ch:.3f} "
-                f"pour le champion (tolérance {tolerance:.2f}) : " + ("accepté" if ok else "refusé"))
+    return ok, (f"précision@k sur les mêmes {len(common)} mois ({span}) : challenger {fmt.number(c, 'fr', 3)} "
+                f"contre {fmt.number(ch, 'fr', 3)} pour le champion (tolérance {fmt.number(tolerance, 'fr', 2)}) : "
+                + ("accepté" if ok else "refusé"))
 
 
 def serving_version(registry: ModelRegistry, *, ece_tolerance: float = 0.02) -> tuple[str | None, str]:

@@ -30,6 +30,7 @@ from ingest import ORDER, IngestResult, guards, quality
 from ingest.contract import SOURCES
 from pipelines.partitions import monthly
 from pipelines.resources import WAREHOUSE, IngestResource
+from reports import fmt
 
 
 def asset_key(source_name: str) -> AssetKey:
@@ -44,7 +45,7 @@ def _markdown(results: list[IngestResult]) -> str:
             continue
         reasons = ", ".join(f"{c or 'ligne'}: {code} ×{n}" for c, code, n in r.quarantine_summary[:5])
         lines.append(f"| {r.month} | {r.rows_in} | {r.rows_loaded} | {r.rows_quarantined} | "
-                     f"{r.linkage_rate:.1%} | {reasons} |")
+                     f"{fmt.percent(r.linkage_rate, 'fr')} | {reasons} |")
     return "\n".join(lines)
 
 

@@ -243,7 +243,7 @@ def test_too_many_ragged_lines_refuse_the_file_naming_the_first(paths):
         lines[i] += ";x"
     write_lines(f, lines)
     err = fails(paths, "caf", E.UNREADABLE)
-    assert err.row == 5 and f"plus de {MAX_RAGGED_SHARE:.0%}" in str(err)
+    assert err.row == 5 and f"plus de {round(MAX_RAGGED_SHARE * 100)}\u00a0%" in str(err)
 
 
 @pytest.mark.parametrize("kind, code, words", [

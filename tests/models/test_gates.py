@@ -51,7 +51,7 @@ def test_not_worse_compares_challenger_and_champion_on_the_months_both_have():
                     backtest_rows("chal", "2024-01-01", True), backtest_rows("chal", "2024-02-01", False),
                     backtest_rows("chal", "2024-03-01", False)])
     ok, why = not_worse(bt, challenger="chal", champion="champ", tolerance=0.0)
-    assert ok and "mêmes 2 mois (2024-01 à 2024-02)" in why and "0.500 contre 0.000" in why
+    assert ok and "mêmes 2 mois (2024-01 à 2024-02)" in why and "0,500 contre 0,000" in why
     ok, why = not_worse(bt, challenger="champ", champion="chal", tolerance=0.0)
     assert not ok
 
