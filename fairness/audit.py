@@ -48,12 +48,14 @@ from fairness.groups import (
 )
 from fairness.rates import (
     COUNTS,
+    DEFAULT_CAPACITIES,
     DENOMINATOR,
     HEADLINE,
     JUDGED,
     MF_METRICS,
     RATES,
     VERDICTS,
+    AuditInputError,
     boot_rates,
     bootstrap,
     group_counts,
@@ -62,28 +64,10 @@ from fairness.rates import (
     with_rates,
 )
 from fairness.result import Audit, AuditResult, OperatingPoint
-from reports.i18n import t
 
 __all__ = ["COUNTS", "DEFAULT_CAPACITIES", "HEADLINE", "JOIN", "JUDGED", "MISSING", "RATES", "VERDICTS",
            "Audit", "AuditInputError", "AuditResult", "OperatingPoint", "audit", "rates_from_counts",
            "spec_name"]
-
-DEFAULT_CAPACITIES = (0.005, 0.01, 0.02, 0.05)
-
-
-class AuditInputError(ValueError):
-    """Bad input to the audit. Carries a machine-readable `reason_code`, the offending column
-    (if any) and the parameters of the catalogue message; `message(lang)` renders it."""
-
-    def __init__(self, reason_code: str, column: str | None = None, **params: object):
-        self.reason_code = reason_code
-        self.column = column
-        self.params = {"column": column, **params}
-        super().__init__(self.message("fr"))
-
-    def message(self, lang: str = "fr") -> str:
-        return t(f"error.{self.reason_code}", lang, **self.params)
-
 
 # --------------------------------------------------------------------------- input checks
 

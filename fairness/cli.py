@@ -16,8 +16,8 @@ import click
 import pandas as pd
 
 from abri.cli_common import AbriCommand
-from fairness.audit import DEFAULT_CAPACITIES, AuditInputError, audit
 from fairness.groups import MIN_CELL
+from fairness.rates import DEFAULT_CAPACITIES, AuditInputError
 from reports.i18n import LANGS, t
 
 _SPEC_SEPARATOR = re.compile(r"\s*[,*×]\s*")
@@ -109,6 +109,8 @@ def audit_command(file: str, *, score: str, label: str, group, out: str, thresho
         references = _references(reference)
         groups = [tuple(c for c in _SPEC_SEPARATOR.split(g.strip()) if c) for g in group]
         table = read_table(Path(file))
+        from fairness.audit import audit  # Fairlearn and scikit-learn: only when auditing
+
         result = audit(table, label=label, score=score, groups=groups,
                        threshold=threshold, top_k=top_k, reference=references,
                        tolerance=(bounds[0], bounds[1]), min_cell=min_cell,

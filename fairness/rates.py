@@ -14,6 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from reports.i18n import t
+
 # Metric names: one name per concept in Python, JSON, the report and the catalogue.
 COUNTS = ("tp", "fp", "tn", "fn")
 RATES = (
@@ -168,3 +170,20 @@ def headline_verdict(verdicts: Mapping[str, str]) -> str:
     return "within" if all(v == "within" for v in vs) else "not_estimable"
 
 
+# the audit's input errors and sweep live here, beside its names, so that `abri audit` can state
+# them without importing Fairlearn (and scikit-learn) at the command line's start
+DEFAULT_CAPACITIES = (0.005, 0.01, 0.02, 0.05)
+
+
+class AuditInputError(ValueError):
+    """Bad input to the audit. Carries a machine-readable `reason_code`, the offending column
+    (if any) and the parameters of the catalogue message; `message(lang)` renders it."""
+
+    def __init__(self, reason_code: str, column: str | None = None, **params: object):
+        self.reason_code = reason_code
+        self.column = column
+        self.params = {"column": column, **params}
+        super().__init__(self.message("fr"))
+
+    def message(self, lang: str = "fr") -> str:
+        return t(f"error.{self.reason_code}", lang, **self.params)
