@@ -327,7 +327,13 @@ _attach()
 
 
 def _demo_pipeline(home: str | None, *, seed: int) -> int:
-    from pipelines.cli import features_command, ingest_command, score_command, train_command
+    from pipelines.cli import (
+        features_command,
+        gated_training,
+        ingest_command,
+        score_command,
+        train_command,
+    )
     from synthetic.simulate import simulate
 
     paths = Paths.from_env(home)
@@ -346,17 +352,12 @@ def _demo_pipeline(home: str | None, *, seed: int) -> int:
         print("\n" + title)
         if step():
             return 1
-    from models.registry import gate
 
     registry, casework, _ = _registry_and_casework(home)
-    before = {e["version"] for e in registry.entries()}
     print("\n4/6 Modèle candidat, comparaison aux règles actuelles, rapport d'audit")
-    trained = train_command(home)
-    new = [e["version"] for e in registry.entries() if e["version"] not in before]
-    if not new:
+    trained, version, passed, reasons = gated_training(home, lambda: train_command(home))
+    if version is None:
         return trained or 1  # no candidate at all: a real failure
-    (version,) = new  # the version this step registered, not the registry's last entry
-    passed, reasons = gate(registry.metadata(version))
     if trained and passed:
         return trained
     if not passed:

@@ -244,6 +244,25 @@ def score_command(home: str | None, *, demonstration: bool = False) -> int:
                 label="Scores du mois, listes de contact par secteur et publication")
 
 
+def gated_training(home: str | None, run: Callable[[], int]) -> tuple[int, str | None, bool, list[str]]:
+    """`run` (a training run), then the version it registered (not the registry's last entry)
+    through the promotion gate with the configured tolerance (ABRI_ECE_TOLERANCE), as the
+    blocking check judged it: (exit code, version or None, passed, reasons)."""
+    from abri.config import Paths
+    from abri.settings import load_settings
+    from models.registry import ModelRegistry, gate
+
+    registry = ModelRegistry(Paths.from_env(home).models)
+    before = {e["version"] for e in registry.entries()}
+    code = run()
+    new = [e["version"] for e in registry.entries() if e["version"] not in before]
+    if not new:
+        return code, None, False, []
+    (version,) = new
+    passed, reasons = gate(registry.metadata(version), ece_tolerance=load_settings().ece_tolerance)
+    return code, version, passed, reasons
+
+
 def run_steps(home: str | None, *, demonstration: bool = False) -> list[tuple[str, Callable[[], int]]]:
     """`abri run`'s six steps in order, (title, step returning an exit code): the train and score
     commands' runs split in two (each asset hangs on the warehouse and the registry, not on the
@@ -271,20 +290,13 @@ def run_steps(home: str | None, *, demonstration: bool = False) -> list[tuple[st
     refused: list[str] = []  # a candidate the gate refused: no committee pack, the lists still go out
 
     def train() -> int:
-        from models.registry import ModelRegistry, gate
-
-        registry = ModelRegistry(Paths.from_env(home).models)
-        before = {e["version"] for e in registry.entries()}
-        code = assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat")()
-        new = [e["version"] for e in registry.entries() if e["version"] not in before]
-        if code and new:  # the version this step registered, not the registry's last entry
-            (version,) = new
-            passed, reasons = gate(registry.metadata(version))
-            if not passed:  # never worse than today's practice: the champion (else the rule) serves
-                refused.append(version)
-                print(f"  {version} n'est pas soumis au comité ({'; '.join(reasons)}) ; les listes du mois "
-                      "sont celles du champion en service, sinon de la règle.", flush=True)
-                return 0
+        code, version, passed, reasons = gated_training(
+            home, assets(candidate_model, *model_checks, label="Entraînement d'un modèle candidat"))
+        if code and version and not passed:  # never worse than today's practice: the champion (else the rule) serves
+            refused.append(version)
+            print(f"  {version} n'est pas soumis au comité ({'; '.join(reasons)}) ; les listes du mois "
+                  "sont celles du champion en service, sinon de la règle.", flush=True)
+            return 0
         return code
 
     audit = assets(*committee_assets, upstream=(candidate_model,),

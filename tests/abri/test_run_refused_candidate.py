@@ -64,3 +64,26 @@ def test_a_failed_training_stops_the_run(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "_run", lambda home, assets, **kw: 1)  # crashed: no candidate registered
     steps = dict(cli.run_steps(str(tmp_path)))
     assert steps["entraînement"]() == 1
+
+
+def test_the_training_steps_gate_uses_the_configured_calibration_tolerance(tmp_path, monkeypatch):
+    """abri run and make demo judge the new candidate as its blocking check does: with
+    ABRI_ECE_TOLERANCE, not the library's default."""
+    meta = {"metrics": [{"scorer": "model", "precision_at_k": 0.4, "ece": 0.05},
+                        {"scorer": "rule", "precision_at_k": 0.3}]}
+
+    class Registry(_Registry):
+        def metadata(self, version):
+            return meta
+
+    Registry.entries_list = []
+    monkeypatch.setattr(models.registry, "ModelRegistry", Registry)
+
+    def run():
+        Registry.entries_list.append({"version": "v-new"})
+        return 0
+
+    assert cli.gated_training(str(tmp_path), run)[1:3] == ("v-new", False)  # 0.05 > 0.02
+    Registry.entries_list = []
+    monkeypatch.setenv("ABRI_ECE_TOLERANCE", "0.06")
+    assert cli.gated_training(str(tmp_path), run)[1:3] == ("v-new", True)
