@@ -40,10 +40,3 @@ def column_labels(columns, **overrides) -> dict:
 
 
 MISSING = fmt.MISSING
-
-
-def interval(low, high, format_one) -> str:
-    """"[3,1 % ; 5,0 %]" (";" between the ends: a French decimal comma would read ambiguously)."""
-    if fmt.missing(low) or fmt.missing(high):
-        return MISSING
-    return f"[{format_one(low)} ; {format_one(high)}]"

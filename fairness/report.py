@@ -60,19 +60,7 @@ def _fmt(metric: str, x, lang: str) -> str:
 
 
 def _interval(metric: str, pair, lang: str) -> str:
-    lo, hi = pair
-    if lo is None or hi is None:
-        return ""
-    return f"[{_fmt(metric, lo, lang)} ; {_fmt(metric, hi, lang)}]" if lang == "fr" else \
-        f"[{_fmt(metric, lo, lang)}, {_fmt(metric, hi, lang)}]"
-
-
-def _ratio_interval(pair, lang: str) -> str:
-    lo, hi = pair
-    if lo is None or hi is None:
-        return ""
-    sep = " ; " if lang == "fr" else ", "
-    return f"[{fmt.number(lo, lang)}{sep}{fmt.number(hi, lang)}]"
+    return fmt.interval(pair[0], pair[1], lang, format_one=lambda x, lang: _fmt(metric, x, lang), missing_text="")
 
 
 def _cell(metric: str, m: dict, lang: str) -> dict:
@@ -81,7 +69,7 @@ def _cell(metric: str, m: dict, lang: str) -> dict:
                 "ratio_ci": "", "verdict": m["verdict"] or ""}
     return {"masked": False, "value": _fmt(metric, m["value"], lang),
             "ci": _interval(metric, m["ci"], lang), "ratio": fmt.number(m["ratio"], lang),
-            "ratio_ci": _ratio_interval(m["ratio_ci"], lang), "verdict": m["verdict"] or ""}
+            "ratio_ci": fmt.interval(m["ratio_ci"][0], m["ratio_ci"][1], lang, missing_text=""), "verdict": m["verdict"] or ""}
 
 
 def _spec_view(spec: dict, record: dict, lang: str) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from functools import cache
 
 from babel import Locale
@@ -75,6 +76,16 @@ def percent(x: float | None, lang: str | None = None, digits: int = 1) -> str:
         return MISSING
     lang = _lang(lang)
     return format_percent(float(x), format=_pattern("percent", lang, digits), locale=lang)
+
+
+def interval(low: float | None, high: float | None, lang: str | None = None, *,
+             format_one: Callable[..., str] = number, missing_text: str = MISSING) -> str:
+    """An interval: "[3,1 % ; 5,0 %]" in French (";" between the ends: a decimal comma would
+    read ambiguously), "[3.1%, 5.0%]" in English; `format_one(x, lang)` formats each end."""
+    if missing(low) or missing(high):
+        return missing_text
+    sep = " ; " if _lang(lang) == "fr" else ", "
+    return f"[{format_one(low, lang)}{sep}{format_one(high, lang)}]"
 
 
 def months(x: float | None, lang: str | None = None, digits: int = 1) -> str:

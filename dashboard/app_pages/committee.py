@@ -8,7 +8,7 @@ import streamlit.components.v1 as components
 from casework import CaseworkError
 from dashboard import charts, data
 from dashboard.labels import group_label, label, spec_label, verdict_label
-from dashboard.ui import interval, page
+from dashboard.ui import page
 from reports import fmt
 from reports.i18n import current_lang, t
 
@@ -52,9 +52,9 @@ else:
         verdict_label=[verdict_label(v, suppressed=h, lang=lang)
                        for v, h in zip(chosen["verdict"], chosen["suppressed"], strict=True)],
         rate_text=[fmt.percent(v) for v in chosen["value"]],
-        interval_text=[interval(lo, hi, fmt.percent) for lo, hi in zip(chosen["ci_low"], chosen["ci_high"], strict=True)],
+        interval_text=[fmt.interval(lo, hi, format_one=fmt.percent) for lo, hi in zip(chosen["ci_low"], chosen["ci_high"], strict=True)],
         ratio_text=[fmt.number(r) for r in chosen["ratio"]],
-        ratio_interval_text=["—" if v == "reference" else interval(lo, hi, fmt.number) for v, lo, hi in
+        ratio_interval_text=["—" if v == "reference" else fmt.interval(lo, hi, format_one=fmt.number) for v, lo, hi in
                              zip(chosen["verdict"], chosen["ratio_ci_low"], chosen["ratio_ci_high"], strict=True)])
     table = pd.DataFrame({t("com.col_group"): chosen["group_label"],
                           t("com.col_n"): [fmt.integer(n) for n in chosen["n"]],
@@ -78,10 +78,10 @@ else:
             group_label=[group_label(spec, g, lang=lang) for g in drawn["group"]],
             metric_label=[label("metric", m, lang=lang) for m in drawn["metric"]],
             verdict_label=[verdict_label(v, lang=lang) for v in drawn["verdict"]],
-            rate_text=[f"{fmt.percent(v)} {interval(lo, hi, fmt.percent)}" for v, lo, hi in
+            rate_text=[f"{fmt.percent(v)} {fmt.interval(lo, hi, format_one=fmt.percent)}" for v, lo, hi in
                        zip(drawn["value"], drawn["ci_low"], drawn["ci_high"], strict=True)],
             ratio_text=[fmt.number(r) for r in drawn["ratio"]],
-            interval_text=[interval(lo, hi, fmt.number) for lo, hi in
+            interval_text=[fmt.interval(lo, hi, format_one=fmt.number) for lo, hi in
                            zip(drawn["ratio_ci_low"], drawn["ratio_ci_high"], strict=True)])
         titles = {"group": t("com.col_group"), "metric": t("com.col_metric"), "rate": t("com.chart_rate"),
                   "ratio": t("com.chart_ratio"), "interval": t("com.chart_interval"),

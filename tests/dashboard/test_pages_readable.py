@@ -306,7 +306,7 @@ def test_the_household_page_with_its_identity_and_the_impact_page_with_its_repor
 
 
 def test_figures_read_the_readers_way_and_a_missing_figure_is_a_dash():
-    from dashboard.ui import MISSING, interval
+    from dashboard.ui import MISSING
     from reports import fmt
 
     assert re.fullmatch(rf"19{SPACE}676", fmt.integer(19675.6667, "fr")) and fmt.integer(19675.6667, "en") == "19,676"
@@ -314,8 +314,8 @@ def test_figures_read_the_readers_way_and_a_missing_figure_is_a_dash():
     assert fmt.months(3.2, "fr") == "3,2 mois" and fmt.months(3.2, "en") == "3.2 months"
     assert fmt.number(0.95043, "fr") == "0,95" and fmt.number(2.0, "fr", digits=0) == "2"
     assert [fmt.integer(None), fmt.percent(float("nan")), fmt.number(None)] == [MISSING] * 3
-    assert interval(0.1, None, fmt.percent) == MISSING
-    assert interval(0.031, 0.05, lambda x: fmt.percent(x, "fr")).replace("\u00a0", " ") == "[3,1 % ; 5,0 %]"
+    assert fmt.interval(0.1, None, format_one=fmt.percent) == MISSING
+    assert fmt.interval(0.031, 0.05, "fr", format_one=fmt.percent).replace("\u00a0", " ") == "[3,1 % ; 5,0 %]"
 
 
 def test_codes_become_words_and_an_unknown_code_stays_visible():

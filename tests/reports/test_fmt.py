@@ -102,8 +102,9 @@ def test_the_dashboards_figures_use_the_one_formatter():
 
     assert documents.probability(0.999, "fr") == f"> 95{NBSP}%" and documents.probability(0.004, "en") == "< 1%"
     assert documents.probability(0.371, "fr") == f"37{NBSP}%" and documents.probability(None, "fr") == ""
-    assert ui.interval(0.031, 0.05, lambda x: fmt.percent(x, "fr")) == f"[3,1{NBSP}% ; 5,0{NBSP}%]"
-    assert ui.interval(None, 0.05, fmt.percent) == fmt.MISSING
+    assert fmt.interval(0.031, 0.05, "fr", format_one=fmt.percent) == f"[3,1{NBSP}% ; 5,0{NBSP}%]"
+    assert fmt.interval(0.031, 0.05, "en", format_one=fmt.percent) == "[3.1%, 5.0%]"
+    assert fmt.interval(None, 0.05, format_one=fmt.percent) == fmt.MISSING == ui.MISSING
 
 
 def test_ingestion_messages_use_the_one_formatter():
