@@ -28,6 +28,18 @@ ENV_PREFIX = "ABRI_"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
 
+_UNIT = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
+         "tib": 2**40}
+
+
+def size_bytes(text: str) -> int:
+    """'8GB', '1GiB', '953.6 MiB' (DuckDB's own spelling) in bytes; ValueError otherwise."""
+    m = _SIZE.match(text)
+    if not m:
+        raise ValueError(f"taille illisible : {text!r}")
+    return int(float(m.group(1)) * _UNIT[m.group(2).lower()])
+
+
 class SettingsError(ValueError):
     """A setting with a bad value; the message names the ABRI_* variable."""
 
@@ -63,6 +75,10 @@ class Settings(BaseSettings):
     drift_sample_rows: int = Field(200_000, ge=100)
     # the logistic baseline is fitted on at most this many rows (every positive kept)
     logistic_max_rows: int = Field(300_000, ge=100)
+    # each LightGBM fit keeps every positive and at most this many negatives (weighted back)
+    train_max_negatives: int = Field(3_000_000, ge=1000)
+    # LightGBM's threads per fit (0: every core); the model file is the same at any count
+    train_threads: int = Field(0, ge=0)
     # the explanation report's stability check: this many refits with other seeds...
     seed_boosters: int = Field(2, ge=0)
     # ...each on a sample of this many training rows

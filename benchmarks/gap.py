@@ -38,8 +38,9 @@ from features.build import training_frame
 from features.declare import FEATURE_NAMES
 from ingest.pseudonym import MENAGE, load_key
 from models import metrics
+from models.dataset import month_index
 from models.temporal import make_splits
-from models.train import LABEL, TrainConfig, backtest, month_index, train
+from models.train import LABEL, TrainConfig, backtest, train
 
 LATENT = ("true_stage", "true_arrears", "true_shock", "true_plan")
 STAGES = {"aucune": 0, "impaye_signale": 1, "commandement_payer": 2, "assignation": 3}

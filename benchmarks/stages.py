@@ -21,6 +21,7 @@ import numpy as np
 
 from abri.config import connect_duckdb
 from abri.db import transaction
+from abri.settings import load_settings
 
 
 def _peak_mb() -> float:
@@ -203,7 +204,8 @@ def stage_train(home: Path) -> dict:
 
     con = connect_duckdb(home / "warehouse.duckdb", home=home)
     registry = ModelRegistry(home / "models")
-    config = TrainConfig(**PARIS_TRAIN)
+    settings = load_settings()
+    config = TrainConfig(**PARIS_TRAIN, threads=settings.train_threads, max_negatives=settings.train_max_negatives)
     t0 = time.perf_counter()
     version = train_candidate(con, registry, config)
     wall = time.perf_counter() - t0

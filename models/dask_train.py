@@ -27,11 +27,10 @@ import warnings
 from collections.abc import Iterator
 
 import lightgbm as lgb
-import numpy as np
-import pandas as pd
 
 from features.declare import FEATURE_NAMES
-from models.train import LABEL, TrainConfig, TrainResult, lgbm_params
+from models.dataset import TrainingSet, load_training_set
+from models.train import TrainConfig, TrainResult, lgbm_params
 from models.train import train as train_model
 
 LOCK_NAME = "abri-lightgbm-training"
@@ -55,36 +54,32 @@ def dask_client(*, workers: int, scheduler: str | None = None) -> Iterator:
         yield client
 
 
-def lake_training_frame(con, *, lake) -> pd.DataFrame:
-    """`features.build.training_frame`, but the features read from the lake's Parquet
+def lake_training_set(con, *, lake) -> TrainingSet:
+    """`models.dataset.load_training_set`, but the features read from the lake's Parquet
     (lake/features/month=*/) and joined with the warehouse's labels."""
     from features.lake import lake_months, read_sql
 
     if not lake_months(lake, "features"):
         raise ValueError(f"lac vide ({lake}/features) : lancez d'abord `abri features`")
-    cols = ", ".join(f"f.{n}::FLOAT AS {n}" for n in FEATURE_NAMES)
-    return con.execute(
-        f"SELECT f.household_key, f.snapshot_month, f.sector, {cols}, l.judgment_within_horizon, l.judgment_date "
-        f"FROM {read_sql(lake, 'features')} f JOIN labels l USING (household_key, snapshot_month) "
-        "ORDER BY snapshot_month, household_key").df()
+    return load_training_set(con, features=read_sql(lake, "features"))
 
 
-def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, workers: int,
+def fit_dask(client, train: TrainingSet, params: dict, config: TrainConfig, *, workers: int,
              rounds: int | None = None) -> lgb.Booster:
     """models.train.fit_lgbm's model (same parameters, positives weighted the same way), fitted
     by lightgbm.dask with the rows split across the workers; returns a local Booster."""
     import dask.array as da
     from distributed import Lock
 
-    y = train[LABEL].to_numpy(dtype=int)
-    p, fixed = lgbm_params(y, params, config)  # the same parameters as fit_lgbm, L2 per row included
+    y, w = train.y.astype(int), train.weight
+    p, fixed = lgbm_params(y, params, config, w)  # the same parameters as fit_lgbm, L2 per row included
     p["time_out"] = TIME_OUT_MINUTES
     p.pop("metric", None)  # no validation set: nothing to measure during boosting
     p.pop("num_threads", None)  # lightgbm.dask uses each worker's own threads
     chunk = max(1, math.ceil(len(y) / workers))
-    x = da.from_array(train[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), chunks=(chunk, len(FEATURE_NAMES)))
+    x = da.from_array(train.X, chunks=(chunk, len(FEATURE_NAMES)))
     label = da.from_array(y, chunks=chunk)
-    weight = (da.from_array(train["weight"].to_numpy(dtype=float), chunks=chunk) if "weight" in train else None)
+    weight = da.from_array(w, chunks=chunk) if w is not None else None
     model = lgb.DaskLGBMClassifier(client=client, n_estimators=rounds or fixed or config.max_rounds, **p)
     with Lock(LOCK_NAME), warnings.catch_warnings():  # one LightGBM network at a time on these workers
         # the rows travel from the client (see "Where the data sits", docs/models.md); n_jobs is the workers'
@@ -93,7 +88,7 @@ def fit_dask(client, train: pd.DataFrame, params: dict, config: TrainConfig, *, 
     return model.booster_
 
 
-def train_dask(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), *, client, workers: int,
+def train_dask(frame: TrainingSet, config: TrainConfig = TrainConfig(), *, client, workers: int,
                progress=None) -> TrainResult:
     """`models.train.train` with each fit on the Dask cluster (fixed rounds: lightgbm.dask stops
     no boosting early), the workers' CPU counted in the energy estimate."""
@@ -118,7 +113,7 @@ def train_candidate_dask(con, registry, config: TrainConfig = TrainConfig(), *, 
     lake = lake_of(con)
     if lake is None:
         raise ValueError("le moteur dask lit le lac : un entrepôt en fichier est nécessaire")
-    frame = lake_training_frame(con, lake=lake)
+    frame = lake_training_set(con, lake=lake)
     with dask_client(workers=workers, scheduler=scheduler) as client:
         n = len(client.scheduler_info().get("workers", {})) or workers
 

@@ -24,9 +24,8 @@ from sklearn.preprocessing import StandardScaler
 from abri.progress import report
 from features.declare import FEATURE_NAMES, FEATURES
 from models import metrics
+from models.dataset import LABEL, TrainingSet
 from models.temporal import DELAY, HORIZON, Split, final_window, make_splits
-
-LABEL = "judgment_within_horizon"
 
 # Small, monotone, strongly regularised trees: at a city's scale the label is rare (about 1% a
 # year), so variance, not bias, is what loses precision (the gap decomposition in
@@ -57,9 +56,13 @@ class TrainConfig:
     max_rounds: int = 800
     early_stopping: int = 50
     param_grid: tuple[dict, ...] = PARAM_GRID
-    threads: int = 1  # LightGBM's deterministic mode gives the same trees at any thread count
+    threads: int = 1  # 0: every core; LightGBM's deterministic mode gives the same trees at any count
     treatment_aware: bool = True  # leave out households Abri's own outreach reached (models/treatment.py)
     logistic_max_rows: int = 300_000  # the logistic baseline's sample (fit_logistic)
+    # a fit keeps every positive and at most this many negatives, each weighted by the inverse of
+    # its sampling rate (fitting_rows): beyond a few million negatives of a 1 % label, more rows
+    # add time, not precision (measured at Paris scale: docs/models.md). None: every row.
+    max_negatives: int | None = 3_000_000
 
 
 def base_params(seed: int, threads: int = 1) -> dict:
@@ -70,44 +73,58 @@ def base_params(seed: int, threads: int = 1) -> dict:
             "monotone_constraints": [f.monotone for f in FEATURES]}
 
 
-def month_index(months) -> np.ndarray:
-    """Months as integers (year * 12 + month - 1): cheap to compare, unlike strings."""
-    m = pd.to_datetime(pd.Series(np.asarray(months)).astype(str).str[:7] + "-01")
-    return (m.dt.year * 12 + m.dt.month - 1).to_numpy()
+def as_set(rows: TrainingSet | pd.DataFrame) -> TrainingSet:
+    return rows if isinstance(rows, TrainingSet) else TrainingSet.from_frame(rows)
 
 
-def _months(frame: pd.DataFrame, months) -> pd.DataFrame:
-    idx = frame["_month"].to_numpy() if "_month" in frame else month_index(frame["snapshot_month"])
-    return frame[np.isin(idx, month_index(list(months)))]
-
-
-def lgbm_params(y: np.ndarray, params: dict, config: TrainConfig) -> tuple[dict, int | None]:
-    """LightGBM's parameters for one fit on labels `y`, whatever the engine: the base ones, the
-    grid point's, positives weighted, the L2 penalty per row made absolute; and the grid point's
-    fixed number of rounds (None: early stopping)."""
-    pos = max(int(y.sum()), 1)
+def lgbm_params(y: np.ndarray, params: dict, config: TrainConfig,
+                weight: np.ndarray | None = None) -> tuple[dict, int | None]:
+    """LightGBM's parameters for one fit on labels `y` (row weights `weight`), whatever the
+    engine: the base ones, the grid point's, positives weighted, the L2 penalty per row made
+    absolute (per unit of weight, so a subsample weighted back is penalised as the whole); and
+    the grid point's fixed number of rounds (None: early stopping)."""
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+    total = float(w.sum())
+    pos = max(float(w[np.asarray(y) == 1].sum()), 1.0)
     params = dict(params)
     fixed = params.pop("rounds", None)
     per_row = params.pop("l2_per_row", None)
     if per_row is not None:
-        params["lambda_l2"] = per_row * len(y)
+        params["lambda_l2"] = per_row * total
     return {**base_params(config.seed, config.threads), **params,
-            "scale_pos_weight": min(50.0, (len(y) - pos) / pos) ** 0.5}, fixed
+            "scale_pos_weight": min(50.0, (total - pos) / pos) ** 0.5}, fixed
 
 
-def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, config: TrainConfig,
-             rounds: int | None = None) -> lgb.Booster:
+def fitting_rows(rows: TrainingSet, config: TrainConfig) -> TrainingSet:
+    """The rows a fit learns from: every positive and at most `config.max_negatives` negatives
+    (a sample seeded by config.seed), each sampled negative weighted by 1 / its sampling rate,
+    so that the weighted rows stand for the whole window."""
+    y = rows.y
+    negatives = np.flatnonzero(y == 0)
+    if config.max_negatives is None or len(negatives) <= config.max_negatives:
+        return rows
+    rng = np.random.default_rng(config.seed)
+    drawn = np.sort(rng.choice(negatives, size=config.max_negatives, replace=False))
+    keep = np.sort(np.concatenate([np.flatnonzero(y == 1), drawn]))
+    out = rows.take(keep)
+    out.meta["weight"] = out.meta["weight"].to_numpy() * np.where(out.y == 0, len(negatives) / config.max_negatives,
+                                                                  1.0)
+    return out
+
+
+def fit_lgbm(train: TrainingSet | pd.DataFrame, valid: TrainingSet | pd.DataFrame | None, params: dict,
+             config: TrainConfig, rounds: int | None = None) -> lgb.Booster:
     """LightGBM with class imbalance handled by weighting positives; `params["rounds"]` boosting
-    rounds, else early stopping on `valid`. A `weight` column (treatment-aware training) is used."""
-    y = train[LABEL].to_numpy(dtype=int)
-    p, fixed = lgbm_params(y, params, config)
-    weight = train["weight"].to_numpy(dtype=float) if "weight" in train else None
-    dtrain = lgb.Dataset(train[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), label=y, weight=weight,
-                         feature_name=list(FEATURE_NAMES), free_raw_data=True)
+    rounds, else early stopping on `valid`. Row weights (treatment-aware training, negative
+    sampling) are used."""
+    train = as_set(train)
+    y, weight = train.y, train.weight
+    p, fixed = lgbm_params(y, params, config, weight)
+    dtrain = lgb.Dataset(train.X, label=y, weight=weight, feature_name=list(FEATURE_NAMES), free_raw_data=True)
     if valid is None or fixed:
         return lgb.train(p, dtrain, num_boost_round=rounds or fixed or config.max_rounds)
-    dvalid = lgb.Dataset(valid[list(FEATURE_NAMES)].to_numpy(dtype=np.float32), label=valid[LABEL].to_numpy(dtype=int),
-                         feature_name=list(FEATURE_NAMES), reference=dtrain)
+    valid = as_set(valid)
+    dvalid = lgb.Dataset(valid.X, label=valid.y, feature_name=list(FEATURE_NAMES), reference=dtrain)
     return lgb.train(p, dtrain, num_boost_round=config.max_rounds, valid_sets=[dvalid],
                      callbacks=[lgb.early_stopping(config.early_stopping, verbose=False)])
 
@@ -115,25 +132,31 @@ def fit_lgbm(train: pd.DataFrame, valid: pd.DataFrame | None, params: dict, conf
 LOGISTIC_MAX_ROWS = TrainConfig.logistic_max_rows
 
 
-def fit_logistic(train: pd.DataFrame, seed: int, *, max_rows: int = LOGISTIC_MAX_ROWS):
+def fit_logistic(train: TrainingSet | pd.DataFrame, seed: int, *, max_rows: int = LOGISTIC_MAX_ROWS):
     """The logistic baseline, fitted on at most `max_rows` rows (a seeded sample keeping every
     positive): beyond that its coefficients no longer move, only its fitting time grows."""
+    train = as_set(train)
     if len(train) > max_rows:
-        pos = train[train[LABEL].astype(bool)]
-        neg = train[~train[LABEL].astype(bool)]
-        train = pd.concat([pos, neg.sample(max(max_rows - len(pos), 1), random_state=seed)])
+        y = train.y
+        positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+        drawn = np.random.default_rng(seed).choice(negatives, size=max(max_rows - len(positives), 1), replace=False)
+        train = train.take(np.sort(np.concatenate([positives, drawn])))
     model = make_pipeline(SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                           StandardScaler(), LogisticRegression(max_iter=2000, C=0.5, random_state=seed))
-    model.fit(train[list(FEATURE_NAMES)].astype(float), train[LABEL].to_numpy(dtype=int))
+    model.fit(pd.DataFrame(train.X, columns=list(FEATURE_NAMES)).astype(float), train.y.astype(int))
     return model
 
 
-def rule_score(frame: pd.DataFrame) -> np.ndarray:
+def rule_score(frame: TrainingSet | pd.DataFrame) -> np.ndarray:
     """Today's practice as a score: flagged first, then furthest stage, then arrears."""
-    stage = frame["procedure_stage"].fillna(0).to_numpy(dtype=float)
-    commandement = frame["commandements_24m"].fillna(0).to_numpy(dtype=float) > 0
-    arrears = frame["arrears_months"].fillna(0).to_numpy(dtype=float)
-    caf_report = frame["caf_unpaid_report"].fillna(0).to_numpy(dtype=float)
+    def col(name: str) -> np.ndarray:
+        values = frame.column(name) if isinstance(frame, TrainingSet) else frame[name].fillna(0).to_numpy(dtype=float)
+        return np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+
+    stage = col("procedure_stage")
+    commandement = col("commandements_24m") > 0
+    arrears = col("arrears_months")
+    caf_report = col("caf_unpaid_report")
     flagged = commandement | (arrears >= 2) | (stage >= 1)
     return flagged * 100 + stage * 10 + np.minimum(arrears, 9) + caf_report * 0.5
 
@@ -197,40 +220,40 @@ class TrainResult:
     cpu_seconds: float = 0.0
 
 
-def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
+def backtest(data: TrainingSet | pd.DataFrame, config: TrainConfig, params: dict,
              splits: list[Split], *, fit=None, fold_done=None) -> tuple[pd.DataFrame, list[int]]:
     """Out-of-time scores of each fold's test months for the model and both baselines. Each fold's
     model is fitted on its training months but the newest, which calibrates it (and stops the
     boosting early when `params` states no rounds): the test months stay unseen.
     fit(train, valid, params) -> Booster: the engine (default fit_lgbm; models/dask_train.py).
     fold_done(j, n): called after each of the n folds (progress)."""
+    data = as_set(data)
     fit_engine = fit or (lambda train, valid, p: fit_lgbm(train, valid, p, config))
     parts, rounds = [], []
-    features = list(FEATURE_NAMES)
     for s in splits:
-        train = _months(frame, pd.period_range(s.train_start, s.train_end, freq="M"))
-        test = _months(frame, s.test_months)
-        last = train["_month"].max()
-        fit_rows, stop = train[train["_month"] < last], train[train["_month"] == last]
-        if fit_rows[LABEL].sum() == 0 or not stop[LABEL].any():
+        # rows are sorted by month: each window is a slice, its rows a view (models/dataset.py)
+        train = data.take(data.rows_of(pd.period_range(s.train_start, s.train_end, freq="M")))
+        test = data.take(data.rows_of(s.test_months))
+        stop_rows = train.rows_of([s.train_end])
+        fit_rows, stop = train.take(slice(0, stop_rows.start)), train.take(stop_rows)
+        if fit_rows.y.sum() == 0 or not stop.y.any():
             fit_rows, stop = train, train
-        booster = fit_engine(fit_rows, stop, params)
+        booster = fit_engine(fitting_rows(fit_rows, config), stop, params)
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
         logistic = fit_logistic(train, config.seed, max_rows=config.logistic_max_rows)
-        calibrator = Calibrator.fit(np.asarray(booster.predict(stop[features].to_numpy(dtype=np.float32),
-                                                               num_iteration=best)),
-                                    stop[LABEL].to_numpy())
-        raw = np.asarray(booster.predict(test[features].to_numpy(dtype=np.float32), num_iteration=best))
+        calibrator = Calibrator.fit(np.asarray(booster.predict(stop.X, num_iteration=best)), stop.y)
+        raw = np.asarray(booster.predict(test.X, num_iteration=best))
+        meta = test.meta
         parts.append(pd.DataFrame({
-            "household_key": test["household_key"].to_numpy(),
-            "snapshot_month": test["snapshot_month"].to_numpy(),
-            "sector": test["sector"].to_numpy() if "sector" in test else None,
-            LABEL: test[LABEL].to_numpy(),
-            "judgment_date": test["judgment_date"].to_numpy() if "judgment_date" in test else pd.NaT,
+            "household_key": meta["household_key"].astype(str).to_numpy(),
+            "snapshot_month": meta["snapshot_month"].to_numpy(),
+            "sector": meta["sector"].astype(object).to_numpy(),
+            LABEL: meta[LABEL].to_numpy(),
+            "judgment_date": meta["judgment_date"].to_numpy(),
             "model": raw,
             "probability": calibrator(raw),
-            "logistic": logistic.predict_proba(test[features].astype(float))[:, 1],
+            "logistic": logistic.predict_proba(pd.DataFrame(test.X, columns=list(FEATURE_NAMES)).astype(float))[:, 1],
             "rule": rule_score(test),
             "fold_as_of": str(s.as_of),
         }))
@@ -239,30 +262,31 @@ def backtest(frame: pd.DataFrame, config: TrainConfig, params: dict,
     return pd.concat(parts, ignore_index=True), rounds
 
 
-def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=None, *, fit=None,
+def train(frame: TrainingSet | pd.DataFrame, config: TrainConfig = TrainConfig(), progress=None, *, fit=None,
           other_cpu=None) -> TrainResult:
     """Tune on backtest folds, then fit the final model on the mature months and calibrate it
-    on the newest ones. `frame`: features + labels (features.build.training_frame), with an
-    optional `weight` column (models/treatment.py).
+    on the newest ones. `frame`: the rows (models.dataset.load_training_set), or features +
+    labels as a DataFrame (features.build.training_frame) with an optional `weight` column
+    (models/treatment.py).
     fit(train, valid, params, rounds=None) -> Booster: the engine (default fit_lgbm; the Dask
     engine's in models/dask_train.py); other_cpu(): CPU seconds used outside this process so far
     (the engine's workers), counted in the energy estimate.
     Raises ValueError when the history is too short or a window has no positive label."""
     engine = fit or (lambda train, valid, p, rounds=None: fit_lgbm(train, valid, p, config, rounds=rounds))
     t0, c0, w0 = time.perf_counter(), time.process_time(), other_cpu() if other_cpu else 0.0
-    frame = frame.assign(_month=month_index(frame["snapshot_month"]))
-    months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str).unique()})
+    data = as_set(frame)
+    months = data.months()
     # the frame holds mature snapshots only: tests may use up to its last month
     splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
                          n_splits=config.n_splits, mature_until=months[-1])
-    if frame[LABEL].sum() == 0:
+    if data.y.sum() == 0:
         raise ValueError("aucun jugement d'expulsion dans les données d'entraînement")
     tuning: list[dict] = []
     best: tuple[float, dict, pd.DataFrame, int] | None = None
     n_grid = len(config.param_grid)
     for i, params in enumerate(config.param_grid):
         # on `abri run`'s bar (abri.progress): which configuration, which fold
-        scores, fold_rounds = backtest(frame, config, params, splits, fit=engine, fold_done=lambda j, n, i=i: report(
+        scores, fold_rounds = backtest(data, config, params, splits, fit=engine, fold_done=lambda j, n, i=i: report(
             f"entraînement : configuration {i + 1}/{n_grid}, pli", j, n))
         ev = metrics.evaluate(scores, label=LABEL, scores={"model": "model"}, capacity=config.capacity)
         summary = ev[ev["month"] == "all"].iloc[0]
@@ -283,14 +307,13 @@ def train(frame: pd.DataFrame, config: TrainConfig = TrainConfig(), progress=Non
                                      capacity=config.capacity)
     train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
                                     calibration_months=config.calibration_months)
-    final = _months(frame, train_m)
+    final = fitting_rows(data.take(data.rows_of(train_m)), config)
     booster = engine(final, None, params, rounds=max(rounds, 20))
-    calib = _months(frame, calib_m)
-    calibrator = Calibrator.fit(np.asarray(booster.predict(calib[list(FEATURE_NAMES)].to_numpy(dtype=np.float32))),
-                                calib[LABEL].to_numpy())
+    calib = data.take(data.rows_of(calib_m))
+    calibrator = Calibrator.fit(np.asarray(booster.predict(calib.X)), calib.y)
     fitted = {k: v for k, v in params.items() if k != "rounds"}
     if "l2_per_row" in fitted:  # the penalty the final model was fitted with, for the record
-        fitted["lambda_l2"] = fitted["l2_per_row"] * len(final)
+        fitted["lambda_l2"] = lgbm_params(final.y, params, config, final.weight)[0]["lambda_l2"]
     return TrainResult(booster=booster, calibrator=calibrator,
                        params={**base_params(config.seed, config.threads), **fitted},
                        best_rounds=max(rounds, 20), train_months=train_m, calibration_months=calib_m,

@@ -23,6 +23,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from models.dataset import TrainingSet
+
 # Households listed with certainty (p = 1) have no untreated twin to weight: past this cap a
 # weight would rest on a handful of rows, so it is clipped (stated in docs/models.md).
 MAX_WEIGHT = 20.0
@@ -50,21 +52,37 @@ def exposures(con: duckdb.DuckDBPyConnection, *, horizon: int = 12) -> pd.DataFr
         GROUP BY ALL""", {"horizon": horizon, "cap": MAX_WEIGHT}).df()
 
 
-def untreated(frame: pd.DataFrame, exposed: pd.DataFrame) -> pd.DataFrame:
-    """`frame` (training_frame rows) without the rows treated within their label window, with a
-    `weight` column (1, or the holdout's inverse-probability weight)."""
+def exposure(keys: pd.DataFrame, exposed: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(keep, weight), one per row of `keys` (household_key, snapshot_month): keep is False for a
+    row treated within its label window; weight is 1, or the holdout's inverse-probability weight."""
     if exposed.empty:
-        return frame.assign(weight=1.0)
-    e = exposed.assign(snapshot_month=pd.to_datetime(exposed["snapshot_month"]))
-    out = frame.assign(snapshot_month=pd.to_datetime(frame["snapshot_month"])).merge(
-        e, on=["household_key", "snapshot_month"], how="left")
-    keep = ~out["treated"].fillna(False).astype(bool).to_numpy()
-    out["weight"] = out["weight"].fillna(1.0).astype(float)
-    return out.loc[keep].drop(columns=["treated"]).reset_index(drop=True)
+        return np.ones(len(keys), dtype=bool), np.ones(len(keys))
+    # joined on the exposed households' codes: no text key per training row
+    listed = pd.Index(exposed["household_key"].astype(str).unique())
+    e = exposed.assign(household_key=listed.get_indexer(exposed["household_key"].astype(str)),
+                       snapshot_month=pd.to_datetime(exposed["snapshot_month"]))
+    k = pd.DataFrame({"household_key": listed.get_indexer(keys["household_key"].astype(object)),
+                      "snapshot_month": pd.to_datetime(keys["snapshot_month"]).to_numpy()})
+    out = k.merge(e, on=["household_key", "snapshot_month"], how="left")  # keeps k's order
+    return (~out["treated"].fillna(False).astype(bool).to_numpy(),
+            out["weight"].fillna(1.0).to_numpy(dtype=float))
 
 
-def summary(frame: pd.DataFrame, kept: pd.DataFrame) -> dict:
+def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> TrainingSet | pd.DataFrame:
+    """`rows` (a TrainingSet, or training_frame rows) without the rows treated within their label
+    window, weighted (`weight`: 1, or the holdout's inverse-probability weight)."""
+    keep, weight = exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
+    if isinstance(rows, TrainingSet):
+        out = rows if keep.all() else rows.take(keep)
+        out.meta["weight"] = weight[keep]
+        return out
+    return rows.assign(snapshot_month=pd.to_datetime(rows["snapshot_month"]), weight=weight).loc[keep].reset_index(
+        drop=True)
+
+
+def summary(frame: TrainingSet | pd.DataFrame, kept: TrainingSet | pd.DataFrame) -> dict:
     """What treatment-aware training did, for the model's metadata."""
-    w = kept["weight"].to_numpy() if "weight" in kept else np.ones(len(kept))
+    rows = kept.meta if isinstance(kept, TrainingSet) else kept
+    w = rows["weight"].to_numpy() if "weight" in rows else np.ones(len(rows))
     return {"rows": int(len(frame)), "rows_left_out_treated": int(len(frame) - len(kept)),
             "rows_weighted": int((w != 1.0).sum()), "max_weight": float(w.max()) if len(w) else 1.0}

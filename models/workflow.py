@@ -6,16 +6,16 @@ registry and write their tables in one transaction, so a failure leaves the last
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from abri.db import transaction
-from features.build import training_frame
 from features.declare import FEATURE_NAMES
 from models import reasons, treatment
+from models.dataset import TrainingSet, load_training_set, month_index
 from models.design import Design, assign, listed_scores
 from models.impact import write_assignments
 from models.lists import evaluate_lists
@@ -23,13 +23,6 @@ from models.monitoring import drift
 from models.registry import ModelRegistry, code_version, energy, library_versions
 from models.score import RULE_VERSION, rule_reasons, rule_scores, score
 from models.train import LABEL, Calibrator, TrainConfig, train
-
-
-def data_snapshot_hash(frame: pd.DataFrame) -> str:
-    """A content hash of the training data (rows in a fixed order)."""
-    h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return h.hexdigest()
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, *, where: str | None = None,
@@ -48,15 +41,15 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, *, wh
 
 
 def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, config: TrainConfig = TrainConfig(),
-                    progress=None, *, frame: pd.DataFrame | None = None, trainer=None,
+                    progress=None, *, frame: TrainingSet | None = None, trainer=None,
                     extra_metadata: dict | None = None) -> str:
     """Train on the warehouse's mature labelled snapshots; save the candidate; write
     `backtest_scores` and `model_evaluation` for that version. Returns the version.
-    Another engine (models/dask_train.py) passes its `frame`, its `trainer` (train's
-    signature) and the `extra_metadata` it records (engine, workers)."""
-    frame = training_frame(con) if frame is None else frame
+    Another engine (models/dask_train.py) passes its `frame` (the rows, read from the lake), its
+    `trainer` (train's signature) and the `extra_metadata` it records (engine, workers)."""
+    frame = load_training_set(con) if frame is None else frame
     trainer = trainer or train
-    if frame.empty:
+    if not len(frame):
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "
                          "(abri features) sur un historique d'au moins 16 mois")
     if config.treatment_aware:
@@ -66,13 +59,13 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     else:
         treated = {"treatment_aware": False, "rows": int(len(frame))}
     result = trainer(frame, config, progress=progress)
-    months = sorted(frame["snapshot_month"].astype(str).str[:7].unique())
+    months = frame.months()
     latest = con.execute("SELECT max(snapshot_month) FROM features").fetchall()[0][0]
     meta = {
         "as_of": str(latest)[:7],
         "training_window": {"train": result.train_months, "calibration": result.calibration_months,
                             "labelled_months": [months[0], months[-1]]},
-        "data_snapshot_sha256": data_snapshot_hash(frame),
+        "data_snapshot_sha256": frame.digest(),
         "features": list(FEATURE_NAMES),
         "parameters": result.params,
         "best_rounds": result.best_rounds,
@@ -87,8 +80,8 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         "code_version": code_version(),
         "training_seconds": round(result.seconds, 2),
         "energy": energy(result.cpu_seconds),
-        "rows": {"train": int(frame["snapshot_month"].astype(str).str[:7].isin(result.train_months).sum()),
-                 "positives": int(frame[LABEL].sum())},
+        "rows": {"train": int(np.isin(frame.month, month_index(result.train_months)).sum()),
+                 "positives": int(frame.y.sum())},
         "treatment": treated,
         "engine": "lightgbm",
         "workers": 1,

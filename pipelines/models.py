@@ -33,7 +33,8 @@ def candidate_model(context: AssetExecutionContext, abri: AbriResource) -> Mater
     from models.workflow import train_candidate
 
     config = TrainConfig(seed=abri.seed, capacity=abri.capacity, horizon=abri.horizon_months,
-                         delay=abri.court_delay_months, logistic_max_rows=abri.logistic_max_rows)
+                         delay=abri.court_delay_months, logistic_max_rows=abri.logistic_max_rows,
+                         max_negatives=abri.train_max_negatives, threads=abri.train_threads)
 
     def progress(i: int, n: int) -> None:
         context.log.info(f"configuration {i}/{n} évaluée")

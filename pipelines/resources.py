@@ -20,8 +20,8 @@ from ingest import IngestResult, connect_warehouse, ingest_source
 WAREHOUSE = "warehouse"
 
 # the settings' sample sizes AbriResource carries under the same names
-SAMPLE_SIZES = ("leakage_sample_rows", "drift_sample_rows", "logistic_max_rows", "seed_boosters",
-                "seed_booster_rows", "explanation_sample_rows", "mitigation_max_rows")
+SAMPLE_SIZES = ("leakage_sample_rows", "drift_sample_rows", "logistic_max_rows", "train_max_negatives",
+                "seed_boosters", "seed_booster_rows", "explanation_sample_rows", "mitigation_max_rows")
 
 
 class IngestResource(ConfigurableResource):
@@ -71,6 +71,8 @@ class AbriResource(ConfigurableResource):
     leakage_sample_rows: int = 100_000
     drift_sample_rows: int = 200_000
     logistic_max_rows: int = 300_000
+    train_max_negatives: int = 3_000_000
+    train_threads: int = 0  # ABRI_TRAIN_THREADS (0: every core)
     seed_boosters: int = 2
     seed_booster_rows: int = 300_000
     explanation_sample_rows: int = 5000
@@ -129,5 +131,5 @@ def build_resources(home: str | None = None, *, echo: bool = False, demonstratio
                                  ece_tolerance=s.ece_tolerance, horizon_months=s.horizon_months,
                                  court_delay_months=s.court_delay_months, min_cell=s.min_cell,
                                  fairness_tolerance=list(s.fairness_tolerance),
-                                 audit_bootstrap=s.audit_bootstrap, city=city,
+                                 audit_bootstrap=s.audit_bootstrap, city=city, train_threads=s.train_threads,
                                  **{k: getattr(s, k) for k in SAMPLE_SIZES})}

@@ -146,15 +146,15 @@ def test_the_sample_sizes_default_to_the_libraries_own():
         SEED_BOOSTER_ROWS,
         SEED_BOOSTERS,
     )
-    from models.train import LOGISTIC_MAX_ROWS
+    from models.train import LOGISTIC_MAX_ROWS, TrainConfig
     from models.workflow import DRIFT_SAMPLE_ROWS
     from pipelines.resources import SAMPLE_SIZES, AbriResource
 
     s = load_settings()
-    assert (s.leakage_sample_rows, s.drift_sample_rows, s.logistic_max_rows, s.seed_boosters, s.seed_booster_rows,
-            s.explanation_sample_rows, s.mitigation_max_rows) == (
-        LEAKAGE_SAMPLE, DRIFT_SAMPLE_ROWS, LOGISTIC_MAX_ROWS, SEED_BOOSTERS, SEED_BOOSTER_ROWS, EXPLANATION_SAMPLE,
-        MITIGATION_MAX_ROWS)
+    assert (s.leakage_sample_rows, s.drift_sample_rows, s.logistic_max_rows, s.train_max_negatives, s.seed_boosters,
+            s.seed_booster_rows, s.explanation_sample_rows, s.mitigation_max_rows) == (
+        LEAKAGE_SAMPLE, DRIFT_SAMPLE_ROWS, LOGISTIC_MAX_ROWS, TrainConfig.max_negatives, SEED_BOOSTERS,
+        SEED_BOOSTER_ROWS, EXPLANATION_SAMPLE, MITIGATION_MAX_ROWS)
     assert compare_mitigations.__kwdefaults__["max_rows"] == MITIGATION_MAX_ROWS
     resource = AbriResource(home="var")
     assert all(getattr(resource, k) == getattr(s, k) for k in SAMPLE_SIZES)

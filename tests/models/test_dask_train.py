@@ -51,11 +51,11 @@ def test_dask_on_two_workers_trains_registers_and_scores_like_one_process(panel,
 
 
 def test_an_empty_lake_is_refused_in_french(panel, tmp_path):
-    from models.dask_train import lake_training_frame
+    from models.dask_train import lake_training_set
 
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     with pytest.raises(ValueError, match="lac vide"):
-        lake_training_frame(con, lake=tmp_path / "lake")
+        lake_training_set(con, lake=tmp_path / "lake")
 
 
 def test_zero_workers_is_refused():

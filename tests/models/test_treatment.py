@@ -65,3 +65,21 @@ def test_helped_households_count_as_false_alarms_only_in_the_naive_evaluation(co
     p = lambda ev: ev.loc[ev["month"] == "all", "precision_at_k"].iloc[0]  # noqa: E731
     assert p(naive) < p(aware)
     assert "a" not in set(aware_frame["household_key"])
+
+
+def test_the_training_set_loses_the_same_rows_and_carries_the_same_weights(con):
+    from features.declare import FEATURE_NAMES
+    from models.dataset import TrainingSet
+
+    frame = pd.DataFrame({"household_key": ["a", "a", "b", "c", "d"],
+                          "snapshot_month": pd.to_datetime(["2025-01-01", "2025-07-01", "2025-01-01",
+                                                            "2025-01-01", "2025-01-01"]),
+                          "judgment_within_horizon": [False, False, True, False, False]})
+    for name in FEATURE_NAMES:
+        frame[name] = 1.0
+    exposed = exposures(con, horizon=12)
+    as_frame = untreated(frame, exposed).sort_values(["snapshot_month", "household_key"])
+    as_set = untreated(TrainingSet.from_frame(frame), exposed)
+    assert as_set.meta["household_key"].astype(str).tolist() == as_frame["household_key"].tolist()
+    assert as_set.meta["weight"].tolist() == as_frame["weight"].tolist()
+    assert len(as_set.X) == 4
