@@ -5,7 +5,6 @@ from dataclasses import replace
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pytest
 
 from features.build import training_frame
