@@ -249,7 +249,7 @@ FEATURES: tuple[Feature, ...] = (
        reason_group="energy",
        label_fr="réductions de puissance (12 mois)", label_en="power reductions (12 months)", unit="nombre",
        reason_fr="réduction de puissance électrique", reason_en="electricity power reduced"),
-    _e("energy_debt_12m", source="energie", expr="coalesce(sum(e.montant_impaye) FILTER (WHERE {w}), 0)", window=12,
+    _e("energy_debt_12m", source="energie", expr="coalesce(sum(e.montant_impaye::DECIMAL(18, 2)) FILTER (WHERE {w}), 0)::DOUBLE", window=12,
        reason_group="energy",
        label_fr="montant des impayés d'énergie (12 mois)", label_en="unpaid energy amount (12 months)", unit="EUR"),
     # social services

@@ -34,8 +34,10 @@ WITH m AS (
            arrears_months - first_value(arrears_months) OVER (w RANGE BETWEEN 6 PRECEDING AND 6 PRECEDING) AS arrears_change_6m,
            count(*) OVER (PARTITION BY household_key, in_arrears, streak ORDER BY mi) AS run,
            min(month) OVER (PARTITION BY household_key, in_arrears, streak) AS run_start,
-           sum(encaissement) OVER (w RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
-             / nullif(sum(quittance) OVER (w RANGE BETWEEN 2 PRECEDING AND CURRENT ROW), 0) AS payment_ratio_3m,
+           -- money summed exactly (DECIMAL): the same features whatever order a plan adds them in
+           sum(encaissement::DECIMAL(18, 2)) OVER (w RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)::DOUBLE
+             / nullif(sum(quittance::DECIMAL(18, 2)) OVER (w RANGE BETWEEN 2 PRECEDING AND CURRENT ROW), 0)::DOUBLE
+             AS payment_ratio_3m,
            plan::INTEGER AS plan,
            max(plan_broke::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS plan_broken_6m
     FROM s

@@ -146,3 +146,14 @@ def test_training_frame_can_be_limited_to_months_and_a_sample(con):
     some = training_frame(con, months=["2025-01", "2025-02"])
     assert set(some["snapshot_month"].dt.strftime("%Y-%m")) == {"2025-01", "2025-02"}
     assert len(training_frame(con, sample=3, seed=1)) == 3 < len(full)
+
+
+def test_money_is_summed_exactly_whatever_the_order(con):
+    """Sums of euros are DECIMAL: ten unpaid bills of 0.10 EUR make 1.0, not the 0.9999999999999999
+    of floating point, so a feature is the same bit for bit whatever order a plan adds rows in."""
+    for day in range(1, 11):
+        _insert(con, "energie", household_key="A", extract_month="2025-04-01", fournisseur="EDF",
+                ref_client="c", code_postal="75019", type_evenement="impaye_facture",
+                date_evenement=f"2025-02-{day:02d}", montant_impaye=0.1)
+    build_panel(con)
+    assert _row(con, "A", "2025-06-01")["energy_debt_12m"] == 1.0
