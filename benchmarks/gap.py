@@ -32,13 +32,13 @@ import duckdb
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from abri.config import Paths
-from features.build import training_frame
-from features.declare import FEATURE_NAMES
 from ingest.pseudonym import MENAGE, load_key
 from models import metrics
-from models.dataset import month_index
+from models.dataset import TrainingSet, load_training_set, month_index
 from models.temporal import make_splits
 from models.train import LABEL, TrainConfig, backtest, train
 
@@ -46,47 +46,79 @@ LATENT = ("true_stage", "true_arrears", "true_shock", "true_plan")
 STAGES = {"aucune": 0, "impaye_signale": 1, "commandement_payer": 2, "assignation": 3}
 
 
-def with_truth(home: Path) -> pd.DataFrame:
-    """The training frame (mature labelled snapshots) joined with the truth's probability and
-    latent state, by the household's pseudonym."""
+def with_truth(home: Path) -> TrainingSet:
+    """The training rows (mature labelled snapshots) with the truth's probability and latent
+    state beside them in `meta`, joined by the household's pseudonym (each distinct household
+    hashed once); rows the truth does not cover are dropped."""
     paths = Paths.from_env(home)
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
-        frame = training_frame(con)
+        data = load_training_set(con)
     finally:
         con.close()
+    truth = pq.read_table(paths.truth / "household_months.parquet",
+                          columns=["id_menage", "month", "p_judgment_12m", "stage", "arrears_months", "economy_shock",
+                                   "plan"])
     key = load_key(paths.key_file)
-    truth = pd.read_parquet(paths.truth / "household_months.parquet")
-    truth["household_key"] = [hmac.new(key, (MENAGE + i).encode(), hashlib.sha256).hexdigest()
-                              for i in truth["id_menage"]]
-    truth["snapshot_month"] = pd.PeriodIndex(truth["month"], freq="M").to_timestamp()
-    truth = truth.assign(true_stage=truth["stage"].map(STAGES), true_arrears=truth["arrears_months"],
-                         true_shock=truth["economy_shock"].astype(int), true_plan=truth["plan"].astype(int))
-    frame["snapshot_month"] = pd.to_datetime(frame["snapshot_month"])
-    cols = ["household_key", "snapshot_month", "p_judgment_12m", *LATENT]
-    return frame.merge(truth[cols], on=["household_key", "snapshot_month"], how="inner")
+    ids = pc.dictionary_encode(truth.column("id_menage")).combine_chunks()
+    pseudonyms = [hmac.new(key, (MENAGE + i).encode(), hashlib.sha256).hexdigest() for i in ids.dictionary.to_pylist()]
+    code = data.meta["household_key"].cat.categories.get_indexer(pseudonyms)[ids.indices.to_numpy()]
+    months = pc.dictionary_encode(truth.column("month")).combine_chunks()
+    month = month_index(months.dictionary.to_pylist())[months.indices.to_numpy()]
+    covered = code >= 0
+    # one integer per (household, month) on both sides: the truth's row of each training row
+    position = pd.Index(code[covered].astype(np.int64) * 100_000 + month[covered]).get_indexer(
+        data.meta["household_key"].cat.codes.to_numpy().astype(np.int64) * 100_000 + data.month)
+    found = position >= 0
+    if not found.all():
+        data = data.take(found)
+        position = position[found]
+
+    def column(name: str) -> np.ndarray:
+        return truth.column(name).to_numpy(zero_copy_only=False)[covered][position]
+
+    stages = pd.Series(column("stage")).map(STAGES).to_numpy(dtype=float)
+    data.meta = data.meta.assign(p_judgment_12m=column("p_judgment_12m"), true_stage=stages,
+                                 true_arrears=column("arrears_months").astype(float),
+                                 true_shock=column("economy_shock").astype(float),
+                                 true_plan=column("plan").astype(float))
+    return data
 
 
 # the regressors fit on at most this many rows per half: enough for a ceiling at Paris scale
 MAX_FIT_ROWS = 1_000_000
 
 
-def _cross_fitted(frame: pd.DataFrame, features: list[str], seed: int) -> np.ndarray:
-    """A regressor of the true probability, each half of the households predicted by a model
-    fitted on (a sample of) the other half (every month)."""
-    half = frame["household_key"].str[:1].to_numpy() < "8"
-    out = np.zeros(len(frame))
+def _first_hex(data: TrainingSet, digits: int) -> np.ndarray:
+    """The first `digits` hexadecimal digits of each row's pseudonym, as a share in [0, 1): a
+    split of the households that ignores everything the model sees."""
+    cats = data.meta["household_key"].cat.categories
+    share = np.array([int(k[:digits], 16) / 16**digits for k in cats])
+    return share[data.meta["household_key"].cat.codes.to_numpy()]
+
+
+def _cross_fitted(data: TrainingSet, test: slice, *, latent: bool, seed: int) -> np.ndarray:
+    """A regressor of the true probability from the features (and the latent state when
+    `latent`), each half of the households fitted on (a sample of) the other half's rows of
+    every month; returns its predictions for the `test` rows."""
+    state = data.meta[list(LATENT)].to_numpy(dtype=np.float32) if latent else None
+
+    def design(rows) -> np.ndarray:
+        return data.X[rows] if state is None else np.hstack([data.X[rows], state[rows]])
+
+    half = _first_hex(data, 1) < 0.5
+    out = np.zeros(test.stop - test.start)
     rng = np.random.default_rng(seed)
     params = {"objective": "regression", "num_leaves": 63, "learning_rate": 0.05, "min_data_in_leaf": 50,
-              "seed": seed, "deterministic": True, "num_threads": 1, "verbosity": -1}
+              "seed": seed, "deterministic": True, "num_threads": 0, "verbosity": -1}
+    p = data.meta["p_judgment_12m"].to_numpy()
     for part in (half, ~half):
         rows = np.flatnonzero(~part)
         if len(rows) > MAX_FIT_ROWS:
             rows = np.sort(rng.choice(rows, MAX_FIT_ROWS, replace=False))
-        fit = frame.iloc[rows]
-        booster = lgb.train(params, lgb.Dataset(fit[features].to_numpy(np.float32),
-                                                label=fit["p_judgment_12m"].to_numpy()), 400)
-        out[part] = booster.predict(frame.loc[part, features].to_numpy(np.float32))
+        booster = lgb.train(params, lgb.Dataset(design(rows), label=p[rows]), 400)
+        predict = np.flatnonzero(part[test])
+        out[predict] = booster.predict(design(test.start + predict))
     return out
 
 
@@ -97,37 +129,36 @@ def _precision(frame: pd.DataFrame, column: str, capacity: float) -> float:
 
 def decompose(home: Path, config: TrainConfig = TrainConfig()) -> dict:
     """The gap table of one demo city: precision@k of each scorer on the backtest's test months."""
-    frame = with_truth(home)
-    features = list(FEATURE_NAMES)
-    result = train(frame.drop(columns=["p_judgment_12m", *LATENT]), config)
-    test = result.backtest_scores[["household_key", "snapshot_month"]].assign(
-        snapshot_month=lambda d: pd.to_datetime(d["snapshot_month"]))
-    frame["info_limit"] = _cross_fitted(frame, features, config.seed)
-    frame["oracle"] = _cross_fitted(frame, features + list(LATENT), config.seed)
-    on_test = frame.merge(test, on=["household_key", "snapshot_month"])
+    data = with_truth(home)
+    result = train(data, config)
+    test_months = sorted({str(m)[:7] for m in result.backtest_scores["snapshot_month"].astype(str)})
+    test = data.rows_of(test_months)
+    meta = data.meta.iloc[test]
+    on_test = pd.DataFrame({"household_key": meta["household_key"].astype(str).to_numpy(),
+                            "snapshot_month": meta["snapshot_month"].to_numpy(), LABEL: meta[LABEL].to_numpy(),
+                            "p_judgment_12m": meta["p_judgment_12m"].to_numpy(),
+                            "info_limit": _cross_fitted(data, test, latent=False, seed=config.seed),
+                            "oracle": _cross_fitted(data, test, latent=True, seed=config.seed)})
     ev = result.evaluation[result.evaluation["month"] == "all"].set_index("scorer")
     ceiling = _precision(on_test, "p_judgment_12m", config.capacity)
     information_limit = _precision(on_test, "info_limit", config.capacity)
     model = float(ev.loc["model", "precision_at_k"])
-    test_months = sorted({str(m)[:7] for m in test["snapshot_month"].astype(str)})
     out: dict[str, object] = {"ceiling": ceiling, "oracle": _precision(on_test, "oracle", config.capacity),
                               "information_limit": information_limit, "model": model,
                               "rule": float(ev.loc["rule", "precision_at_k"]),
                               "logistic": float(ev.loc["logistic", "precision_at_k"]),
                               "test_months": test_months}
     # learning curve: the chosen configuration on a share of the households, same test months
-    frame = frame.assign(_month=month_index(frame["snapshot_month"]))
-    months = sorted({str(m)[:7] for m in frame["snapshot_month"].astype(str)})
+    months = data.months()
     splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
                          n_splits=config.n_splits, mature_until=months[-1])
     chosen = max(result.tuning, key=lambda t: t["pr_auc"])["params"]
-    share = frame["household_key"].str[:2].apply(lambda h: int(h, 16) / 256).to_numpy()
+    share = _first_hex(data, 2)
+    in_test = np.zeros(len(data), dtype=bool)
+    in_test[test] = True
     curve: dict[str, float] = {}
     for fraction in (0.25, 0.5):
-        part = frame[share < fraction]
-        tests = frame[frame["_month"].isin(month_index(test_months))]
-        scores, _ = backtest(pd.concat([part, tests]).drop_duplicates(["household_key", "snapshot_month"]),
-                             config, chosen, splits)
+        scores, _ = backtest(data.take((share < fraction) | in_test), config, chosen, splits)
         curve[str(fraction)] = _precision(scores, "model", config.capacity)
     curve["1.0"] = model
     out["learning_curve"] = curve
