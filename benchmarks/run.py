@@ -33,7 +33,10 @@ FAIR_FLOOR_RATIO = 3.0
 EXPLANATION_SPEEDUP = 2.0
 EXPLANATION_TOLERANCE = 1e-9
 TRAIN_GOAL_S = 300       # Paris bench configuration
-BENCH_GOAL_S = 30 * 60   # Paris, every stage
+BENCH_GOAL_S = 30 * 60   # Paris, every stage but the analyses
+# issue 10's gap decomposition (and the growth stage) study the model and the machine; they are
+# not the pipeline's work, so they stay outside the 30-minute goal
+ANALYSES = ("gap",)
 
 
 def run_stage(stage: str, city: Path, households: int | None, ingest_months: int | None = None,
@@ -77,8 +80,9 @@ def goals(results: dict, scale: str) -> dict:
         add(f"{stage}_peak_memory_mib", fig(stage, "peak_memory_mb"), "<=", PEAK_GOAL_MIB[scale])
     if scale == "paris":
         add("train_wall_s", fig("train", "wall_s"), "<=", TRAIN_GOAL_S)
-        if all(fig(s, "wall_s") is not None for s in STAGES):
-            add("bench_wall_s", round(sum(fig(s, "wall_s") for s in STAGES), 1), "<=", BENCH_GOAL_S)
+        timed = [s for s in STAGES if s not in ANALYSES]
+        if all(fig(s, "wall_s") is not None for s in timed):
+            add("bench_wall_s", round(sum(fig(s, "wall_s") for s in timed), 1), "<=", BENCH_GOAL_S)
     return out
 
 
