@@ -47,10 +47,12 @@ def run_stage(stage: str, city: Path, households: int | None, ingest_months: int
     if ingest_months and stage == "ingest":
         cmd += ["--months", str(ingest_months)]
     print(f"== {stage}", flush=True)
+    t0 = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
     if proc.returncode != 0:
         return {"error": f"exit {proc.returncode}"}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    # the stage's whole process (its floors and scratch states included): what the bench costs
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "process_s": round(time.perf_counter() - t0, 1)}
 
 
 def goals(results: dict, scale: str) -> dict:
@@ -81,8 +83,9 @@ def goals(results: dict, scale: str) -> dict:
     if scale == "paris":
         add("train_wall_s", fig("train", "wall_s"), "<=", TRAIN_GOAL_S)
         timed = [s for s in STAGES if s not in ANALYSES]
-        if all(fig(s, "wall_s") is not None for s in timed):
-            add("bench_wall_s", round(sum(fig(s, "wall_s") for s in timed), 1), "<=", BENCH_GOAL_S)
+        spent = [fig(s, "process_s") or fig(s, "wall_s") for s in timed]
+        if all(x is not None for x in spent):
+            add("bench_wall_s", round(sum(spent), 1), "<=", BENCH_GOAL_S)
     return out
 
 
