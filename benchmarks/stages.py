@@ -197,15 +197,21 @@ PARIS_TRAIN: dict[str, Any] = dict(param_grid=({"num_leaves": 15, "learning_rate
                                 "feature_fraction": 0.8},), max_rounds=300, early_stopping=30, n_splits=2)
 
 
+def bench_config():
+    """The bench's training configuration, with the threads and negatives cap of the settings."""
+    from models.train import TrainConfig
+
+    settings = load_settings()
+    return TrainConfig(**PARIS_TRAIN, threads=settings.train_threads, max_negatives=settings.train_max_negatives)
+
+
 def stage_train(home: Path) -> dict:
     from models.registry import ModelRegistry
-    from models.train import TrainConfig
     from models.workflow import train_candidate
 
     con = connect_duckdb(home / "warehouse.duckdb", home=home)
     registry = ModelRegistry(home / "models")
-    settings = load_settings()
-    config = TrainConfig(**PARIS_TRAIN, threads=settings.train_threads, max_negatives=settings.train_max_negatives)
+    config = bench_config()
     t0 = time.perf_counter()
     version = train_candidate(con, registry, config)
     wall = time.perf_counter() - t0
@@ -333,9 +339,8 @@ def stage_gap(home: Path) -> dict:
     """Where the precision goes (benchmarks/gap.py): ceiling, oracle, information limit, model
     and its learning curve, rule and logistic regression, on the same backtest months."""
     from benchmarks.gap import decompose
-    from models.train import TrainConfig
 
-    return decompose(home, TrainConfig(**PARIS_TRAIN))
+    return decompose(home, bench_config())
 
 
 STAGES: dict[str, Callable[..., dict]] = {"simulate": stage_simulate, "ingest": stage_ingest, "features": stage_features, "monthly": stage_monthly,
