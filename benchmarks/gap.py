@@ -97,7 +97,7 @@ def _first_hex(data: TrainingSet, digits: int) -> np.ndarray:
     return share[data.meta["household_key"].cat.codes.to_numpy()]
 
 
-def _cross_fitted(data: TrainingSet, test: slice, *, latent: bool, seed: int) -> np.ndarray:
+def _cross_fitted(data: TrainingSet, test: slice, *, latent: bool, seed: int, threads: int = 1) -> np.ndarray:
     """A regressor of the true probability from the features (and the latent state when
     `latent`), each half of the households fitted on (a sample of) the other half's rows of
     every month; returns its predictions for the `test` rows."""
@@ -110,7 +110,7 @@ def _cross_fitted(data: TrainingSet, test: slice, *, latent: bool, seed: int) ->
     out = np.zeros(test.stop - test.start)
     rng = np.random.default_rng(seed)
     params = {"objective": "regression", "num_leaves": 63, "learning_rate": 0.05, "min_data_in_leaf": 50,
-              "seed": seed, "deterministic": True, "num_threads": 0, "verbosity": -1}
+              "seed": seed, "deterministic": True, "num_threads": threads, "verbosity": -1}
     p = data.meta["p_judgment_12m"].to_numpy()
     for part in (half, ~half):
         rows = np.flatnonzero(~part)
@@ -137,8 +137,10 @@ def decompose(home: Path, config: TrainConfig = TrainConfig()) -> dict:
     on_test = pd.DataFrame({"household_key": meta["household_key"].astype(str).to_numpy(),
                             "snapshot_month": meta["snapshot_month"].to_numpy(), LABEL: meta[LABEL].to_numpy(),
                             "p_judgment_12m": meta["p_judgment_12m"].to_numpy(),
-                            "info_limit": _cross_fitted(data, test, latent=False, seed=config.seed),
-                            "oracle": _cross_fitted(data, test, latent=True, seed=config.seed)})
+                            "info_limit": _cross_fitted(data, test, latent=False, seed=config.seed,
+                                                        threads=config.threads),
+                            "oracle": _cross_fitted(data, test, latent=True, seed=config.seed,
+                                                    threads=config.threads)})
     ev = result.evaluation[result.evaluation["month"] == "all"].set_index("scorer")
     ceiling = _precision(on_test, "p_judgment_12m", config.capacity)
     information_limit = _precision(on_test, "info_limit", config.capacity)
