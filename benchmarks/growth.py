@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -47,18 +48,37 @@ def growth(one: dict, two: dict, *, factor: float = 2.0) -> dict:
     return out
 
 
-def measure(home: Path, households: int, *, scale: str = "paris") -> dict:
-    """Simulate `households` under home, then run ingest, features and train there."""
+def scaled_limit(limit: str, factor: float) -> str:
+    """ABRI_MEMORY_LIMIT for a city `factor` times larger: the same memory per household. At 2 x
+    Paris the full feature rebuild under the 1 x cap spilled more than the machine's 47 GB of
+    free disk (docs/architecture.md)."""
+    from abri.settings import size_bytes
+
+    return f"{int(size_bytes(limit) * factor) >> 20}MiB"
+
+
+def measure(home: Path, households: int, *, scale: str = "paris", memory_limit: str | None = None) -> dict:
+    """Simulate `households` under home, then run ingest, features and train there (with
+    ABRI_MEMORY_LIMIT=`memory_limit` when given)."""
     from benchmarks.run import run_stage
 
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)
-    results = {"simulate": run_stage("simulate", home, households, scale=scale)}
-    for stage in STAGES:
-        results[stage] = run_stage(stage, home, None, scale=scale)
-        if "error" in results[stage]:
-            break
+    before = os.environ.get("ABRI_MEMORY_LIMIT")
+    if memory_limit:
+        os.environ["ABRI_MEMORY_LIMIT"] = memory_limit
+    try:
+        results = {"simulate": run_stage("simulate", home, households, scale=scale)}
+        for stage in STAGES:
+            results[stage] = run_stage(stage, home, None, scale=scale)
+            if "error" in results[stage]:
+                break
+    finally:
+        if before is None:
+            os.environ.pop("ABRI_MEMORY_LIMIT", None)
+        else:
+            os.environ["ABRI_MEMORY_LIMIT"] = before
     return results
 
 
@@ -69,9 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     home = Path(args.home)
     one = measure(home / "x1", args.households)
-    two = measure(home / "x2", 2 * args.households)
+    limit = os.environ.get("ABRI_MEMORY_LIMIT")
+    twice_limit = scaled_limit(limit, 2) if limit else None
+    two = measure(home / "x2", 2 * args.households, memory_limit=twice_limit)
     exponents = growth(one, two)
-    out = {"households": [args.households, 2 * args.households], "x1": one, "x2": two, "exponents": exponents}
+    out = {"households": [args.households, 2 * args.households], "memory_limits": [limit, twice_limit],
+           "x1": one, "x2": two, "exponents": exponents}
     (home / "growth.json").write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"\n{'stage':<10} {'1x s':>8} {'2x s':>8} {'b time':>7} {'1x MiB':>8} {'2x MiB':>8} {'b mem':>6}")
     for stage, b in exponents.items():

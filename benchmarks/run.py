@@ -5,7 +5,7 @@ Each stage runs in its own process (benchmarks/stages.py) so its peak memory is 
 Usage: python -m benchmarks.run [--home var/bench] [--scale paris|demo] [--households N]
        [--stages simulate,ingest,...,growth] [--memory-limit 1GB]
 The last stage, `growth`, simulates a city of twice the households beside the first one, measures
-its ingestion, features and training, and reports each one's growth exponent
+its ingestion, features and training (with twice the memory cap), and reports each one's growth exponent
 (benchmarks/growth.py; not counted in the bench's 30-minute goal).
 The stages see ABRI_MEMORY_LIMIT (default here: 1GB at demo scale, 5GB at Paris scale, so that
 DuckDB plus the model stay within the memory goals). A stage whose inputs are missing fails
@@ -92,13 +92,14 @@ def goals(results: dict, scale: str) -> dict:
 def run_growth(results: dict, home: Path, scale: str) -> dict:
     """The same stages on a city of twice the households of this run's city: their exponents."""
     from benchmarks.growth import STAGES as GROWN
-    from benchmarks.growth import growth, measure
+    from benchmarks.growth import growth, measure, scaled_limit
 
     households = (results.get("simulate") or {}).get("households")
     if not households or any("error" in (results.get(s) or {"error": 1}) for s in GROWN):
         return {"error": "the 1x city's simulate, ingest, features and train must run first in this bench"}
-    twice = measure(home, 2 * households, scale=scale)
-    return {"households": [households, 2 * households],
+    limit = scaled_limit(os.environ["ABRI_MEMORY_LIMIT"], 2)  # the same memory per household
+    twice = measure(home, 2 * households, scale=scale, memory_limit=limit)
+    return {"households": [households, 2 * households], "x2_memory_limit": limit,
             **{f"x2_{s}_{f}": twice.get(s, {}).get(f) for s in GROWN for f in ("wall_s", "peak_memory_mb")},
             "exponents": {s: e for s, e in growth(results, twice).items()}}
 

@@ -51,3 +51,20 @@ def test_the_bench_total_counts_the_pipeline_not_the_analyses():
     assert goals(results, "paris")["bench_wall_s"]["value"] == 100.0 * (len(STAGES) - 2) + 400.0
     del results["score"]
     assert "bench_wall_s" not in goals(results, "paris")  # a stage missing: no total
+
+
+def test_the_twice_larger_city_gets_twice_the_memory_cap_for_the_stages_only(monkeypatch, tmp_path):
+    import os
+
+    import benchmarks.growth as g
+    import benchmarks.run
+
+    assert g.scaled_limit("5GB", 2) == f"{10 * 10**9 >> 20}MiB" and g.scaled_limit("1GiB", 2) == "2048MiB"
+    seen = []
+    monkeypatch.setenv("ABRI_MEMORY_LIMIT", "5GB")
+    monkeypatch.setattr(benchmarks.run, "run_stage",
+                        lambda stage, home, n, scale="paris": seen.append((stage, os.environ["ABRI_MEMORY_LIMIT"]))
+                        or {"wall_s": 1.0})
+    g.measure(tmp_path / "x2", 10, memory_limit="9537MiB")
+    assert seen == [(s, "9537MiB") for s in ("simulate", *g.STAGES)]
+    assert os.environ["ABRI_MEMORY_LIMIT"] == "5GB"  # restored for what follows
