@@ -34,8 +34,9 @@ EXPLANATION_SPEEDUP = 2.0
 EXPLANATION_TOLERANCE = 1e-9
 TRAIN_GOAL_S = 300       # Paris bench configuration
 BENCH_GOAL_S = 30 * 60   # Paris, every stage but the analyses
-# issue 10's gap decomposition (and the growth stage) study the model and the machine; they are
-# not the pipeline's work, so they stay outside the 30-minute goal
+# issue 10's gap decomposition (and the growth stage) study the model and the machine, reading
+# the truth; they are not the pipeline's work, so they stay outside the 30-minute and 8 GiB goals
+# (their figures are still reported)
 ANALYSES = ("gap",)
 
 
@@ -77,7 +78,7 @@ def goals(results: dict, scale: str) -> dict:
     add("features_month_ratio_to_month_scan", fig("features", "month_ratio_to_month_scan"), "<=", FAIR_FLOOR_RATIO)
     add("explanation_speed_ratio", fig("score", "explanation_speed_ratio"), ">=", EXPLANATION_SPEEDUP)
     add("explanation_max_abs_diff", fig("score", "max_abs_diff_vs_shap"), "<=", EXPLANATION_TOLERANCE)
-    stages = DEMO_PEAK_STAGES if scale == "demo" else tuple(STAGES)
+    stages = DEMO_PEAK_STAGES if scale == "demo" else tuple(s for s in STAGES if s not in ANALYSES)
     for stage in stages:
         add(f"{stage}_peak_memory_mib", fig(stage, "peak_memory_mb"), "<=", PEAK_GOAL_MIB[scale])
     if scale == "paris":

@@ -44,7 +44,8 @@ def test_the_bench_total_counts_the_pipeline_not_the_analyses():
     from benchmarks.stages import STAGES
 
     results = {s: {"wall_s": 100.0} for s in STAGES}
-    results["gap"] = {"wall_s": 5000.0}
+    results["gap"] = {"wall_s": 5000.0, "peak_memory_mb": 10_000.0}
+    assert "gap_peak_memory_mib" not in goals(results, "paris")  # an analysis, not a pipeline stage
     total = goals(results, "paris")["bench_wall_s"]
     assert total["value"] == 100.0 * (len(STAGES) - 1) and total["met"] is True
     results["ingest"]["process_s"] = 400.0  # the stage's whole process, floors included, when known
