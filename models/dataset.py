@@ -73,7 +73,7 @@ class TrainingSet:
         so that X[rows] is a view."""
         wanted = np.unique(month_index([str(m) for m in months]))
         if len(wanted) and wanted[-1] - wanted[0] + 1 != len(wanted):
-            raise ValueError(f"mois non consécutifs : {[month_label(int(m)) for m in wanted]}")
+            raise ValueError("mois non consécutifs : " + ", ".join(month_label(int(m)) for m in wanted))
         month = self.month
         if not len(wanted):
             return slice(0, 0)
@@ -88,11 +88,6 @@ class TrainingSet:
 
     def column(self, name: str) -> np.ndarray:
         return self.X[:, FEATURE_INDEX[name]]
-
-    def frame(self) -> pd.DataFrame:
-        """The rows as a DataFrame (features by name beside meta): for small sets (a test month)."""
-        features = pd.DataFrame(self.X, columns=list(FEATURE_NAMES), index=self.meta.index)
-        return pd.concat([self.meta, features], axis=1)
 
     def digest(self) -> str:
         """A content hash of the rows (features, keys, months, labels, weights)."""

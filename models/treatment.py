@@ -73,9 +73,8 @@ def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> Traini
     window, weighted (`weight`: 1, or the holdout's inverse-probability weight)."""
     keep, weight = exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
     if isinstance(rows, TrainingSet):
-        out = rows if keep.all() else rows.take(keep)
-        out.meta["weight"] = weight[keep]
-        return out
+        kept = rows if keep.all() else rows.take(keep)
+        return TrainingSet(kept.X, kept.meta.assign(weight=weight[keep]))  # the caller's rows untouched
     return rows.assign(snapshot_month=pd.to_datetime(rows["snapshot_month"]), weight=weight).loc[keep].reset_index(
         drop=True)
 

@@ -79,7 +79,9 @@ def test_the_training_set_loses_the_same_rows_and_carries_the_same_weights(con):
         frame[name] = 1.0
     exposed = exposures(con, horizon=12)
     as_frame = untreated(frame, exposed).sort_values(["snapshot_month", "household_key"])
-    as_set = untreated(TrainingSet.from_frame(frame), exposed)
+    rows = TrainingSet.from_frame(frame)
+    as_set = untreated(rows, exposed)
+    assert rows.meta["weight"].tolist() == [1.0] * 5  # the caller's rows are left as they were
     assert as_set.meta["household_key"].astype(str).tolist() == as_frame["household_key"].tolist()
     assert as_set.meta["weight"].tolist() == as_frame["weight"].tolist()
     assert len(as_set.X) == 4
