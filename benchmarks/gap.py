@@ -22,8 +22,6 @@ Usage: python -m benchmarks.gap HOME [HOME ...] [--json OUT]
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import json
 import sys
 from pathlib import Path
@@ -36,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from abri.config import Paths
-from ingest.pseudonym import MENAGE, load_key
+from ingest.pseudonym import Pseudonymiser, load_key
 from models import metrics
 from models.dataset import TrainingSet, load_training_set, month_index
 from models.temporal import make_splits
@@ -61,7 +59,8 @@ def with_truth(home: Path) -> TrainingSet:
                                    "plan"])
     key = load_key(paths.key_file)
     ids = pc.dictionary_encode(truth.column("id_menage")).combine_chunks()
-    pseudonyms = [hmac.new(key, (MENAGE + i).encode(), hashlib.sha256).hexdigest() for i in ids.dictionary.to_pylist()]
+    pz = Pseudonymiser(key)  # the pipeline's own pseudonyms
+    pseudonyms = [pz.household_key(i) for i in ids.dictionary.to_pylist()]
     code = data.meta["household_key"].cat.categories.get_indexer(pseudonyms)[ids.indices.to_numpy()]
     months = pc.dictionary_encode(truth.column("month")).combine_chunks()
     month = month_index(months.dictionary.to_pylist())[months.indices.to_numpy()]
