@@ -148,9 +148,10 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, progress) -> TrainingSe
     source = f"{features} f JOIN labels l USING (household_key, snapshot_month)"
     counts = con.execute(f"SELECT snapshot_month, count(*) FROM {source} GROUP BY 1 ORDER BY 1").fetchall()
     n = sum(c for _, c in counts)
-    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT household_key FROM {source} ORDER BY 1")
+    # the categories come from one table each, not the join: a category no row uses costs nothing
+    keys = pd.Index(np.asarray(con.execute("SELECT DISTINCT household_key FROM labels ORDER BY 1")
                                .fetchnumpy()["household_key"], dtype=object))
-    sectors = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT f.sector FROM {source} WHERE f.sector IS NOT NULL "
+    sectors = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL "
                                               "ORDER BY 1").fetchnumpy()["sector"], dtype=object))
     X = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
     key_code = np.empty(n, dtype=np.int32)
