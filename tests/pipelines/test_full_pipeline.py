@@ -13,9 +13,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
+    # a fixed key: pseudonyms order the training rows, so a new random key per run gave another
+    # model each run, and on 2,500 households one run in a few lost to the rule (seen in CI)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ABRI_PSEUDONYM_KEY", "0123456789abcdef" * 4)
     home = tmp_path_factory.mktemp("full")
     simulate(home, households=2500, months=33, seed=3, progress=False)
-    return home
+    yield home
+    mp.undo()
 
 
 def test_too_short_a_history_says_how_many_months_training_needs(tmp_path, capsys):
