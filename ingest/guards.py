@@ -18,7 +18,7 @@ import duckdb
 from ingest import errors as E
 from ingest.contract import Source
 from ingest.read import ROW
-from ingest.store import hash_prefix
+from ingest.store import hashed
 from ingest.validate import lit, q
 from reports import fmt
 
@@ -82,7 +82,7 @@ def key_match_sql(src: Source) -> str:
     for k in src.keys:
         col = src.column(k)
         if col.role in ("key", "link"):
-            conds.append(f"s.{q(k + '_hash')} = abri_hmac({lit(hash_prefix(src, k))} || g.{q(k)})")
+            conds.append(f"s.{q(k + '_hash')} = g.{hashed(k)}")
         else:
             conds.append(f"s.{q(k)} = g.{q(k)}")
     return " AND ".join(conds)

@@ -43,6 +43,7 @@ from ingest.store import (
     IDENTITY_COLUMNS,
     IDENTITY_DDL,
     hash_prefix,
+    hashed,
     staging_columns,
     warehouse_ddl,
 )
@@ -74,6 +75,9 @@ LINKS: dict[str, tuple[tuple[str, str], ...]] = {
     "services_sociaux": (("menage", f"'{MENAGE}' || id_menage"),),
     "france_travail": (("personne", _PERSONNE),),
 }
+# the links that are one column's pseudonym: the same message as that column's `<column>_hash`
+# (ingest.store.HASH_PREFIX), so each file hashes it once, in `good` (hashed_sql)
+SIMPLE_LINKS = {"menage": "id_menage", "allocataire": "numero_allocataire", "bail": "ref_bail"}
 CROSSWALK = (("menage", f"'{MENAGE}' || id_menage"),
              ("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"),
              ("bail", f"'{BAIL}' || ref_bail"),
@@ -272,7 +276,7 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
     _check_column_types(con, src, rel=rel)
     con.execute(f"CREATE OR REPLACE TEMP TABLE q_cells AS {quarantine_cells_sql(src)}")
     con.execute(f"INSERT INTO q_cells {duplicates_sql(src)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT * FROM typed "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT *{hashed_sql(src)} FROM typed "
                 f"WHERE {q(ROW)} NOT IN (SELECT {q(ROW)} FROM q_cells)")
     guards.already_delivered(con, src, rel=rel, start=start)
     _link(con, src)
@@ -291,7 +295,7 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
             select.append("date_diff('year', g.date_naissance, $month_start)")
         elif name.endswith("_hash"):
             col = name[: -len("_hash")]
-            select.append(f"abri_hmac({lit(hash_prefix(src, col))} || g.{q(col)})")
+            select.append(f"g.{hashed(col)}")
         else:
             select.append(f"g.{q(name)}")
     con.execute(f"DELETE FROM stg_{src.name} WHERE extract_month = ?", [start])
@@ -333,7 +337,7 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
                           quarantine_summary=summary)
     identity = None
     if src.name == "menages":
-        _write_crosswalk(con, start)
+        _write_crosswalk(con, src, start)
         identity = con.sql(
             "SELECT $month_start AS extract_month, l.household_key, "
             + ", ".join(f"g.{q(c)}" for c in IDENTITY_COLUMNS[1:])
@@ -342,13 +346,27 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
     return result, identity
 
 
+def hashed_sql(src: Source) -> str:
+    """The pseudonyms of the file's key and link columns, each message hashed once per file: the
+    links, the staging columns and the crosswalk read them from `good`."""
+    return "".join(f", abri_hmac({lit(hash_prefix(src, c.name))} || {q(c.name)}) AS {hashed(c.name)}"
+                   for c in src.columns if c.role in ("key", "link"))
+
+
+def _link_hash(src: Source, kind: str, message: str, row: str = "") -> str:
+    column = SIMPLE_LINKS.get(kind)
+    if column in src.column_names:
+        return row + hashed(column)
+    return f"abri_hmac({message})"
+
+
 def _link(con, src: Source) -> None:
     """links(source_row, household_key): the first link of the source that finds one household."""
     if src.name == "menages":
-        con.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {q(ROW)}, "
-                    f"abri_hmac('{MENAGE}' || id_menage) AS household_key FROM good")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {q(ROW)}, {hashed('id_menage')} AS household_key "
+                    "FROM good")
         return
-    tries = [f"SELECT {q(ROW)}, {i} AS priority, {lit(kind)} AS link_type, abri_hmac({msg}) AS link_hash "
+    tries = [f"SELECT {q(ROW)}, {i} AS priority, {lit(kind)} AS link_type, {_link_hash(src, kind, msg)} AS link_hash "
              f"FROM good" for i, (kind, msg) in enumerate(LINKS[src.name])]
     con.execute(f"""CREATE OR REPLACE TEMP TABLE links AS
         SELECT {q(ROW)}, arg_min(x.household_key, t.priority) AS household_key
@@ -356,13 +374,15 @@ def _link(con, src: Source) -> None:
         GROUP BY {q(ROW)}""")
 
 
-def _write_crosswalk(con, start: date) -> None:
+def _write_crosswalk(con, src: Source, start: date) -> None:
     """Add the month's new (link, household) pairs, then refresh the links that point to
     exactly one household. The crosswalk keeps one row per pair (first month seen), so its
     size follows the households, not the months."""
-    parts = [f"SELECT {lit(kind)} AS link_type, abri_hmac({msg}) AS link_hash, l.household_key FROM good g "
-             f"JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) "
+    parts = [f"SELECT {lit(kind)} AS link_type, {_link_hash(src, kind, msg, 'g.')} AS link_hash, l.household_key "
+             f"FROM good g JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
+    # no DISTINCT: a household is one row of the file (a repeated id_menage is quarantined),
+    # so each of its links is one pair
+    con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT * FROM ({' UNION ALL '.join(parts)}) "
                 "WHERE link_hash IS NOT NULL")
     con.execute("CREATE OR REPLACE TEMP TABLE xw_added AS SELECT n.link_type, n.link_hash, n.household_key "
                 "FROM xw_new n ANTI JOIN crosswalk c USING (link_type, link_hash, household_key)")
@@ -448,7 +468,7 @@ def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = No
     names = [n for n in ORDER if sources is None or n in set(sources)]
     key = load_key(paths.key_file)
     results = []
-    pz = Pseudonymiser(key)  # one memo for the month's files
+    pz = Pseudonymiser(key)
     with connect_warehouse(paths) as con:  # one connection, so one checkpoint, per month
         for name in names:
             r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con,

@@ -253,17 +253,20 @@ def test_the_crosswalk_kept_up_to_date_equals_one_built_from_scratch(loaded):
     assert kept == scratch and len(kept) > 1000
 
 
-def test_the_vectorised_pseudonyms_equal_one_hmac_per_value():
+@pytest.mark.parametrize("key", [b"cle-de-test", b"0123456789abcdef" * 4, b"k" * 100],
+                         ids=["short", "one-block", "longer-than-a-block"])
+def test_the_vectorised_pseudonyms_equal_one_hmac_per_value(key):
     import pyarrow as pa
 
     from ingest import Pseudonymiser
 
-    pz = Pseudonymiser(b"cle-de-test")
+    pz = Pseudonymiser(key)
     messages = pa.array(["menage:1", None, "menage:2", "menage:1", "adresse:É Ü", "menage:2"])
-    expected = [None if m is None else hmac.new(b"cle-de-test", m.encode(), hashlib.sha256).hexdigest()
+    expected = [None if m is None else hmac.new(key, m.encode(), hashlib.sha256).hexdigest()
                 for m in messages.to_pylist()]
+    assert [pz.hash(m) for m in messages.to_pylist()] == expected
     assert pz.arrow_udf(messages).to_pylist() == expected
-    assert pz.arrow_udf(messages.slice(2)).to_pylist() == expected[2:]  # from the memo
+    assert pz.arrow_udf(messages.slice(2)).to_pylist() == expected[2:]  # a slice: an offset into the buffers
     assert pa.array([], pa.string()).equals(pz.arrow_udf(pa.array([], pa.string())))
 
 
