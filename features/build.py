@@ -47,34 +47,31 @@ def _zero_once_delivered(f: Feature) -> bool:
 
 
 def features_sql(features: tuple[Feature, ...] = FEATURES) -> str:
-    """The SELECT that builds feature rows for the snapshots in table `c` (a cohort subset)."""
+    """The SELECT that builds feature rows for the snapshots in table `c` (a cohort subset with
+    a row number `rid`). Every join is on integers: the household's number `hid` (household_ids)
+    rather than its 64-character pseudonym, and event features, aggregated per snapshot row, join
+    back by that row's number (at 100,000 households, 4.5 times faster than the text keys)."""
     ctes, joins, cols = [], [], []
     for name in sorted({f.source for f in features if f.kind == "snapshot"}):
         lag = SOURCES[name].lag_months
-        fs = [f for f in features if f.kind == "snapshot" and f.source == name]
         alias = f"s_{name}"
-        ctes.append(
-            f"{alias} AS (SELECT c.household_key, c.snapshot_month, "
-            + ", ".join(f"h.{f.expr} AS {f.name}" for f in fs)
-            + f" FROM c JOIN history_{name} h ON h.household_key = c.household_key"
-            f" AND h.month = c.snapshot_month - to_months({lag}))"
-        )
-        joins.append(f"LEFT JOIN {alias} USING (household_key, snapshot_month)")
-        cols += [f"{alias}.{f.name}" for f in fs]
+        joins.append(f"LEFT JOIN history_{name} {alias} ON {alias}.hid = c.hid"
+                     f" AND {alias}.month = c.snapshot_month - to_months({lag})")
+        cols += [f"{alias}.{f.expr} AS {f.name}" for f in features if f.kind == "snapshot" and f.source == name]
     for name in sorted({f.source for f in features if f.kind == "event"}):
         src = SOURCES[name]
         fs = [f for f in features if f.kind == "event" and f.source == name]
         alias = f"e_{name}"
         ctes.append(
-            f"{alias} AS (SELECT c.household_key, c.snapshot_month, "
+            f"{alias} AS (SELECT c.rid, "
             + ", ".join(f"{f.expr.format(w=_window(f))} AS {f.name}" for f in fs)
-            + f" FROM c JOIN (SELECT *, {src.event_date} AS event_date FROM stg_{name}"
-            f" WHERE household_key IS NOT NULL) e ON e.household_key = c.household_key"
+            + f" FROM c JOIN (SELECT s.*, i.hid, s.{src.event_date} AS event_date FROM stg_{name} s"
+            f" JOIN household_ids i USING (household_key)) e ON e.hid = c.hid"
             f" AND e.extract_month + to_months({src.lag_months}) <= c.snapshot_month"
-            " GROUP BY c.household_key, c.snapshot_month)"
+            " GROUP BY c.rid, c.snapshot_month)"
         )
         ctes.append(f"first_{name} AS (SELECT min(extract_month) AS first_month FROM stg_{name})")
-        joins.append(f"LEFT JOIN {alias} USING (household_key, snapshot_month) CROSS JOIN first_{name}")
+        joins.append(f"LEFT JOIN {alias} USING (rid) CROSS JOIN first_{name}")
         for f in fs:
             if _zero_once_delivered(f):
                 # no event is a zero only once the partner's files are usable; before, unknown
@@ -147,13 +144,31 @@ def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since:
     con.execute(f"INSERT INTO {table} BY NAME {query}", params)
 
 
+def _number_households(con: duckdb.DuckDBPyConnection, since: date) -> None:
+    """household_ids(household_key, hid): a number for each household of the household
+    reference, in the order of its first month then its pseudonym, so that an incremental build
+    gives the numbers a full rebuild gives. New households of months >= since get the next
+    numbers; a full rebuild numbers them all again (the panel is rebuilt with them)."""
+    first = ("SELECT household_key, min(extract_month) AS first_month FROM stg_menages "
+             "WHERE household_key IS NOT NULL AND extract_month >= $since GROUP BY household_key")
+    if since == EPOCH or not _table_exists(con, "household_ids"):
+        con.execute("CREATE OR REPLACE TABLE household_ids AS SELECT household_key, "
+                    f"row_number() OVER (ORDER BY first_month, household_key)::INTEGER AS hid FROM ({first})",
+                    {"since": EPOCH})
+        return
+    con.execute(f"""INSERT INTO household_ids
+        SELECT n.household_key, (SELECT coalesce(max(hid), 0) FROM household_ids)
+               + row_number() OVER (ORDER BY n.first_month, n.household_key)::INTEGER
+        FROM ({first}) n ANTI JOIN household_ids USING (household_key)""", {"since": since})
+
+
 def _history_carry(con: duckdb.DuckDBPyConnection, since: date) -> None:
     """Months in arrears of the month before history_bailleurs' recomputed window (see its SQL)."""
     if since > EPOCH and _table_exists(con, "history_bailleurs"):
-        con.execute("CREATE OR REPLACE TEMP TABLE history_carry AS SELECT household_key, months_in_arrears "
+        con.execute("CREATE OR REPLACE TEMP TABLE history_carry AS SELECT hid, months_in_arrears "
                     "FROM history_bailleurs WHERE month = ?::DATE - INTERVAL 13 MONTH", [since])
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE history_carry (household_key VARCHAR, months_in_arrears BIGINT)")
+        con.execute("CREATE OR REPLACE TEMP TABLE history_carry (hid INTEGER, months_in_arrears BIGINT)")
 
 
 def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
@@ -175,12 +190,15 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
         have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_name = 'features'").fetchall()}
         full = have != {"household_key", "snapshot_month", "sector", *FEATURE_NAMES}
+    # a panel built before households were numbered (no hid in its history tables) is rebuilt
+    full = full or not _table_exists(con, "household_ids")
     since = EPOCH if full else changed_since(con)
     sectors = sectors if sectors is not None else load_city("paris").district_sectors
     by_district = {"districts": list(sectors), "sectors": list(sectors.values())}
 
     def work() -> list[str]:
         if since is not None:
+            _number_households(con, since)
             _history_carry(con, since)
             for name in HISTORY_SOURCES:
                 _rebuild_from(con, f"history_{name}", sql(f"history_{name}"), since)
@@ -192,7 +210,8 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
         chosen = "strftime(snapshot_month, '%Y-%m') IN (SELECT unnest($months::VARCHAR[]))"
         if since is not None:
             chosen += " OR snapshot_month >= $since"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT * FROM cohort WHERE {chosen}",
+        con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT row_number() OVER () AS rid, * FROM cohort "
+                    f"WHERE {chosen}",
                     {"months": list(months or []), **({"since": since} if since is not None else {})})
         if since == EPOCH:
             con.execute(f"CREATE OR REPLACE TABLE features AS {features_sql()}")

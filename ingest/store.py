@@ -29,6 +29,11 @@ IDENTITY_COLUMNS = ("household_key", "arrondissement", "nom", "prenom", "adresse
                     "date_naissance")
 
 
+def hashed(column: str) -> str:
+    """The quoted column of ingestion's `good` table holding a key or link column's pseudonym."""
+    return f'"h__{column}"'
+
+
 def hash_prefix(src: Source, column: str) -> str:
     return HASH_PREFIX.get(column, f"{src.name}.{column}:")
 
@@ -69,7 +74,8 @@ def warehouse_ddl() -> list[str]:
            household_key VARCHAR)""",
     ]
     for name, src in SOURCES.items():
-        cols = ", ".join(f'"{n}" {t}' for n, t in staging_columns(src))
+        # every loaded row has its file row: the cohort's audit attributes join on it
+        cols = ", ".join(f'"{n}" {t}' + (" NOT NULL" if n == "source_row" else "") for n, t in staging_columns(src))
         stmts.append(f"CREATE TABLE IF NOT EXISTS stg_{name} ({cols})")
     return stmts
 

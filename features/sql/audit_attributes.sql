@@ -1,7 +1,8 @@
 -- audit_attributes: the protected and audit attributes of each cohort snapshot, keyed like
 -- the features but kept apart: they audit the model and are never model features.
--- A plain join: ingestion keeps one stg_menages row per household and month (a second row with
--- the same id_menage is quarantined as duplicate_key), so there is nothing to aggregate.
+-- A plain join on the cohort's own stg_menages row (month and source_row, integers): ingestion
+-- keeps one stg_menages row per household and month (a second row with the same id_menage is
+-- quarantined as duplicate_key), so there is nothing to aggregate.
 -- Snapshot months >= $since.
 -- reads: cohort, stg_menages; parameters: $since (DATE)
 SELECT c.household_key,
@@ -19,5 +20,5 @@ SELECT c.household_key,
        m.statut_occupation AS tenure,
        m.arrondissement
 FROM cohort c
-JOIN stg_menages m ON m.household_key = c.household_key AND m.extract_month = c.snapshot_month
+JOIN stg_menages m ON m.extract_month = c.snapshot_month AND m.source_row = c.source_row
 WHERE c.snapshot_month >= $since

@@ -1,10 +1,11 @@
--- history_caf: one row per (household_key, month) of the CAF allocataire files, with
+-- history_caf: one row per (household, month) of the CAF allocataire files, with
 -- backward-looking changes (a row never looks at a later month).
 -- Rows of months >= $since, computed from the staging months >= $since - 12 (the longest
 -- window looks back 12 months).
--- reads: stg_caf; parameters: $since (DATE)
+-- reads: stg_caf, household_ids; parameters: $since (DATE)
 WITH m AS (
-    SELECT household_key,
+    SELECT i.hid,
+           any_value(s.household_key) AS household_key,
            extract_month AS month,
            year(extract_month) * 12 + month(extract_month) AS mi,
            max(montant_al) AS montant_al,
@@ -16,11 +17,12 @@ WITH m AS (
            max(CAST(substr(tranche_qf, 3) AS INTEGER)) AS qf_band,
            bool_or(coalesce(evenement = 'SEPARATION', false)) AS separation,
            bool_or(coalesce(evenement = 'BAISSE_RESSOURCES', false)) AS income_drop
-    FROM stg_caf
-    WHERE household_key IS NOT NULL AND extract_month >= $since - INTERVAL 12 MONTH
-    GROUP BY ALL
+    FROM stg_caf s
+    JOIN household_ids i USING (household_key)
+    WHERE extract_month >= $since - INTERVAL 12 MONTH
+    GROUP BY i.hid, extract_month
 )
-SELECT household_key, month,
+SELECT hid, household_key, month,
        impaye_signale::INTEGER AS unpaid_report,
        CASE WHEN impaye_signale THEN date_diff('month', date_signalement, month) END AS months_since_report,
        montant_al,
@@ -36,5 +38,5 @@ SELECT household_key, month,
        max(income_drop::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS income_drop_6m,
        1 AS known
 FROM m
-WINDOW w AS (PARTITION BY household_key ORDER BY mi)
+WINDOW w AS (PARTITION BY hid ORDER BY mi)
 QUALIFY month >= $since

@@ -1,22 +1,23 @@
--- history_menages: one row per (household_key, month) of the household reference.
+-- history_menages: one row per (household, month) of the household reference.
 -- Rows of months >= $since, computed from the staging months >= $since - 12 (the longest
 -- window looks back 12 months).
 -- No aggregation: ingestion keeps one stg_menages row per household and month (a second row
 -- with the same id_menage is quarantined as duplicate_key).
--- reads: stg_menages; parameters: $since (DATE)
+-- reads: stg_menages, household_ids; parameters: $since (DATE)
 WITH m AS (
-    SELECT household_key,
+    SELECT i.hid, household_key,
            extract_month AS month,
            year(extract_month) * 12 + month(extract_month) AS mi,
            loyer, surface, nb_personnes, nb_enfants, date_entree
     FROM stg_menages
-    WHERE household_key IS NOT NULL AND extract_month >= $since - INTERVAL 12 MONTH
+    JOIN household_ids i USING (household_key)
+    WHERE extract_month >= $since - INTERVAL 12 MONTH
 )
-SELECT household_key, month, loyer,
+SELECT hid, household_key, month, loyer,
        loyer / nullif(surface, 0) AS rent_per_m2,
        nb_personnes, nb_enfants,
        nb_personnes - first_value(nb_personnes) OVER (w RANGE BETWEEN 12 PRECEDING AND 12 PRECEDING) AS size_change_12m,
        date_diff('month', date_entree, month) AS months_since_move_in
 FROM m
-WINDOW w AS (PARTITION BY household_key ORDER BY mi)
+WINDOW w AS (PARTITION BY hid ORDER BY mi)
 QUALIFY month >= $since

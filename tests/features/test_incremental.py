@@ -102,8 +102,8 @@ def test_a_staging_table_without_ingest_log_is_always_rebuilt_whole():
     con = duckdb.connect()
     for stmt in warehouse_ddl():
         con.execute(stmt)
-    con.execute("INSERT INTO stg_menages (extract_month, household_key, arrondissement) VALUES "
-                "('2025-01-01', 'A', 19), ('2025-02-01', 'A', 19)")
+    con.execute("INSERT INTO stg_menages (extract_month, source_row, household_key, arrondissement) VALUES "
+                "('2025-01-01', 1, 'A', 19), ('2025-02-01', 1, 'A', 19)")
     assert update_panel(con).months == ["2025-01", "2025-02"]
     assert update_panel(con).months == ["2025-01", "2025-02"]  # nothing says what changed: all again
 

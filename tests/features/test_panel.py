@@ -1,5 +1,7 @@
 """The household-month panel: point-in-time features, honest missing values, labels."""
 
+import itertools
+
 import duckdb
 import pytest
 
@@ -8,8 +10,11 @@ from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES
 from ingest.contract import SOURCES
 from ingest.store import staging_columns, warehouse_ddl
 
+_ROWS = itertools.count(1)
+
 
 def _insert(con, source, **row):
+    row.setdefault("source_row", next(_ROWS))  # a file's row number, as ingestion writes it
     cols = dict(staging_columns(SOURCES[source]))
     names = [c for c in cols if c in row]
     con.execute(f"INSERT INTO stg_{source} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
