@@ -55,8 +55,10 @@ def features_sql(features: tuple[Feature, ...] = FEATURES) -> str:
     for name in sorted({f.source for f in features if f.kind == "snapshot"}):
         lag = SOURCES[name].lag_months
         alias = f"s_{name}"
+        # month = a DATE (not date - interval, a timestamp): the join's filter on the month then
+        # reaches the history scan, which skips the other months' row groups
         joins.append(f"LEFT JOIN history_{name} {alias} ON {alias}.hid = c.hid"
-                     f" AND {alias}.month = c.snapshot_month - to_months({lag})")
+                     f" AND {alias}.month = CAST(c.snapshot_month - to_months({lag}) AS DATE)")
         cols += [f"{alias}.{f.expr} AS {f.name}" for f in features if f.kind == "snapshot" and f.source == name]
     for name in sorted({f.source for f in features if f.kind == "event"}):
         src = SOURCES[name]
@@ -207,12 +209,13 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
             _rebuild_from(con, "cohort", sql("cohort"), since, by_district)
         elif not months:
             return []
-        chosen = "strftime(snapshot_month, '%Y-%m') IN (SELECT unnest($months::VARCHAR[]))"
+        # months as date literals (parsed, so safe to inline): the scan skips the other months'
+        # row groups, where a text comparison read the whole cohort
+        chosen = [f"snapshot_month = DATE '{date.fromisoformat(m + '-01').isoformat()}'" for m in months or []]
         if since is not None:
-            chosen += " OR snapshot_month >= $since"
+            chosen.append("snapshot_month >= $since")
         con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT row_number() OVER () AS rid, * FROM cohort "
-                    f"WHERE {chosen}",
-                    {"months": list(months or []), **({"since": since} if since is not None else {})})
+                    f"WHERE {' OR '.join(chosen)}", {"since": since} if since is not None else {})
         if since == EPOCH:
             con.execute(f"CREATE OR REPLACE TABLE features AS {features_sql()}")
         else:
