@@ -160,6 +160,10 @@ FEATURES: tuple[Feature, ...] = (
     _s("allowance_change_3m", source="caf", column="allowance_change_3m", reason_group="benefits",
        label_fr="évolution de l'aide au logement sur 3 mois", label_en="change in housing allowance over 3 months",
        unit="EUR"),
+    _s("allowance_restored_6m", source="caf", column="allowance_restored_6m", reason_group="benefits",
+       label_fr="aide au logement rétablie (suspendue dans les 6 mois)",
+       label_en="housing allowance restored (suspended within 6 months)", unit="0/1",
+       definition="1 if the allowance is not suspended in the latest usable CAF month but was in one of the 5 before"),
     _s("rsa_amount", source="caf", column="montant_rsa", reason_group="benefits",
        label_fr="montant du RSA", label_en="RSA amount", unit="EUR"),
     _s("rsa_started_6m", source="caf", column="rsa_started_6m", reason_group="income",
@@ -326,6 +330,17 @@ FEATURES: tuple[Feature, ...] = (
     _derived("court_debt_months", expr="court_debt_claimed / nullif(rent, 0)", reason_group="procedure",
              label_fr="dette réclamée en justice, en mois de loyer", label_en="debt claimed in court, in months of rent",
              unit="mois", definition="court_debt_claimed / rent"),
+    _derived("shock_signs",
+             expr="coalesce(income_vs_max_12m < -0.1, false)::INTEGER + coalesce(allowance_vs_max_12m < -0.1 "
+                  "AND housing_allowance_suspended = 0, false)::INTEGER + coalesce(registered_unemployed = 1, false)::INTEGER "
+                  "+ (months_since_rent_rise IS NOT NULL)::INTEGER + coalesce(power_reductions_12m > 0, false)::INTEGER "
+                  "+ coalesce(energy_unpaid_6m > 0, false)::INTEGER + coalesce(arrears_rises_6m >= 2, false)::INTEGER "
+                  "+ coalesce(income_drop_declared_6m = 1, false)::INTEGER",
+             reason_group="income",
+             label_fr="signes d'un choc de ressources en cours", label_en="signs of an ongoing income shock", unit="nombre",
+             definition="how many of: income 10 % below its 12-month high, allowance 10 % below its high (not suspended), "
+                        "registered as unemployed, rent rise within 12 months, power reduction (12 months), unpaid energy "
+                        "bill (6 months), 2 or more missed rents (6 months), income drop declared (6 months)"),
     # the procedure's current stage, read from the court acts and from whether the debt behind
     # them is still open: the demo city's risk sits in this latent stage (gap decomposition,
     # docs/models.md), and a tree learns it from a handful of judgments only when it is a column

@@ -26,6 +26,8 @@ SELECT household_key, month,
        montant_al,
        suspension_al::INTEGER AS allowance_suspended,
        montant_al - first_value(montant_al) OVER (w RANGE BETWEEN 3 PRECEDING AND 3 PRECEDING) AS allowance_change_3m,
+       (NOT suspension_al AND max(suspension_al::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND 1 PRECEDING) = 1)::INTEGER
+         AS allowance_restored_6m,
        montant_rsa,
        (montant_rsa > 0 AND min(montant_rsa) OVER (w RANGE BETWEEN 6 PRECEDING AND 1 PRECEDING) = 0)::INTEGER AS rsa_started_6m,
        ressources_mensuelles,
