@@ -122,15 +122,11 @@ FEATURES: tuple[Feature, ...] = (
        reason_fr="impayés en hausse de {months} mois sur 3 mois", reason_en="arrears up {months} months over 3 months"),
     _s("arrears_change_6m", source="bailleurs", column="arrears_change_6m", reason_group="arrears",
        label_fr="évolution des impayés sur 6 mois", label_en="change in arrears over 6 months", unit="mois"),
-    _s("arrears_max_12m", source="bailleurs", column="arrears_max_12m", reason_group="arrears",
-       label_fr="impayés les plus élevés sur 12 mois", label_en="highest arrears over 12 months", unit="mois",
-       definition="the largest arrears_months of the last 12 usable rent accounts"),
     _s("arrears_rises_6m", source="bailleurs", column="arrears_rises_6m", reason_group="arrears",
        label_fr="mois de loyer manqués sur 6 mois", label_en="rents missed over 6 months", unit="mois",
-       definition="usable rent accounts of the last 6 months whose debt grew by half a rent or more over the month before"),
-    _s("months_since_arrears_rise", source="bailleurs", column="months_since_arrears_rise", reason_group="arrears",
-       label_fr="mois depuis le dernier loyer manqué", label_en="months since the last missed rent", unit="mois",
-       definition="months since the latest usable rent account (within 12 months) whose debt grew by half a rent or more"),
+       definition="usable rent accounts of the last 6 months whose debt grew by half a rent or more over the month before",
+       reason_fr="{n} loyers manqués en 6 mois", reason_fr_one="{n} loyer manqué en 6 mois",
+       reason_en="{n} rents missed in 6 months", reason_en_one="{n} rent missed in 6 months"),
     _s("months_in_arrears", source="bailleurs", column="months_in_arrears", reason_group="arrears",
        label_fr="mois consécutifs en impayé", label_en="consecutive months in arrears", unit="mois",
        reason_fr="en impayé depuis {n} mois", reason_en="in arrears for {n} months",
@@ -179,7 +175,8 @@ FEATURES: tuple[Feature, ...] = (
     _s("income_vs_max_12m", source="caf", column="income_vs_max_12m", reason_group="income",
        label_fr="ressources par rapport à leur maximum sur 12 mois", label_en="income against its 12-month high",
        unit="ratio",
-       definition="ressources_mensuelles / their maximum over the last 12 usable CAF months - 1 (0: at the high)"),
+       definition="ressources_mensuelles / their maximum over the last 12 usable CAF months - 1 (0: at the high)",
+       reason_fr="ressources à {pct} sous leur maximum de l'année", reason_en="income {pct} below its 12-month high"),
     _s("allowance_vs_max_12m", source="caf", column="allowance_vs_max_12m", reason_group="benefits",
        label_fr="aide au logement par rapport à son maximum sur 12 mois",
        label_en="housing allowance against its 12-month high", unit="ratio",
@@ -210,7 +207,9 @@ FEATURES: tuple[Feature, ...] = (
     _s("months_since_rent_rise", source="menages", column="months_since_rent_rise", reason_group="household",
        label_fr="mois depuis une hausse de loyer (plus de 5 %)", label_en="months since a rent rise (over 5%)",
        unit="mois",
-       definition="months since the latest household file (within 12 months) whose loyer exceeded the previous file's by more than 5 %"),
+       definition="months since the latest household file (within 12 months) whose loyer exceeded the previous file's by more than 5 %",
+       reason_fr="hausse de loyer il y a {n} mois", reason_en="rent rise {n} months ago",
+       reason_en_one="rent rise {n} month ago"),
     Feature("rent_burden", source="caf", kind="derived",
             expr="(rent - coalesce(housing_allowance, 0)) / nullif(income, 0)", reason_group="income",
             label_fr="taux d'effort (loyer net / ressources)", label_en="rent burden (net rent / income)",
@@ -296,7 +295,9 @@ FEATURES: tuple[Feature, ...] = (
     _e("months_since_social_diagnosis", source="services_sociaux",
        expr=_months_since("type_contact", "diagnostic_social_financier"), window=None, reason_group="procedure",
        label_fr="mois depuis le diagnostic social et financier", label_en="months since the social and financial diagnosis",
-       unit="mois"),
+       unit="mois", reason_fr="diagnostic social et financier il y a {n} mois",
+       reason_en="social and financial diagnosis {n} months ago",
+       reason_en_one="social and financial diagnosis {n} month ago"),
     # France Travail
     _e("unemployment_registrations_12m", source="france_travail", expr=_count("type_evenement", "inscription"),
        window=12, reason_group="employment",
@@ -319,7 +320,9 @@ FEATURES: tuple[Feature, ...] = (
        window=24, reason_group="employment",
        label_fr="inscrit à France Travail, sans reprise d'emploi depuis",
        label_en="registered as unemployed, not back to work since", unit="0/1",
-       definition="1 if a registration within 24 months has no back-to-work event after it"),
+       definition="1 if a registration within 24 months has no back-to-work event after it",
+       reason_fr="inscrit à France Travail, sans reprise d'emploi depuis",
+       reason_en="registered as unemployed, not back to work since"),
     _e("back_to_work_12m", source="france_travail", expr=_count("type_evenement", "reprise_emploi"), window=12,
        reason_group="employment",
        label_fr="reprises d'emploi (12 mois)", label_en="back to work (12 months)", unit="nombre"),
@@ -327,9 +330,6 @@ FEATURES: tuple[Feature, ...] = (
        reason_group="procedure",
        label_fr="mois depuis les délais de paiement accordés par le juge",
        label_en="months since the court granted payment delays", unit="mois"),
-    _derived("court_debt_months", expr="court_debt_claimed / nullif(rent, 0)", reason_group="procedure",
-             label_fr="dette réclamée en justice, en mois de loyer", label_en="debt claimed in court, in months of rent",
-             unit="mois", definition="court_debt_claimed / rent"),
     _derived("shock_signs",
              expr="coalesce(income_vs_max_12m < -0.1, false)::INTEGER + coalesce(allowance_vs_max_12m < -0.1 "
                   "AND housing_allowance_suspended = 0, false)::INTEGER + coalesce(registered_unemployed = 1, false)::INTEGER "
@@ -340,7 +340,10 @@ FEATURES: tuple[Feature, ...] = (
              label_fr="signes d'un choc de ressources en cours", label_en="signs of an ongoing income shock", unit="nombre",
              definition="how many of: income 10 % below its 12-month high, allowance 10 % below its high (not suspended), "
                         "registered as unemployed, rent rise within 12 months, power reduction (12 months), unpaid energy "
-                        "bill (6 months), 2 or more missed rents (6 months), income drop declared (6 months)"),
+                        "bill (6 months), 2 or more missed rents (6 months), income drop declared (6 months)",
+             monotone=1,
+             reason_fr="{n} signes d'un choc de ressources en cours", reason_fr_one="{n} signe d'un choc de ressources en cours",
+             reason_en="{n} signs of an ongoing income shock", reason_en_one="{n} sign of an ongoing income shock"),
     # the procedure's current stage, read from the court acts and from whether the debt behind
     # them is still open: the demo city's risk sits in this latent stage (gap decomposition,
     # docs/models.md), and a tree learns it from a handful of judgments only when it is a column
@@ -368,7 +371,7 @@ FEATURES: tuple[Feature, ...] = (
 
 # risk can only rise with these (the rule's own criteria): the model can never order them backwards
 _RISING = ("arrears_months", "caf_unpaid_report", "housing_allowance_suspended", "commandements_24m",
-           "assignations_24m", "procedure_stage")
+           "assignations_24m", "procedure_stage", "registered_unemployed")
 FEATURES = tuple(replace(f, monotone=1) if f.name in _RISING else f for f in FEATURES)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 

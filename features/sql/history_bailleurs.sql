@@ -40,22 +40,18 @@ WITH m AS (
              AS payment_ratio_3m,
            plan::INTEGER AS plan,
            max(plan_broke::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS plan_broken_6m,
-           max(arrears_months) OVER (w RANGE BETWEEN 11 PRECEDING AND CURRENT ROW) AS arrears_max_12m,
            mi
     FROM s
     WINDOW w AS (PARTITION BY household_key ORDER BY mi)
 ), r AS (
     -- a month whose debt grew by half a rent or more: a rent missed
     SELECT *,
-           count(*) FILTER (WHERE arrears_change_1m >= 0.5) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS arrears_rises_6m,
-           mi - max(CASE WHEN arrears_change_1m >= 0.5 THEN mi END) OVER (w RANGE BETWEEN 11 PRECEDING AND CURRENT ROW)
-             AS months_since_arrears_rise
+           count(*) FILTER (WHERE arrears_change_1m >= 0.5) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS arrears_rises_6m
     FROM h
     WINDOW w AS (PARTITION BY household_key ORDER BY mi)
 )
 SELECT h.household_key, h.month, h.quittance, h.solde_debiteur, h.arrears_months,
-       h.arrears_change_1m, h.arrears_change_3m, h.arrears_change_6m, h.arrears_max_12m, h.arrears_rises_6m,
-       h.months_since_arrears_rise,
+       h.arrears_change_1m, h.arrears_change_3m, h.arrears_change_6m, h.arrears_rises_6m,
        CASE WHEN NOT h.in_arrears THEN 0
             WHEN h.run_start = $since - INTERVAL 12 MONTH THEN h.run + coalesce(k.months_in_arrears, 0)
             ELSE h.run END AS months_in_arrears,

@@ -57,10 +57,6 @@ def con():
     # April file
     _insert(con, "services_sociaux", household_key="A", extract_month="2025-04-01", id_contact="C1",
             date_contact="2025-03-10", type_contact="diagnostic_social_financier", motif="logement")
-    # courts (lag 0): a commandement for 1,200 EUR dated in March, reported in the April file
-    _insert(con, "justice", household_key="A", extract_month="2025-04-01", numero_procedure="P1",
-            type_evenement="commandement_payer", date_evenement="2025-03-20", montant_dette=1200.0,
-            type_bailleur="social", code_postal="75019")
     for name in SOURCES:  # every event source delivered something from January
         if SOURCES[name].kind == "events":
             _insert(con, name, extract_month="2025-01-01")
@@ -77,15 +73,13 @@ def _value(con, key, month, feature):
 
 def test_arrears_trajectory_from_the_usable_rent_accounts(con):
     # June's snapshot reads the accounts up to May (lag 1): owed 0, 0, 1, 2, 1
-    assert _value(con, "A", "2025-06-01", "arrears_max_12m") == pytest.approx(2.0)
     assert _value(con, "A", "2025-06-01", "arrears_rises_6m") == 2  # March and April
-    assert _value(con, "A", "2025-06-01", "months_since_arrears_rise") == 1  # April, seen from May's account
     # June's own account (a rise) is usable only in July
     assert _value(con, "A", "2025-07-01", "arrears_rises_6m") == 3
-    assert _value(con, "A", "2025-07-01", "months_since_arrears_rise") == 0
-    # no rise yet in the accounts usable in March (January and February: nothing owed)
+    # no rise in the accounts usable in March (January and February: nothing owed); March's own
+    # rise counts from April
     assert _value(con, "A", "2025-03-01", "arrears_rises_6m") == 0
-    assert _value(con, "A", "2025-03-01", "months_since_arrears_rise") is None
+    assert _value(con, "A", "2025-04-01", "arrears_rises_6m") == 1
     # a private tenant has no rent account: unknown, not zero
     assert _value(con, "C", "2025-06-01", "arrears_rises_6m") is None
 
@@ -130,11 +124,6 @@ def test_time_since_the_social_diagnosis_counts_from_its_file(con):
     assert _value(con, "A", "2025-03-01", "months_since_social_diagnosis") is None
     assert _value(con, "A", "2025-04-01", "months_since_social_diagnosis") == 1
     assert _value(con, "A", "2025-06-01", "months_since_social_diagnosis") == 3
-
-
-def test_court_debt_in_months_of_rent(con):
-    assert _value(con, "A", "2025-03-01", "court_debt_months") is None  # dated in March, reported in April
-    assert _value(con, "A", "2025-04-01", "court_debt_months") == pytest.approx(1200 / 600)
 
 
 def test_shock_signs_count_the_traces(con):
