@@ -341,7 +341,6 @@ FEATURES: tuple[Feature, ...] = (
              definition="how many of: income 10 % below its 12-month high, allowance 10 % below its high (not suspended), "
                         "registered as unemployed, rent rise within 12 months, power reduction (12 months), unpaid energy "
                         "bill (6 months), 2 or more missed rents (6 months), income drop declared (6 months)",
-             monotone=1,
              reason_fr="{n} signes d'un choc de ressources en cours", reason_fr_one="{n} signe d'un choc de ressources en cours",
              reason_en="{n} signs of an ongoing income shock", reason_en_one="{n} sign of an ongoing income shock"),
     # the procedure's current stage, read from the court acts and from whether the debt behind
@@ -371,7 +370,7 @@ FEATURES: tuple[Feature, ...] = (
 
 # risk can only rise with these (the rule's own criteria): the model can never order them backwards
 _RISING = ("arrears_months", "caf_unpaid_report", "housing_allowance_suspended", "commandements_24m",
-           "assignations_24m", "procedure_stage", "registered_unemployed")
+           "assignations_24m", "procedure_stage")
 FEATURES = tuple(replace(f, monotone=1) if f.name in _RISING else f for f in FEATURES)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 
