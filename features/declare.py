@@ -83,8 +83,11 @@ def _e(name, *, source, expr, window, reason_group, label_fr, label_en, unit="",
                    label_fr=label_fr, label_en=label_en, unit=unit, definition=definition or expr, **reason)
 
 
-def _derived(name, *, expr, reason_group, label_fr, label_en, unit, definition, monotone=0, **reason):
-    return Feature(name, source="justice", kind="derived", expr=expr, reason_group=reason_group,
+def _derived(name, *, expr, reason_group, label_fr, label_en, unit, definition, monotone=0, source="justice",
+             **reason):
+    # source: the partner whose files the feature mostly reads (the dictionary, the model card and
+    # the households' notice group features by it); the procedure's features read the courts'
+    return Feature(name, source=source, kind="derived", expr=expr, reason_group=reason_group,
                    label_fr=label_fr, label_en=label_en, unit=unit, definition=definition,
                    monotone=monotone, **reason)
 
@@ -122,6 +125,11 @@ FEATURES: tuple[Feature, ...] = (
        reason_fr="impayés en hausse de {months} mois sur 3 mois", reason_en="arrears up {months} months over 3 months"),
     _s("arrears_change_6m", source="bailleurs", column="arrears_change_6m", reason_group="arrears",
        label_fr="évolution des impayés sur 6 mois", label_en="change in arrears over 6 months", unit="mois"),
+    _s("arrears_rises_6m", source="bailleurs", column="arrears_rises_6m", reason_group="arrears",
+       label_fr="mois de loyer manqués sur 6 mois", label_en="rents missed over 6 months", unit="mois",
+       definition="usable rent accounts of the last 6 months whose debt grew by half a rent or more over the month before",
+       reason_fr="{n} loyers manqués en 6 mois", reason_fr_one="{n} loyer manqué en 6 mois",
+       reason_en="{n} rents missed in 6 months", reason_en_one="{n} rent missed in 6 months"),
     _s("months_in_arrears", source="bailleurs", column="months_in_arrears", reason_group="arrears",
        label_fr="mois consécutifs en impayé", label_en="consecutive months in arrears", unit="mois",
        reason_fr="en impayé depuis {n} mois", reason_en="in arrears for {n} months",
@@ -151,6 +159,10 @@ FEATURES: tuple[Feature, ...] = (
     _s("allowance_change_3m", source="caf", column="allowance_change_3m", reason_group="benefits",
        label_fr="évolution de l'aide au logement sur 3 mois", label_en="change in housing allowance over 3 months",
        unit="EUR"),
+    _s("allowance_restored_6m", source="caf", column="allowance_restored_6m", reason_group="benefits",
+       label_fr="aide au logement rétablie (suspendue dans les 6 mois)",
+       label_en="housing allowance restored (suspended within 6 months)", unit="0/1",
+       definition="1 if the allowance is not suspended in the latest usable CAF month but was in one of the 5 before"),
     _s("rsa_amount", source="caf", column="montant_rsa", reason_group="benefits",
        label_fr="montant du RSA", label_en="RSA amount", unit="EUR"),
     _s("rsa_started_6m", source="caf", column="rsa_started_6m", reason_group="income",
@@ -163,6 +175,15 @@ FEATURES: tuple[Feature, ...] = (
     _s("income_change_6m", source="caf", column="income_change_6m", reason_group="income",
        label_fr="évolution des ressources sur 6 mois", label_en="income change over 6 months", unit="ratio",
        reason_fr="ressources en baisse de {pct} sur 6 mois", reason_en="income down {pct} over 6 months"),
+    _s("income_vs_max_12m", source="caf", column="income_vs_max_12m", reason_group="income",
+       label_fr="ressources par rapport à leur maximum sur 12 mois", label_en="income against its 12-month high",
+       unit="ratio",
+       definition="ressources_mensuelles / their maximum over the last 12 usable CAF months - 1 (0: at the high)",
+       reason_fr="ressources à {pct} sous leur maximum de l'année", reason_en="income {pct} below its 12-month high"),
+    _s("allowance_vs_max_12m", source="caf", column="allowance_vs_max_12m", reason_group="benefits",
+       label_fr="aide au logement par rapport à son maximum sur 12 mois",
+       label_en="housing allowance against its 12-month high", unit="ratio",
+       definition="montant_al / its maximum over the last 12 usable CAF months - 1 (0: at the high)"),
     _s("income_band", source="caf", column="qf_band", reason_group="income",
        label_fr="tranche de quotient familial", label_en="family quotient band", unit="1-5"),
     _s("separation_12m", source="caf", column="separation_12m", reason_group="household",
@@ -186,6 +207,12 @@ FEATURES: tuple[Feature, ...] = (
        unit="personnes"),
     _s("months_since_move_in", source="menages", column="months_since_move_in", reason_group="household",
        label_fr="ancienneté dans le logement", label_en="months since move-in", unit="mois"),
+    _s("months_since_rent_rise", source="menages", column="months_since_rent_rise", reason_group="household",
+       label_fr="mois depuis une hausse de loyer (plus de 5 %)", label_en="months since a rent rise (over 5%)",
+       unit="mois",
+       definition="months since the latest household file (within 12 months) whose loyer exceeded the previous file's by more than 5 %",
+       reason_fr="hausse de loyer il y a {n} mois", reason_en="rent rise {n} months ago",
+       reason_en_one="rent rise {n} month ago"),
     Feature("rent_burden", source="caf", kind="derived",
             expr="(rent - coalesce(housing_allowance, 0)) / nullif(income, 0)", reason_group="income",
             label_fr="taux d'effort (loyer net / ressources)", label_en="rent burden (net rent / income)",
@@ -268,6 +295,12 @@ FEATURES: tuple[Feature, ...] = (
        window=12, reason_group="procedure",
        label_fr="diagnostic social et financier (12 mois)", label_en="social and financial diagnosis (12 months)",
        unit="nombre"),
+    _e("months_since_social_diagnosis", source="services_sociaux",
+       expr=_months_since("type_contact", "diagnostic_social_financier"), window=None, reason_group="procedure",
+       label_fr="mois depuis le diagnostic social et financier", label_en="months since the social and financial diagnosis",
+       unit="mois", reason_fr="diagnostic social et financier il y a {n} mois",
+       reason_en="social and financial diagnosis {n} months ago",
+       reason_en_one="social and financial diagnosis {n} month ago"),
     # France Travail
     _e("unemployment_registrations_12m", source="france_travail", expr=_count("type_evenement", "inscription"),
        window=12, reason_group="employment",
@@ -283,6 +316,16 @@ FEATURES: tuple[Feature, ...] = (
        window=None, reason_group="employment",
        label_fr="mois depuis l'inscription à France Travail", label_en="months since registering as unemployed",
        unit="mois"),
+    _e("registered_unemployed", source="france_travail",
+       expr="coalesce(max(e.event_date) FILTER (WHERE e.type_evenement = 'inscription' AND {w}) > "
+            "coalesce(max(e.event_date) FILTER (WHERE e.type_evenement = 'reprise_emploi'), DATE '1900-01-01'), "
+            "false)::INTEGER",
+       window=24, reason_group="employment",
+       label_fr="inscrit à France Travail, sans reprise d'emploi depuis",
+       label_en="registered as unemployed, not back to work since", unit="0/1",
+       definition="1 if a registration within 24 months has no back-to-work event after it",
+       reason_fr="inscrit à France Travail, sans reprise d'emploi depuis",
+       reason_en="registered as unemployed, not back to work since"),
     _e("back_to_work_12m", source="france_travail", expr=_count("type_evenement", "reprise_emploi"), window=12,
        reason_group="employment",
        label_fr="reprises d'emploi (12 mois)", label_en="back to work (12 months)", unit="nombre"),
@@ -290,6 +333,19 @@ FEATURES: tuple[Feature, ...] = (
        reason_group="procedure",
        label_fr="mois depuis les délais de paiement accordés par le juge",
        label_en="months since the court granted payment delays", unit="mois"),
+    _derived("shock_signs", source="caf",
+             expr="coalesce(income_vs_max_12m < -0.1, false)::INTEGER + coalesce(allowance_vs_max_12m < -0.1 "
+                  "AND housing_allowance_suspended = 0, false)::INTEGER + coalesce(registered_unemployed = 1, false)::INTEGER "
+                  "+ (months_since_rent_rise IS NOT NULL)::INTEGER + coalesce(power_reductions_12m > 0, false)::INTEGER "
+                  "+ coalesce(energy_unpaid_6m > 0, false)::INTEGER + coalesce(arrears_rises_6m >= 2, false)::INTEGER "
+                  "+ coalesce(income_drop_declared_6m = 1, false)::INTEGER",
+             reason_group="income",
+             label_fr="signes d'un choc de ressources en cours", label_en="signs of an ongoing income shock", unit="nombre",
+             definition="how many of: income 10 % below its 12-month high, allowance 10 % below its high (not suspended), "
+                        "registered as unemployed, rent rise within 12 months, power reduction (12 months), unpaid energy "
+                        "bill (6 months), 2 or more missed rents (6 months), income drop declared (6 months)",
+             reason_fr="{n} signes d'un choc de ressources en cours", reason_fr_one="{n} signe d'un choc de ressources en cours",
+             reason_en="{n} signs of an ongoing income shock", reason_en_one="{n} sign of an ongoing income shock"),
     # the procedure's current stage, read from the court acts and from whether the debt behind
     # them is still open: the demo city's risk sits in this latent stage (gap decomposition,
     # docs/models.md), and a tree learns it from a handful of judgments only when it is a column

@@ -42,16 +42,23 @@ WITH m AS (
              / nullif(sum(quittance::DECIMAL(18, 2)) OVER (w RANGE BETWEEN 2 PRECEDING AND CURRENT ROW), 0)::DOUBLE
              AS payment_ratio_3m,
            plan::INTEGER AS plan,
-           max(plan_broke::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS plan_broken_6m
+           max(plan_broke::INTEGER) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS plan_broken_6m,
+           mi
     FROM s
+    WINDOW w AS (PARTITION BY hid ORDER BY mi)
+), r AS (
+    -- a month whose debt grew by half a rent or more: a rent missed
+    SELECT *,
+           count(*) FILTER (WHERE arrears_change_1m >= 0.5) OVER (w RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS arrears_rises_6m
+    FROM h
     WINDOW w AS (PARTITION BY hid ORDER BY mi)
 )
 SELECT h.hid, h.household_key, h.month, h.quittance, h.solde_debiteur, h.arrears_months,
-       h.arrears_change_1m, h.arrears_change_3m, h.arrears_change_6m,
+       h.arrears_change_1m, h.arrears_change_3m, h.arrears_change_6m, h.arrears_rises_6m,
        CASE WHEN NOT h.in_arrears THEN 0
             WHEN h.run_start = $since - INTERVAL 12 MONTH THEN h.run + coalesce(k.months_in_arrears, 0)
             ELSE h.run END AS months_in_arrears,
        h.payment_ratio_3m, h.plan, h.plan_broken_6m
-FROM h
+FROM r h
 LEFT JOIN history_carry k USING (hid)
 WHERE h.month >= $since

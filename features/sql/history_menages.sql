@@ -12,12 +12,17 @@ WITH m AS (
     FROM stg_menages
     JOIN household_ids i USING (household_key)
     WHERE extract_month >= $since - INTERVAL 12 MONTH
+), r AS (
+    -- a rent raised by more than 5 % from the previous file (more than a yearly indexation)
+    SELECT *, CASE WHEN loyer > 1.05 * lag(loyer) OVER (PARTITION BY hid ORDER BY mi) THEN mi END AS rise_mi
+    FROM m
 )
 SELECT hid, household_key, month, loyer,
        loyer / nullif(surface, 0) AS rent_per_m2,
        nb_personnes, nb_enfants,
        nb_personnes - first_value(nb_personnes) OVER (w RANGE BETWEEN 12 PRECEDING AND 12 PRECEDING) AS size_change_12m,
-       date_diff('month', date_entree, month) AS months_since_move_in
-FROM m
+       date_diff('month', date_entree, month) AS months_since_move_in,
+       mi - max(rise_mi) OVER (w RANGE BETWEEN 11 PRECEDING AND CURRENT ROW) AS months_since_rent_rise
+FROM r
 WINDOW w AS (PARTITION BY hid ORDER BY mi)
 QUALIFY month >= $since

@@ -1,24 +1,13 @@
 """The household-month panel: point-in-time features, honest missing values, labels."""
 
-import itertools
-
 import duckdb
 import pytest
+from staging_rows import insert
 
 from features.build import build_panel, features_sql
 from features.declare import AUDIT_ATTRIBUTES, FEATURE_NAMES
 from ingest.contract import SOURCES
-from ingest.store import staging_columns, warehouse_ddl
-
-_ROWS = itertools.count(1)
-
-
-def _insert(con, source, **row):
-    row.setdefault("source_row", next(_ROWS))  # a file's row number, as ingestion writes it
-    cols = dict(staging_columns(SOURCES[source]))
-    names = [c for c in cols if c in row]
-    con.execute(f"INSERT INTO stg_{source} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [row[c] for c in names])
+from ingest.store import warehouse_ddl
 
 
 def _household(con, key, month, arr=19, tenure="social", **kw):
@@ -27,7 +16,7 @@ def _household(con, key, month, arr=19, tenure="social", **kw):
                surface=40.0, nb_personnes=2, nb_enfants=1, composition="famille_monoparentale", sexe="F",
                nationalite="FR", handicap=False, date_entree="2015-01-01", age=34)
     row.update(kw)
-    _insert(con, "menages", **row)
+    insert(con, "menages", **row)
 
 
 @pytest.fixture
@@ -40,16 +29,16 @@ def con():
         _household(con, "A", m)                      # social tenant with rising arrears
         _household(con, "B", m, arr=7, tenure="prive")  # private tenant: no landlord data
     for i, m in enumerate(months):
-        _insert(con, "bailleurs", household_key="A", extract_month=m, code_bailleur="RIVP", ref_bail="x",
+        insert(con, "bailleurs", household_key="A", extract_month=m, code_bailleur="RIVP", ref_bail="x",
                 mois=m, quittance=600.0, encaissement=600.0 if i < 2 else 0.0,
                 solde_debiteur=0.0 if i < 2 else 600.0 * (i - 1), plan_apurement=False)
     # a commandement dated in March, reported in the April court file
-    _insert(con, "justice", household_key="A", extract_month="2025-04-01", numero_procedure="P1",
+    insert(con, "justice", household_key="A", extract_month="2025-04-01", numero_procedure="P1",
             type_evenement="commandement_payer", date_evenement="2025-03-20", montant_dette=1200.0,
             type_bailleur="social", code_postal="75019")
     for name in SOURCES:  # every event source delivered something from January
         if SOURCES[name].kind == "events":
-            _insert(con, name, extract_month="2025-01-01")
+            insert(con, name, extract_month="2025-01-01")
     return con
 
 
@@ -114,17 +103,17 @@ def test_protected_attributes_never_reach_the_feature_table(con):
 
 def test_labels_need_a_full_horizon_and_count_only_eviction_orders(con):
     # a judgment in August 2026 ordering eviction, and court files up to December 2026
-    _insert(con, "justice", household_key="A", extract_month="2026-08-01", numero_procedure="P1",
+    insert(con, "justice", household_key="A", extract_month="2026-08-01", numero_procedure="P1",
             type_evenement="jugement", date_evenement="2026-08-10", decision="expulsion",
             type_bailleur="social", code_postal="75019")
-    _insert(con, "justice", extract_month="2026-12-01")
+    insert(con, "justice", extract_month="2026-12-01")
     build_panel(con, horizon=12)
     labels = con.execute("SELECT household_key, strftime(snapshot_month, '%Y-%m') m, judgment_within_horizon "
                          "FROM labels ORDER BY 1, 2").fetchall()
     # snapshots up to 2025-09 would be mature (2025-09 + 15 <= 2026-12); only Jan-Jun exist
     assert ("A", "2025-06", False) in labels  # judgment 14 months later: outside the horizon
     assert all(k != "A" or not y for k, m, y in labels)
-    _insert(con, "justice", household_key="B", extract_month="2025-10-01", numero_procedure="P2",
+    insert(con, "justice", household_key="B", extract_month="2025-10-01", numero_procedure="P2",
             type_evenement="jugement", date_evenement="2025-09-15", decision="expulsion",
             type_bailleur="prive", code_postal="75007")
     build_panel(con, horizon=12)
@@ -145,7 +134,7 @@ def test_rebuilding_one_month_leaves_the_others_untouched(con):
 def test_training_frame_can_be_limited_to_months_and_a_sample(con):
     from features.build import training_frame
 
-    _insert(con, "justice", extract_month="2026-12-01")  # court files far enough for labels
+    insert(con, "justice", extract_month="2026-12-01")  # court files far enough for labels
     build_panel(con)
     full = training_frame(con)
     some = training_frame(con, months=["2025-01", "2025-02"])
@@ -157,7 +146,7 @@ def test_money_is_summed_exactly_whatever_the_order(con):
     """Sums of euros are DECIMAL: ten unpaid bills of 0.10 EUR make 1.0, not the 0.9999999999999999
     of floating point, so a feature is the same bit for bit whatever order a plan adds rows in."""
     for day in range(1, 11):
-        _insert(con, "energie", household_key="A", extract_month="2025-04-01", fournisseur="EDF",
+        insert(con, "energie", household_key="A", extract_month="2025-04-01", fournisseur="EDF",
                 ref_client="c", code_postal="75019", type_evenement="impaye_facture",
                 date_evenement=f"2025-02-{day:02d}", montant_impaye=0.1)
     build_panel(con)
