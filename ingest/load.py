@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -127,9 +128,23 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+LOCK_WAIT_S = 30.0  # how long a step waits for another process to let go of the warehouse file
+
+
 def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The warehouse (created with its tables if new). Another process holding DuckDB's file lock
+    is waited for, up to LOCK_WAIT_S: a Dagster step that has handed the warehouse pool's slot on
+    may still be closing its connection, and the next step must wait for it, not fail."""
     paths.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    con = connect_duckdb(paths.warehouse, home=paths.home, read_only=read_only)
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            con = connect_duckdb(paths.warehouse, home=paths.home, read_only=read_only)
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
     private(paths.warehouse)  # owner-only even when the caller did not set the umask
     if not read_only:
         for stmt in warehouse_ddl():

@@ -284,3 +284,48 @@ def test_null_rate_check_fails_on_nulls_in_a_required_column_or_a_lost_linkage(l
     con.execute(f"UPDATE stg_caf SET household_key = NULL WHERE extract_month = {latest}")
     passed, meta = quality.null_rates(con, "caf")
     assert not passed and meta["household_key_null_rate"] == 1.0
+
+
+def _hold_lock(path, seconds):
+    """Another process holding the DuckDB file's lock for `seconds`; returns once it holds it."""
+    import subprocess
+    import sys
+
+    code = (f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True); "
+            f"time.sleep({seconds}); c.close()")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_the_warehouse_waits_for_another_process_to_let_go_of_it(tmp_path):
+    import time
+
+    from abri.config import Paths
+    from ingest.load import connect_warehouse
+
+    paths = Paths(tmp_path)
+    connect_warehouse(paths).close()
+    holder = _hold_lock(paths.warehouse, 2)
+    t0 = time.monotonic()
+    con = connect_warehouse(paths)  # waits for the holder to close, then opens
+    assert time.monotonic() - t0 > 0.5 and holder.wait(timeout=30) == 0
+    con.close()
+
+
+def test_the_warehouse_lock_error_comes_after_the_wait(tmp_path, monkeypatch):
+    import duckdb
+
+    from abri.config import Paths
+    from ingest import load
+
+    paths = Paths(tmp_path)
+    load.connect_warehouse(paths).close()
+    monkeypatch.setattr(load, "LOCK_WAIT_S", 0.5)
+    holder = _hold_lock(paths.warehouse, 5)
+    try:
+        with pytest.raises(duckdb.IOException, match="lock"):
+            load.connect_warehouse(paths)
+    finally:
+        holder.kill()
+        holder.wait()

@@ -29,7 +29,10 @@ def test_a_loop_too_short_to_train_is_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_small_closed_loop_measures_the_exact_effect(tmp_path):
+def test_small_closed_loop_measures_the_exact_effect(tmp_path, monkeypatch):
+    # a fixed key: a new random one per run reorders the training rows, so the model, the lists
+    # and the interval changed from run to run (one run in a few missed the exact effect)
+    monkeypatch.setenv("ABRI_PSEUDONYM_KEY", "0123456789abcdef" * 4)
     config = LoopConfig(households=3_000, seed=3, history=34, deployment=6, follow_up=15, retrain_every=100,
                         design={"name": "margin", "params": {"low": 0.5, "high": 3.0}})
     summary = run_loop(tmp_path, config, progress=False)
