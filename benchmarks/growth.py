@@ -57,6 +57,12 @@ def scaled_limit(limit: str, factor: float) -> str:
     return f"{int(size_bytes(limit) * factor) >> 20}MiB"
 
 
+def twice_the_cap() -> str | None:
+    """The memory cap of the twice larger city: twice this run's ABRI_MEMORY_LIMIT, if set."""
+    limit = os.environ.get("ABRI_MEMORY_LIMIT")
+    return scaled_limit(limit, 2) if limit else None
+
+
 def measure(home: Path, households: int, *, scale: str = "paris", memory_limit: str | None = None) -> dict:
     """Simulate `households` under home, then run ingest, features and train there (with
     ABRI_MEMORY_LIMIT=`memory_limit` when given)."""
@@ -89,11 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     home = Path(args.home)
     one = measure(home / "x1", args.households)
-    limit = os.environ.get("ABRI_MEMORY_LIMIT")
-    twice_limit = scaled_limit(limit, 2) if limit else None
+    twice_limit = twice_the_cap()
     two = measure(home / "x2", 2 * args.households, memory_limit=twice_limit)
     exponents = growth(one, two)
-    out = {"households": [args.households, 2 * args.households], "memory_limits": [limit, twice_limit],
+    out = {"households": [args.households, 2 * args.households], "memory_limits": [os.environ.get("ABRI_MEMORY_LIMIT"), twice_limit],
            "x1": one, "x2": two, "exponents": exponents}
     (home / "growth.json").write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"\n{'stage':<10} {'1x s':>8} {'2x s':>8} {'b time':>7} {'1x MiB':>8} {'2x MiB':>8} {'b mem':>6}")

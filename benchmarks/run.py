@@ -93,12 +93,12 @@ def goals(results: dict, scale: str) -> dict:
 def run_growth(results: dict, home: Path, scale: str) -> dict:
     """The same stages on a city of twice the households of this run's city: their exponents."""
     from benchmarks.growth import STAGES as GROWN
-    from benchmarks.growth import growth, measure, scaled_limit
+    from benchmarks.growth import growth, measure, twice_the_cap
 
     households = (results.get("simulate") or {}).get("households")
     if not households or any("error" in (results.get(s) or {"error": 1}) for s in GROWN):
         return {"error": "the 1x city's simulate, ingest, features and train must run first in this bench"}
-    limit = scaled_limit(os.environ["ABRI_MEMORY_LIMIT"], 2)  # the same memory per household
+    limit = twice_the_cap()  # the same memory per household
     twice = measure(home, 2 * households, scale=scale, memory_limit=limit)
     return {"households": [households, 2 * households], "x2_memory_limit": limit,
             **{f"x2_{s}_{f}": twice.get(s, {}).get(f) for s in GROWN for f in ("wall_s", "peak_memory_mb")},

@@ -150,10 +150,11 @@ def _number_households(con: duckdb.DuckDBPyConnection, since: date) -> None:
     """household_ids(household_key, hid): a number for each household of the household
     reference, in the order of its first month then its pseudonym, so that an incremental build
     gives the numbers a full rebuild gives. New households of months >= since get the next
-    numbers; a full rebuild numbers them all again (the panel is rebuilt with them)."""
+    numbers; a full rebuild numbers them all again (the panel is rebuilt with them; a panel
+    without household_ids is always rebuilt whole, `build_features`)."""
     first = ("SELECT household_key, min(extract_month) AS first_month FROM stg_menages "
              "WHERE household_key IS NOT NULL AND extract_month >= $since GROUP BY household_key")
-    if since == EPOCH or not _table_exists(con, "household_ids"):
+    if since == EPOCH:
         con.execute("CREATE OR REPLACE TABLE household_ids AS SELECT household_key, "
                     f"row_number() OVER (ORDER BY first_month, household_key)::INTEGER AS hid FROM ({first})",
                     {"since": EPOCH})

@@ -32,15 +32,13 @@ from ingest import guards
 from ingest.contract import SOURCES, Source, source
 from ingest.pseudonym import (
     ADRESSE,
-    ALLOCATAIRE,
-    BAIL,
-    MENAGE,
     PERSONNE,
     Pseudonymiser,
     load_key,
 )
 from ingest.read import ROW, read_extract
 from ingest.store import (
+    HASH_PREFIX,
     IDENTITY_COLUMNS,
     IDENTITY_DDL,
     hash_prefix,
@@ -65,23 +63,23 @@ _PERSONNE = (f"'{PERSONNE}' || abri_norm(nom) || '|' || abri_norm(prenom) || '|'
              "|| strftime(date_naissance, '%Y-%m-%d')")
 _ADRESSE = f"'{ADRESSE}' || abri_norm(nom) || '|' || abri_norm(adresse) || '|' || code_postal"
 
+# the links that are one column's pseudonym: the same message as that column's `<column>_hash`
+# (its HASH_PREFIX), so each file hashes it once, in `good` (hashed_sql)
+SIMPLE_LINKS = {"menage": "id_menage", "allocataire": "numero_allocataire", "bail": "ref_bail"}
+_COLUMN_MESSAGE = {kind: f"'{HASH_PREFIX[column]}' || {column}" for kind, column in SIMPLE_LINKS.items()}
+
 # link_type -> message hashed, as SQL over valid rows; for each source, the links tried in order
 LINKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "menages": (("menage", f"'{MENAGE}' || id_menage"),),
-    "caf": (("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"),),
-    "bailleurs": (("bail", f"'{BAIL}' || ref_bail"),),
-    "justice": (("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"), ("adresse", _ADRESSE)),
-    "fsl": (("menage", f"'{MENAGE}' || id_menage"),),
+    "menages": (("menage", _COLUMN_MESSAGE["menage"]),),
+    "caf": (("allocataire", _COLUMN_MESSAGE["allocataire"]),),
+    "bailleurs": (("bail", _COLUMN_MESSAGE["bail"]),),
+    "justice": (("allocataire", _COLUMN_MESSAGE["allocataire"]), ("adresse", _ADRESSE)),
+    "fsl": (("menage", _COLUMN_MESSAGE["menage"]),),
     "energie": (("adresse", _ADRESSE),),
-    "services_sociaux": (("menage", f"'{MENAGE}' || id_menage"),),
+    "services_sociaux": (("menage", _COLUMN_MESSAGE["menage"]),),
     "france_travail": (("personne", _PERSONNE),),
 }
-# the links that are one column's pseudonym: the same message as that column's `<column>_hash`
-# (ingest.store.HASH_PREFIX), so each file hashes it once, in `good` (hashed_sql)
-SIMPLE_LINKS = {"menage": "id_menage", "allocataire": "numero_allocataire", "bail": "ref_bail"}
-CROSSWALK = (("menage", f"'{MENAGE}' || id_menage"),
-             ("allocataire", f"'{ALLOCATAIRE}' || numero_allocataire"),
-             ("bail", f"'{BAIL}' || ref_bail"),
+CROSSWALK = (*((kind, _COLUMN_MESSAGE[kind]) for kind in SIMPLE_LINKS),
              ("personne", _PERSONNE),
              ("adresse", _ADRESSE))
 
@@ -187,15 +185,12 @@ def _already_loaded(con, src: Source, *, month: str, start: date, rel: str, file
 
 def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | None = None,
                   key: bytes | None = None, force: bool = False,
-                  con: duckdb.DuckDBPyConnection | None = None,
-                  pseudonymiser: Pseudonymiser | None = None, city: City | None = None) -> IngestResult:
+                  con: duckdb.DuckDBPyConnection | None = None, city: City | None = None) -> IngestResult:
     """Load landing/<source>/<month>.<ext> (or `file`) for `month` ("YYYY-MM").
 
     A file already loaded for this month (same SHA-256, same key) is skipped unless `force`:
     the result has `skipped=True` and the logged counts. `con`: a warehouse connection to reuse
-    (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file);
-    `pseudonymiser`: one to reuse, made with the same key (`ingest_month` shares one per month:
-    the identifiers menages hashes for the crosswalk are the links the other sources look up).
+    (`ingest_month` opens one per month, so DuckDB checkpoints once a month, not once a file).
     `city`: whose postcodes and districts the rows are checked against (default Paris).
     Returns the counts; raises IngestError (file-level problem, nothing changed) or KeyError
     (unknown source).
@@ -216,7 +211,7 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
                 return done
         table = read_extract(path, src, rel=rel)
         assert file_hash is not None  # read_extract has refused a path that is not a regular file
-        _register_udfs(con, pseudonymiser or Pseudonymiser(key))
+        _register_udfs(con, Pseudonymiser(key))
         con.register("raw", table)
         with contextlib.ExitStack() as stack:
             # both stores commit, or neither: the identity store's transaction is entered first
@@ -483,11 +478,9 @@ def ingest_month(paths: Paths, month: str, *, sources: Iterable[str] | None = No
     names = [n for n in ORDER if sources is None or n in set(sources)]
     key = load_key(paths.key_file)
     results = []
-    pz = Pseudonymiser(key)
     with connect_warehouse(paths) as con:  # one connection, so one checkpoint, per month
         for name in names:
-            r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con,
-                              pseudonymiser=pz, city=city)
+            r = ingest_source(paths, source_name=name, month=month, key=key, force=force, con=con, city=city)
             results.append(r)
             if on_progress:
                 on_progress(r)

@@ -19,19 +19,21 @@ Identity store (identity.duckdb): `identity`, names and contacts per household a
 from __future__ import annotations
 
 from ingest.contract import SOURCES, Source
+from ingest.pseudonym import ALLOCATAIRE, BAIL, MENAGE
+from ingest.validate import q
 
 SQL_TYPES = {"string": "VARCHAR", "category": "VARCHAR", "int": "BIGINT", "float": "DOUBLE",
              "date": "DATE", "month": "DATE", "bool": "BOOLEAN"}
 
 # key/link columns -> prefix of their keyed hash; the same prefix in every source
-HASH_PREFIX = {"id_menage": "menage:", "numero_allocataire": "allocataire:", "ref_bail": "bail:"}
+HASH_PREFIX = {"id_menage": MENAGE, "numero_allocataire": ALLOCATAIRE, "ref_bail": BAIL}
 IDENTITY_COLUMNS = ("household_key", "arrondissement", "nom", "prenom", "adresse", "telephone",
                     "date_naissance")
 
 
 def hashed(column: str) -> str:
     """The quoted column of ingestion's `good` table holding a key or link column's pseudonym."""
-    return f'"h__{column}"'
+    return q(f"h__{column}")
 
 
 def hash_prefix(src: Source, column: str) -> str:
