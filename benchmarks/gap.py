@@ -44,14 +44,15 @@ LATENT = ("true_stage", "true_arrears", "true_shock", "true_plan")
 STAGES = {"aucune": 0, "impaye_signale": 1, "commandement_payer": 2, "assignation": 3}
 
 
-def with_truth(home: Path) -> TrainingSet:
-    """The training rows (mature labelled snapshots) with the truth's probability and latent
-    state beside them in `meta`, joined by the household's pseudonym (each distinct household
-    hashed once); rows the truth does not cover are dropped."""
+def with_truth(home: Path, *, open_windows: bool = True) -> TrainingSet:
+    """The training rows (mature labelled snapshots, and the later ones with `open_windows`:
+    models/windows.py) with the truth's probability and latent state beside them in `meta`,
+    joined by the household's pseudonym (each distinct household hashed once); rows the truth
+    does not cover are dropped."""
     paths = Paths.from_env(home)
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
-        data = load_training_set(con)
+        data = load_training_set(con, open_windows=open_windows)
     finally:
         con.close()
     truth = pq.read_table(paths.truth / "household_months.parquet",
@@ -128,7 +129,7 @@ def _precision(frame: pd.DataFrame, column: str, capacity: float) -> float:
 
 def decompose(home: Path, config: TrainConfig = TrainConfig()) -> dict:
     """The gap table of one demo city: precision@k of each scorer on the backtest's test months."""
-    data = with_truth(home)
+    data = with_truth(home, open_windows=config.open_windows)
     result = train(data, config)
     test_months = sorted({str(m)[:7] for m in result.backtest_scores["snapshot_month"].astype(str)})
     test = data.rows_of(test_months)
@@ -150,7 +151,7 @@ def decompose(home: Path, config: TrainConfig = TrainConfig()) -> dict:
                               "logistic": float(ev.loc["logistic", "precision_at_k"]),
                               "test_months": test_months}
     # learning curve: the chosen configuration on a share of the households, same test months
-    months = data.months()
+    months = data.labelled_months()
     splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
                          n_splits=config.n_splits, mature_until=months[-1])
     chosen = max(result.tuning, key=lambda t: t["pr_auc"])["params"]

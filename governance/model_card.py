@@ -115,6 +115,7 @@ def model_card_view(metadata: dict, audit_record: dict | None, lang: str, *, des
         "calibration_months": _span(window.get("calibration") or [], lang),
         "labelled_months": " → ".join(window.get("labelled_months") or []) or MISSING,
         "train_rows": integer(rows.get("train"), lang), "positives": integer(rows.get("positives"), lang),
+        "open_rows": integer(rows.get("open_windows"), lang),
         "metrics": [{"scorer": t(f"doc.scorer.{s}", lang), **{k: metric(k, by[s].get(k), lang) for k in METRICS}}
                     for s in SCORERS if s in by],
         "gate_passed": passed, "gate_why": "; ".join(why),

@@ -54,14 +54,14 @@ def dask_client(*, workers: int, scheduler: str | None = None) -> Iterator:
         yield client
 
 
-def lake_training_set(con, *, lake) -> TrainingSet:
+def lake_training_set(con, *, lake, open_windows: bool = True) -> TrainingSet:
     """`models.dataset.load_training_set`, but the features read from the lake's Parquet
     (lake/features/month=*/) and joined with the warehouse's labels."""
     from features.lake import lake_months, read_sql
 
     if not lake_months(lake, "features"):
         raise ValueError(f"lac vide ({lake}/features) : lancez d'abord `abri features`")
-    return load_training_set(con, features=read_sql(lake, "features"))
+    return load_training_set(con, features=read_sql(lake, "features"), open_windows=open_windows)
 
 
 def fit_dask(client, train: TrainingSet, params: dict, config: TrainConfig, *, workers: int,
@@ -80,11 +80,12 @@ def fit_dask(client, train: TrainingSet, params: dict, config: TrainConfig, *, w
     x = da.from_array(train.X, chunks=(chunk, len(FEATURE_NAMES)))
     label = da.from_array(y, chunks=chunk)
     weight = da.from_array(w, chunks=chunk) if w is not None else None
+    offset = da.from_array(train.offset, chunks=chunk) if train.offset is not None else None  # open windows
     model = lgb.DaskLGBMClassifier(client=client, n_estimators=rounds or fixed or config.max_rounds, **p)
     with Lock(LOCK_NAME), warnings.catch_warnings():  # one LightGBM network at a time on these workers
         # the rows travel from the client (see "Where the data sits", docs/models.md); n_jobs is the workers'
         warnings.filterwarnings("ignore", message="(Sending large graph|Parameter n_jobs)")
-        model.fit(x, label, sample_weight=weight, feature_name=list(FEATURE_NAMES))
+        model.fit(x, label, sample_weight=weight, init_score=offset, feature_name=list(FEATURE_NAMES))
     return model.booster_
 
 
@@ -113,7 +114,7 @@ def train_candidate_dask(con, registry, config: TrainConfig = TrainConfig(), *, 
     lake = lake_of(con)
     if lake is None:
         raise ValueError("le moteur dask lit le lac : un entrepôt en fichier est nécessaire")
-    frame = lake_training_set(con, lake=lake)
+    frame = lake_training_set(con, lake=lake, open_windows=config.open_windows)
     with dask_client(workers=workers, scheduler=scheduler) as client:
         n = len(client.scheduler_info().get("workers", {})) or workers
 

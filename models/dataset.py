@@ -21,7 +21,10 @@ import numpy as np
 import pandas as pd
 
 from abri.settings import size_bytes
+from features.build import COURT_REPORTING_DELAY as DELAY
+from features.build import DEFAULT_HORIZON as HORIZON
 from features.declare import FEATURE_NAMES
+from models.windows import NEVER, judged_within, observed_months
 
 LABEL = "judgment_within_horizon"
 FEATURE_INDEX = {name: j for j, name in enumerate(FEATURE_NAMES)}
@@ -42,10 +45,19 @@ def month_label(index: int) -> str:
 class TrainingSet:
     """X: (rows, len(FEATURE_NAMES)) float32, C-contiguous. meta: one row per row of X, with
     household_key, snapshot_month, sector, LABEL, judgment_date, weight and _month (month_index),
-    sorted by _month then household_key."""
+    sorted by _month then household_key.
+
+    With open label windows (models/windows.py) the rows go on past the labelled months:
+    `labelled_until` is the last month whose label is known, `observed_until` the month of the
+    last court file, meta's _judged and _known the month of the household's judgment and of the
+    file that reported it (windows.NEVER when none), and LABEL of a later row says whether a
+    judgment came within the months of its window observed by then. None for rows that are all
+    labelled (from_frame)."""
 
     X: np.ndarray
     meta: pd.DataFrame
+    labelled_until: int | None = None
+    observed_until: int | None = None
 
     def __len__(self) -> int:
         return len(self.meta)
@@ -61,12 +73,27 @@ class TrainingSet:
         return None if bool((w == 1.0).all()) else w
 
     @property
+    def offset(self) -> np.ndarray | None:
+        """Each row's offset to the booster's raw score (open windows: models/windows.py), None
+        when there is none."""
+        return self.meta["offset"].to_numpy(dtype=np.float64) if "offset" in self.meta else None
+
+    @property
     def month(self) -> np.ndarray:
         return self.meta["_month"].to_numpy()
 
     def months(self) -> list[str]:
         """The distinct snapshot months, 'YYYY-MM', oldest first."""
         return [month_label(int(m)) for m in np.unique(self.month)]
+
+    def labelled_months(self) -> list[str]:
+        """The months whose label is known (all of them without open windows)."""
+        return [m for m in self.months()
+                if self.labelled_until is None or month_index([m])[0] <= self.labelled_until]
+
+    @property
+    def has_open_windows(self) -> bool:
+        return self.observed_until is not None and bool((self.month > self.labelled_until).any())
 
     def rows_of(self, months) -> slice:
         """The rows of these months ('YYYY-MM' or Periods), which must follow each other: a slice,
@@ -82,9 +109,13 @@ class TrainingSet:
     def take(self, rows) -> TrainingSet:
         """These rows (a slice: views; a mask or indices: a copy)."""
         if isinstance(rows, slice):
-            return TrainingSet(self.X[rows], self.meta.iloc[rows])
+            return self.with_meta(self.X[rows], self.meta.iloc[rows])
         rows = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows)
-        return TrainingSet(self.X[rows], self.meta.iloc[rows].reset_index(drop=True))
+        return self.with_meta(self.X[rows], self.meta.iloc[rows].reset_index(drop=True))
+
+    def with_meta(self, X: np.ndarray, meta: pd.DataFrame) -> TrainingSet:
+        """Other rows of the same set (its windows' bounds kept)."""
+        return TrainingSet(X, meta, self.labelled_until, self.observed_until)
 
     def column(self, name: str) -> np.ndarray:
         return self.X[:, FEATURE_INDEX[name]]
@@ -135,21 +166,53 @@ def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
         con.execute(f"SET memory_limit = '{previous}'")
 
 
-def load_training_set(con: duckdb.DuckDBPyConnection, *, features: str = "features",
-                      progress=None) -> TrainingSet:
+def load_training_set(con: duckdb.DuckDBPyConnection, *, features: str = "features", open_windows: bool = False,
+                      horizon: int = HORIZON, delay: int = DELAY, progress=None) -> TrainingSet:
     """Every mature labelled snapshot (features joined with labels), read month by month into
-    one float32 matrix. `features`: the relation to read them from (the warehouse's table, or the
-    lake's Parquet: models/dask_train.py). progress(i, n) after each month."""
+    one float32 matrix; with `open_windows`, also the later snapshots with at least one month of
+    their window reported (court files arrive `delay` months late: models/windows.py).
+    `features`: the relation to read them from (the warehouse's table, or the lake's Parquet:
+    models/dask_train.py). progress(i, n) after each month."""
     with _memory_capped(con, LOAD_MEMORY_LIMIT):
-        return _load(con, features, progress)
+        return _load(con, features, open_windows, horizon, delay, progress)
 
 
-def _load(con: duckdb.DuckDBPyConnection, features: str, progress) -> TrainingSet:
-    source = f"{features} f JOIN labels l USING (household_key, snapshot_month)"
-    counts = con.execute(f"SELECT snapshot_month, count(*) FROM {source} GROUP BY 1 ORDER BY 1").fetchall()
+def month_of(dates: np.ndarray) -> np.ndarray:
+    """month_index of datetime64 values, vectorised; NaT -> windows.NEVER."""
+    d = np.asarray(dates, dtype="datetime64[us]")
+    out = d.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    return np.where(np.isnat(d), NEVER, out).astype(np.int32)
+
+
+def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool,
+            delay: int) -> tuple[str, str, int | None, int | None]:
+    """The rows' relation and condition (`FROM ... WHERE (...)`), the columns of each household's
+    judgment and of when it was reported, the last labelled month and the last court file's
+    month (None without open windows, or without the court's tables to open them from)."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if open_windows and {"judgments", "stg_justice"} <= tables:
+        labelled, court = con.execute("SELECT (SELECT max(snapshot_month) FROM labels), "
+                                      "(SELECT max(extract_month) FROM stg_justice)").fetchall()[0]
+        if labelled is not None and court is not None:
+            # a later snapshot: not judged before it, its window's first month reported by the last file
+            later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
+                     f"<= DATE '{court}' AND (j.judgment_date IS NULL "
+                     "OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
+            return (f"{features} f LEFT JOIN labels l USING (household_key, snapshot_month) "
+                    f"LEFT JOIN judgments j USING (household_key) WHERE (l.household_key IS NOT NULL OR ({later}))",
+                    "j.judgment_date, j.known_from", int(month_index([str(labelled)])[0]),
+                    int(month_index([str(court)])[0]))
+    return (f"{features} f JOIN labels l USING (household_key, snapshot_month) WHERE (true)",
+            "l.judgment_date, NULL::DATE AS known_from", None, None)
+
+
+def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, horizon: int, delay: int,
+          progress) -> TrainingSet:
+    source, judgment, labelled_until, observed_until = _source(con, features, open_windows, delay)
+    counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {source} GROUP BY 1 ORDER BY 1").fetchall()
     n = sum(c for _, c in counts)
-    # the categories come from one table each, not the join: a category no row uses costs nothing
-    keys = pd.Index(np.asarray(con.execute("SELECT DISTINCT household_key FROM labels ORDER BY 1")
+    # the categories come from the rows' own households: a category no row uses costs nothing
+    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT f.household_key FROM {source} ORDER BY 1")
                                .fetchnumpy()["household_key"], dtype=object))
     sectors = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL "
                                               "ORDER BY 1").fetchnumpy()["sector"], dtype=object))
@@ -158,13 +221,14 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, progress) -> TrainingSe
     sector_code = np.empty(n, dtype=np.int32)
     label = np.empty(n, dtype=bool)
     judged = np.empty(n, dtype="datetime64[us]")
+    known = np.empty(n, dtype="datetime64[us]")
     snapshot = np.empty(n, dtype="datetime64[us]")
     month_code = np.empty(n, dtype=np.int32)
     cols = ", ".join(f"f.{name}::FLOAT AS {name}" for name in FEATURE_NAMES)
     start = 0
     for i, (month, count) in enumerate(counts):
-        part = con.execute(f"SELECT f.household_key, f.sector, {cols}, l.{LABEL}, l.judgment_date FROM {source} "
-                           "WHERE f.snapshot_month = ? ORDER BY f.household_key", [month]).fetchnumpy()
+        part = con.execute(f"SELECT f.household_key, f.sector, {cols}, l.{LABEL}, {judgment} "
+                           f"FROM {source} AND f.snapshot_month = ? ORDER BY f.household_key", [month]).fetchnumpy()
         rows = slice(start, start + count)
         for j, name in enumerate(FEATURE_NAMES):
             X[rows, j] = np.ma.filled(part[name].astype(np.float32), np.nan)
@@ -172,11 +236,18 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, progress) -> TrainingSe
         sector_code[rows] = sectors.get_indexer(np.asarray(part["sector"], dtype=object))  # NULL: -1
         label[rows] = np.ma.filled(part[LABEL], False)
         judged[rows] = np.ma.filled(part["judgment_date"].astype("datetime64[us]"), np.datetime64("NaT"))
+        known[rows] = np.ma.filled(part["known_from"].astype("datetime64[us]"), np.datetime64("NaT"))
         snapshot[rows] = np.datetime64(pd.Timestamp(month).to_datetime64(), "us")
         month_code[rows] = month_index([str(month)])[0]
         start += count
         if progress:
             progress(i + 1, len(counts))
+    judged_month, known_month = month_of(judged), month_of(known)
+    if observed_until is not None:  # a later row's label: judged within the months observed so far
+        later = month_code > labelled_until
+        observed = observed_months(month_code[later], observed_until, horizon=horizon, delay=delay)
+        label[later] = judged_within(month_code[later], judged_month[later], known_month[later], observed,
+                                     observed_until)
     meta = pd.DataFrame({
         "household_key": pd.Categorical.from_codes(key_code, categories=keys),
         "snapshot_month": snapshot,
@@ -185,5 +256,7 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, progress) -> TrainingSe
         "judgment_date": judged,
         "weight": np.ones(n, dtype=np.float64),
         "_month": month_code,
+        "_judged": judged_month,
+        "_known": known_month,
     })
-    return TrainingSet(X, meta)
+    return TrainingSet(X, meta, labelled_until, observed_until)

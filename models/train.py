@@ -24,7 +24,8 @@ from sklearn.preprocessing import StandardScaler
 from abri.progress import report
 from features.declare import FEATURE_NAMES, FEATURES
 from models import metrics
-from models.dataset import LABEL, TrainingSet
+from models import windows
+from models.dataset import LABEL, TrainingSet, month_index
 from models.temporal import DELAY, HORIZON, Split, final_window, make_splits
 
 # Small, monotone, strongly regularised trees: at a city's scale the label is rare (about 1% a
@@ -63,6 +64,9 @@ class TrainConfig:
     # its sampling rate (fitting_rows): beyond a few million negatives of a 1 % label, more rows
     # add time, not precision (measured at Paris scale: docs/models.md). None: every row.
     max_negatives: int | None = 3_000_000
+    # learn from the snapshots whose window is still open, each with the months of it observed so
+    # far (models/windows.py): a 36-month city's folds then learn from 14 months, not 3 to 6
+    open_windows: bool = True
 
 
 def base_params(seed: int, threads: int = 1) -> dict:
@@ -95,20 +99,53 @@ def lgbm_params(y: np.ndarray, params: dict, config: TrainConfig,
             "scale_pos_weight": min(50.0, (total - pos) / pos) ** 0.5}, fixed
 
 
-def fitting_rows(rows: TrainingSet, config: TrainConfig) -> TrainingSet:
-    """The rows a fit learns from: every positive and at most `config.max_negatives` negatives
-    (a sample seeded by config.seed), each sampled negative weighted by 1 / its sampling rate,
-    so that the weighted rows stand for the whole window."""
-    y = rows.y
+def negative_sample(y: np.ndarray, config: TrainConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """(positions kept, their weight factor): every positive and at most `config.max_negatives`
+    negatives (a sample seeded by config.seed), each sampled negative weighted by 1 / its
+    sampling rate, so that the weighted rows stand for all. None when every row is kept."""
     negatives = np.flatnonzero(y == 0)
     if config.max_negatives is None or len(negatives) <= config.max_negatives:
-        return rows
+        return None
     rng = np.random.default_rng(config.seed)
     drawn = np.sort(rng.choice(negatives, size=config.max_negatives, replace=False))
     keep = np.sort(np.concatenate([np.flatnonzero(y == 1), drawn]))
+    return keep, np.where(y[keep] == 0, len(negatives) / config.max_negatives, 1.0)
+
+
+def fitting_rows(rows: TrainingSet, config: TrainConfig) -> TrainingSet:
+    """The rows a fit learns from (negative_sample)."""
+    sample = negative_sample(rows.y, config)
+    if sample is None:
+        return rows
+    keep, factor = sample
     out = rows.take(keep)
-    out.meta["weight"] = out.meta["weight"].to_numpy() * np.where(out.y == 0, len(negatives) / config.max_negatives,
-                                                                  1.0)
+    out.meta["weight"] = out.meta["weight"].to_numpy() * factor
+    return out
+
+
+def open_window_rows(data: TrainingSet, config: TrainConfig, *, as_of: int, start: int,
+                     held_out: list[str]) -> TrainingSet:
+    """The rows a fit as of month `as_of` learns from with open windows (models/windows.py):
+    every snapshot from month `start` with at least one month of its window reported by then,
+    but the `held_out` months (early stopping, calibration); each labelled by what was known at
+    `as_of`, with its offset, negatives sampled (negative_sample)."""
+    month, meta = data.month, data.meta
+    observed = windows.observed_months(month, as_of, horizon=config.horizon, delay=config.delay)
+    y = windows.judged_within(month, meta["_judged"].to_numpy(), meta["_known"].to_numpy(), observed, as_of)
+    rows = np.flatnonzero((month >= start) & (observed >= 1) & ~np.isin(month, month_index(held_out)))
+    stage = data.column("procedure_stage_current")
+    mature = rows[(observed[rows] == config.horizon) & y[rows]]
+    offset = windows.offsets(observed[rows], stage[rows], meta["_judged"].to_numpy()[mature] - month[mature],
+                             stage[mature], horizon=config.horizon)
+    factor = np.ones(len(rows))
+    sample = negative_sample(y[rows], config)
+    if sample is not None:
+        keep, factor = sample
+        rows, offset = rows[keep], offset[keep]
+    out = data.take(rows)
+    out.meta[LABEL] = y[rows]
+    out.meta["weight"] = out.meta["weight"].to_numpy() * factor
+    out.meta["offset"] = offset
     return out
 
 
@@ -120,7 +157,8 @@ def fit_lgbm(train: TrainingSet | pd.DataFrame, valid: TrainingSet | pd.DataFram
     train = as_set(train)
     y, weight = train.y, train.weight
     p, fixed = lgbm_params(y, params, config, weight)
-    dtrain = lgb.Dataset(train.X, label=y, weight=weight, feature_name=list(FEATURE_NAMES), free_raw_data=True)
+    dtrain = lgb.Dataset(train.X, label=y, weight=weight, init_score=train.offset, feature_name=list(FEATURE_NAMES),
+                         free_raw_data=True)
     if valid is None or fixed:
         return lgb.train(p, dtrain, num_boost_round=rounds or fixed or config.max_rounds)
     valid = as_set(valid)
@@ -230,15 +268,21 @@ def backtest(data: TrainingSet | pd.DataFrame, config: TrainConfig, params: dict
     data = as_set(data)
     fit_engine = fit or (lambda train, valid, p: fit_lgbm(train, valid, p, config))
     parts, rounds = [], []
+    open_windows = config.open_windows and data.has_open_windows
     for s in splits:
         # rows are sorted by month: each window is a slice, its rows a view (models/dataset.py)
         train = data.take(data.rows_of(pd.period_range(s.train_start, s.train_end, freq="M")))
         test = data.take(data.rows_of(s.test_months))
         stop_rows = train.rows_of([s.train_end])
         fit_rows, stop = train.take(slice(0, stop_rows.start)), train.take(stop_rows)
+        if open_windows:
+            fit_rows = open_window_rows(data, config, as_of=month_index([str(s.as_of)])[0],
+                                        start=month_index([str(s.train_start)])[0], held_out=[str(s.train_end)])
+        else:
+            fit_rows = fitting_rows(fit_rows, config)
         if fit_rows.y.sum() == 0 or not stop.y.any():
-            fit_rows, stop = train, train
-        booster = fit_engine(fitting_rows(fit_rows, config), stop, params)
+            fit_rows, stop = fitting_rows(train, config), train
+        booster = fit_engine(fit_rows, stop, params)
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
         logistic = fit_logistic(train, config.seed, max_rows=config.logistic_max_rows)
@@ -275,8 +319,8 @@ def train(frame: TrainingSet | pd.DataFrame, config: TrainConfig = TrainConfig()
     engine = fit or (lambda train, valid, p, rounds=None: fit_lgbm(train, valid, p, config, rounds=rounds))
     t0, c0, w0 = time.perf_counter(), time.process_time(), other_cpu() if other_cpu else 0.0
     data = as_set(frame)
-    months = data.months()
-    # the frame holds mature snapshots only: tests may use up to its last month
+    months = data.labelled_months()
+    # tests may use up to the last labelled month
     splits = make_splits(months, horizon=config.horizon, delay=config.delay, train_months=config.train_months,
                          n_splits=config.n_splits, mature_until=months[-1])
     if data.y.sum() == 0:
@@ -307,7 +351,12 @@ def train(frame: TrainingSet | pd.DataFrame, config: TrainConfig = TrainConfig()
                                      capacity=config.capacity)
     train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
                                     calibration_months=config.calibration_months)
-    final = fitting_rows(data.take(data.rows_of(train_m)), config)
+    if config.open_windows and data.has_open_windows:
+        final = open_window_rows(data, config, as_of=data.observed_until, start=month_index(train_m[:1])[0],
+                                 held_out=calib_m)
+        train_m = [m for m in final.months() if m not in calib_m]
+    else:
+        final = fitting_rows(data.take(data.rows_of(train_m)), config)
     booster = engine(final, None, params, rounds=max(rounds, 20))
     calib = data.take(data.rows_of(calib_m))
     calibrator = Calibrator.fit(np.asarray(booster.predict(calib.X)), calib.y)

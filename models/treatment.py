@@ -36,19 +36,18 @@ def _has_interventions(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def exposures(con: duckdb.DuckDBPyConnection, *, horizon: int = 12) -> pd.DataFrame:
-    """One row per (household_key, snapshot_month) of the labels whose window saw a list:
+    """One row per (household_key, snapshot_month) of the snapshots whose window saw a list:
     treated (outreach arm, any) and the holdout weight. Empty before any list was randomised."""
     if not _has_interventions(con):
         return pd.DataFrame(columns=["household_key", "snapshot_month", "treated", "weight"])
+    # the snapshots whose window holds a list month: that month and the horizon - 1 before it
     return con.execute("""
-        SELECT l.household_key, l.snapshot_month,
+        SELECT i.household_key, CAST(i.list_month - to_months(k.ahead) AS DATE) AS snapshot_month,
                bool_or(i.arm = 'outreach') AS treated,
                least(product(CASE WHEN i.arm = 'holdout' THEN 1.0 / greatest(1.0 - i.assignment_probability, 1e-9)
                                   ELSE 1.0 END), $cap) AS weight
-        FROM labels l
-        JOIN interventions i ON i.household_key = l.household_key
-         AND i.list_month >= l.snapshot_month
-         AND i.list_month < l.snapshot_month + to_months($horizon)
+        FROM interventions i
+        CROSS JOIN range($horizon) k(ahead)
         GROUP BY ALL""", {"horizon": horizon, "cap": MAX_WEIGHT}).df()
 
 
@@ -74,7 +73,7 @@ def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> Traini
     keep, weight = exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
     if isinstance(rows, TrainingSet):
         kept = rows if keep.all() else rows.take(keep)
-        return TrainingSet(kept.X, kept.meta.assign(weight=weight[keep]))  # the caller's rows untouched
+        return kept.with_meta(kept.X, kept.meta.assign(weight=weight[keep]))  # the caller's rows untouched
     return rows.assign(snapshot_month=pd.to_datetime(rows["snapshot_month"]), weight=weight).loc[keep].reset_index(
         drop=True)
 

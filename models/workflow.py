@@ -47,7 +47,8 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     `backtest_scores` and `model_evaluation` for that version. Returns the version.
     Another engine (models/dask_train.py) passes its `frame` (the rows, read from the lake), its
     `trainer` (train's signature) and the `extra_metadata` it records (engine, workers)."""
-    frame = load_training_set(con) if frame is None else frame
+    if frame is None:
+        frame = load_training_set(con, open_windows=config.open_windows, horizon=config.horizon, delay=config.delay)
     trainer = trainer or train
     if not len(frame):
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "
@@ -81,7 +82,9 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         "training_seconds": round(result.seconds, 2),
         "energy": energy(result.cpu_seconds),
         "rows": {"train": int(np.isin(frame.month, month_index(result.train_months)).sum()),
-                 "positives": int(frame.y.sum())},
+                 "positives": int(frame.y.sum()),
+                 # snapshots whose 12 months have not all passed, labelled by the months observed
+                 "open_windows": int((frame.month > frame.labelled_until).sum()) if frame.has_open_windows else 0},
         "treatment": treated,
         "engine": "lightgbm",
         "workers": 1,
