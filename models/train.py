@@ -23,8 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 from abri.progress import report
 from features.declare import FEATURE_NAMES, FEATURES
-from models import metrics
-from models import windows
+from models import metrics, windows
 from models.dataset import LABEL, TrainingSet, month_index
 from models.temporal import DELAY, HORIZON, Split, final_window, make_splits
 

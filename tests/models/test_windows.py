@@ -9,9 +9,8 @@ import pytest
 from features.declare import FEATURE_NAMES
 from models import windows
 from models.dataset import LABEL, TrainingSet, load_training_set, month_index
-from models.train import TrainConfig, backtest, open_window_rows, train
 from models.temporal import make_splits
-
+from models.train import TrainConfig, backtest, open_window_rows, train
 
 H = 6  # the warehouse fixture's horizon
 
@@ -120,8 +119,8 @@ def test_a_fold_learns_only_what_was_known_at_its_date(warehouse):
     late = (data.meta["_known"].to_numpy() > as_of) & (data.meta["_judged"].to_numpy() <= as_of - 3) & (
         data.month <= as_of - 4) & (data.meta["_judged"].to_numpy() > data.month)
     assert late.any()
-    keys = set(zip(data.meta["household_key"].astype(str)[late], data.month[late]))
-    seen = rows.meta.assign(k=list(zip(rows.meta["household_key"].astype(str), month)))
+    keys = set(zip(data.meta["household_key"].astype(str)[late], data.month[late], strict=True))
+    seen = rows.meta.assign(k=list(zip(rows.meta["household_key"].astype(str), month, strict=True)))
     assert not seen[seen["k"].isin(keys)][LABEL].any()
     # offsets: none on the full windows, negative on the open ones
     full = windows.observed_months(month, as_of, horizon=H, delay=3) == H
