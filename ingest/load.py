@@ -26,6 +26,7 @@ from abri.city import City
 from abri.config import Paths, connect_duckdb
 from abri.db import transaction
 from abri.files import private
+from abri.lock import LockedError
 from features.lake import write_months
 from ingest import errors as E
 from ingest import guards
@@ -140,8 +141,12 @@ def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDB
             con = connect_duckdb(paths.warehouse, home=paths.home, read_only=read_only)
             break
         except duckdb.IOException as e:
-            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+            if "lock" not in str(e).lower():
                 raise
+            if time.monotonic() > deadline:  # said in French, as the CLI shows it (abri/cli_common.py)
+                raise LockedError(
+                    f"l'entrepôt {paths.warehouse} est ouvert par un autre processus depuis plus de "
+                    f"{LOCK_WAIT_S:.0f} s : attendez qu'il se termine, puis relancez la commande") from e
             time.sleep(0.25)
     private(paths.warehouse)  # owner-only even when the caller did not set the umask
     if not read_only:

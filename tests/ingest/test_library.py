@@ -317,6 +317,7 @@ def test_the_warehouse_lock_error_comes_after_the_wait(tmp_path, monkeypatch):
     import duckdb
 
     from abri.config import Paths
+    from abri.lock import LockedError
     from ingest import load
 
     paths = Paths(tmp_path)
@@ -324,8 +325,9 @@ def test_the_warehouse_lock_error_comes_after_the_wait(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "LOCK_WAIT_S", 0.5)
     holder = _hold_lock(paths.warehouse, 5)
     try:
-        with pytest.raises(duckdb.IOException, match="lock"):
+        with pytest.raises(LockedError, match="ouvert par un autre processus depuis plus de 0 s") as caught:
             load.connect_warehouse(paths)
+        assert isinstance(caught.value.__cause__, duckdb.IOException)  # DuckDB's own message kept as the cause
     finally:
         holder.kill()
         holder.wait()
