@@ -54,14 +54,15 @@ def dask_client(*, workers: int, scheduler: str | None = None) -> Iterator:
         yield client
 
 
-def lake_training_set(con, *, lake, open_windows: bool = True) -> TrainingSet:
+def lake_training_set(con, *, lake, open_windows: bool = True, max_open_negatives: int | None = None) -> TrainingSet:
     """`models.dataset.load_training_set`, but the features read from the lake's Parquet
     (lake/features/month=*/) and joined with the warehouse's labels."""
     from features.lake import lake_months, read_sql
 
     if not lake_months(lake, "features"):
         raise ValueError(f"lac vide ({lake}/features) : lancez d'abord `abri features`")
-    return load_training_set(con, features=read_sql(lake, "features"), open_windows=open_windows)
+    return load_training_set(con, features=read_sql(lake, "features"), open_windows=open_windows,
+                             max_open_negatives=max_open_negatives)
 
 
 def fit_dask(client, train: TrainingSet, params: dict, config: TrainConfig, *, workers: int,
@@ -114,7 +115,7 @@ def train_candidate_dask(con, registry, config: TrainConfig = TrainConfig(), *, 
     lake = lake_of(con)
     if lake is None:
         raise ValueError("le moteur dask lit le lac : un entrepôt en fichier est nécessaire")
-    frame = lake_training_set(con, lake=lake, open_windows=config.open_windows)
+    frame = lake_training_set(con, lake=lake, open_windows=config.open_windows, max_open_negatives=config.max_negatives)
     with dask_client(workers=workers, scheduler=scheduler) as client:
         n = len(client.scheduler_info().get("workers", {})) or workers
 

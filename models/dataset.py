@@ -167,14 +167,18 @@ def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
 
 
 def load_training_set(con: duckdb.DuckDBPyConnection, *, features: str = "features", open_windows: bool = False,
-                      horizon: int = HORIZON, delay: int = DELAY, progress=None) -> TrainingSet:
+                      horizon: int = HORIZON, delay: int = DELAY, max_open_negatives: int | None = None,
+                      progress=None) -> TrainingSet:
     """Every mature labelled snapshot (features joined with labels), read month by month into
     one float32 matrix; with `open_windows`, also the later snapshots with at least one month of
-    their window reported (court files arrive `delay` months late: models/windows.py).
-    `features`: the relation to read them from (the warehouse's table, or the lake's Parquet:
+    their window reported (court files arrive `delay` months late: models/windows.py). Those of
+    households never judged, negatives in every fit, are sampled down to `max_open_negatives`
+    (a fixed hash of household and month, so the same rows each time) and weighted back: at
+    Paris scale they would otherwise add 1.2 GB to the matrix for rows no fit keeps (each fit
+    keeps at most TrainConfig.max_negatives negatives). `features`: the relation to read them from (the warehouse's table, or the lake's Parquet:
     models/dask_train.py). progress(i, n) after each month."""
     with _memory_capped(con, LOAD_MEMORY_LIMIT):
-        return _load(con, features, open_windows, horizon, delay, progress)
+        return _load(con, features, open_windows, horizon, delay, max_open_negatives, progress)
 
 
 def month_of(dates: np.ndarray) -> np.ndarray:
@@ -184,31 +188,42 @@ def month_of(dates: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(d), NEVER, out).astype(np.int32)
 
 
-def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool,
-            delay: int) -> tuple[str, str, int | None, int | None]:
+def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, delay: int,
+            max_open_negatives: int | None) -> tuple[str, str, int | None, int | None, float]:
     """The rows' relation and condition (`FROM ... WHERE (...)`), the columns of each household's
-    judgment and of when it was reported, the last labelled month and the last court file's
-    month (None without open windows, or without the court's tables to open them from)."""
+    judgment and of when it was reported, the last labelled month, the last court file's month
+    (None without open windows, or without the court's tables to open them from), and the share
+    of the never-judged households' open rows kept."""
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if open_windows and {"judgments", "stg_justice"} <= tables:
-        labelled, court = con.execute("SELECT (SELECT max(snapshot_month) FROM labels), "
-                                      "(SELECT max(extract_month) FROM stg_justice)").fetchall()[0]
-        if labelled is not None and court is not None:
-            # a later snapshot: not judged before it, its window's first month reported by the last file
-            later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
-                     f"<= DATE '{court}' AND (j.judgment_date IS NULL "
-                     "OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
-            return (f"{features} f LEFT JOIN labels l USING (household_key, snapshot_month) "
-                    f"LEFT JOIN judgments j USING (household_key) WHERE (l.household_key IS NOT NULL OR ({later}))",
-                    "j.judgment_date, j.known_from", int(month_index([str(labelled)])[0]),
-                    int(month_index([str(court)])[0]))
-    return (f"{features} f JOIN labels l USING (household_key, snapshot_month) WHERE (true)",
-            "l.judgment_date, NULL::DATE AS known_from", None, None)
+    mature = (f"{features} f JOIN labels l USING (household_key, snapshot_month) WHERE (true)",
+              "l.judgment_date, NULL::DATE AS known_from", None, None, 1.0)
+    if not open_windows or not {"judgments", "stg_justice"} <= tables:
+        return mature
+    labelled, court = con.execute("SELECT (SELECT max(snapshot_month) FROM labels), "
+                                  "(SELECT max(extract_month) FROM stg_justice)").fetchall()[0]
+    if labelled is None or court is None:
+        return mature
+    joined = (f"{features} f LEFT JOIN labels l USING (household_key, snapshot_month) "
+              "LEFT JOIN judgments j USING (household_key)")
+    # a later snapshot: not judged before it, its window's first month reported by the last file
+    later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
+             f"<= DATE '{court}' AND (j.judgment_date IS NULL OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
+    keep = 1.0
+    if max_open_negatives is not None:
+        never = con.execute(f"SELECT count(*) FROM {joined} WHERE l.household_key IS NULL AND {later} "
+                            "AND j.judgment_date IS NULL").fetchall()[0][0]
+        keep = min(1.0, max_open_negatives / never) if never else 1.0
+    if keep < 1.0:
+        later += (f" AND (j.judgment_date IS NOT NULL OR "
+                  f"hash(f.household_key, f.snapshot_month) % 1000000 < {round(keep * 1_000_000)})")
+    return (f"{joined} WHERE (l.household_key IS NOT NULL OR ({later}))", "j.judgment_date, j.known_from",
+            int(month_index([str(labelled)])[0]), int(month_index([str(court)])[0]), keep)
 
 
 def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, horizon: int, delay: int,
-          progress) -> TrainingSet:
-    source, judgment, labelled_until, observed_until = _source(con, features, open_windows, delay)
+          max_open_negatives: int | None, progress) -> TrainingSet:
+    source, judgment, labelled_until, observed_until, keep = _source(con, features, open_windows, delay,
+                                                                     max_open_negatives)
     counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {source} GROUP BY 1 ORDER BY 1").fetchall()
     n = sum(c for _, c in counts)
     # the categories come from the rows' own households: a category no row uses costs nothing
@@ -243,8 +258,10 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
         if progress:
             progress(i + 1, len(counts))
     judged_month, known_month = month_of(judged), month_of(known)
+    weight = np.ones(n, dtype=np.float64)
     if observed_until is not None:  # a later row's label: judged within the months observed so far
         later = month_code > labelled_until
+        weight[later & (judged_month == NEVER)] = 1.0 / keep
         observed = observed_months(month_code[later], observed_until, horizon=horizon, delay=delay)
         label[later] = judged_within(month_code[later], judged_month[later], known_month[later], observed,
                                      observed_until)
@@ -254,7 +271,7 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
         "sector": pd.Categorical.from_codes(sector_code, categories=sectors),
         LABEL: label,
         "judgment_date": judged,
-        "weight": np.ones(n, dtype=np.float64),
+        "weight": weight,
         "_month": month_code,
         "_judged": judged_month,
         "_known": known_month,

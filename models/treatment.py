@@ -73,7 +73,8 @@ def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> Traini
     keep, weight = exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
     if isinstance(rows, TrainingSet):
         kept = rows if keep.all() else rows.take(keep)
-        return kept.with_meta(kept.X, kept.meta.assign(weight=weight[keep]))  # the caller's rows untouched
+        # times the rows' own weight (a sample's), the caller's rows untouched
+        return kept.with_meta(kept.X, kept.meta.assign(weight=kept.meta["weight"].to_numpy() * weight[keep]))
     return rows.assign(snapshot_month=pd.to_datetime(rows["snapshot_month"]), weight=weight).loc[keep].reset_index(
         drop=True)
 

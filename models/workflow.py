@@ -48,7 +48,8 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     Another engine (models/dask_train.py) passes its `frame` (the rows, read from the lake), its
     `trainer` (train's signature) and the `extra_metadata` it records (engine, workers)."""
     if frame is None:
-        frame = load_training_set(con, open_windows=config.open_windows, horizon=config.horizon, delay=config.delay)
+        frame = load_training_set(con, open_windows=config.open_windows, horizon=config.horizon, delay=config.delay,
+                                  max_open_negatives=config.max_negatives)
     trainer = trainer or train
     if not len(frame):
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "

@@ -153,3 +153,23 @@ def test_a_set_without_open_windows_trains_as_before(panel):
     data = TrainingSet.from_frame(panel[panel["snapshot_month"] < "2025-01-01"])
     assert not data.has_open_windows and data.labelled_months() == data.months()
     assert data.offset is None and len(FEATURE_NAMES) == data.X.shape[1]
+
+
+def test_never_judged_open_rows_are_sampled_once_and_weighted_back(warehouse):
+    full = load_training_set(warehouse, open_windows=True, horizon=H)
+    sampled = load_training_set(warehouse, open_windows=True, horizon=H, max_open_negatives=2_000)
+    again = load_training_set(warehouse, open_windows=True, horizon=H, max_open_negatives=2_000)
+    assert sampled.digest() == again.digest()  # the same rows each time
+
+    def parts(d):
+        later = d.month > d.labelled_until
+        never = d.meta["_judged"].to_numpy() == windows.NEVER
+        return d.take(~later), d.take(later & ~never), d.take(later & never)
+
+    (fm, fj, fn), (sm, sj, sn) = parts(full), parts(sampled)
+    assert sm.digest() == fm.digest() and sj.digest() == fj.digest()  # labelled rows, judged households: all
+    assert 1_700 <= len(sn) <= 2_300 < len(fn)
+    w = sn.meta["weight"].to_numpy()
+    assert (w == w[0]).all() and w[0] > 1
+    assert sn.meta["weight"].sum() == pytest.approx(len(fn), rel=0.1)  # they stand for all
+    assert not sn.y.any()
