@@ -70,6 +70,8 @@ def exposure(keys: pd.DataFrame, exposed: pd.DataFrame) -> tuple[np.ndarray, np.
 def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> TrainingSet | pd.DataFrame:
     """`rows` (a TrainingSet, or training_frame rows) without the rows treated within their label
     window, weighted (`weight`: 1, or the holdout's inverse-probability weight)."""
+    if isinstance(rows, TrainingSet) and exposed.empty:
+        return rows  # nothing to leave out: no copy of the rows' columns
     keep, weight = exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
     if isinstance(rows, TrainingSet):
         kept = rows if keep.all() else rows.take(keep)
@@ -79,9 +81,10 @@ def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> Traini
         drop=True)
 
 
-def summary(frame: TrainingSet | pd.DataFrame, kept: TrainingSet | pd.DataFrame) -> dict:
-    """What treatment-aware training did, for the model's metadata."""
-    rows = kept.meta if isinstance(kept, TrainingSet) else kept
-    w = rows["weight"].to_numpy() if "weight" in rows else np.ones(len(rows))
-    return {"rows": int(len(frame)), "rows_left_out_treated": int(len(frame) - len(kept)),
-            "rows_weighted": int((w != 1.0).sum()), "max_weight": float(w.max()) if len(w) else 1.0}
+def summary(frame: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> dict:
+    """What treatment-aware training does to `frame`'s rows, for the model's metadata (a row's own
+    weight, e.g. an open window's sample, is not counted as the design's)."""
+    keep, weight = exposure(frame.meta if isinstance(frame, TrainingSet) else frame, exposed)
+    return {"rows": int(len(keep)), "rows_left_out_treated": int((~keep).sum()),
+            "rows_weighted": int(((weight != 1.0) & keep).sum()),
+            "max_weight": float(weight[keep].max()) if keep.any() else 1.0}

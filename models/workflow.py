@@ -55,8 +55,9 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "
                          "(abri features) sur un historique d'au moins 16 mois")
     if config.treatment_aware:
-        kept = treatment.untreated(frame, treatment.exposures(con, horizon=config.horizon))
-        treated = {"treatment_aware": True, **treatment.summary(frame, kept)}
+        exposed = treatment.exposures(con, horizon=config.horizon)
+        treated = {"treatment_aware": True, **treatment.summary(frame, exposed)}
+        kept = treatment.untreated(frame, exposed)
         frame = kept
     else:
         treated = {"treatment_aware": False, "rows": int(len(frame))}

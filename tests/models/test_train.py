@@ -1,6 +1,7 @@
 import hashlib
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from features.declare import FEATURE_NAMES
@@ -138,3 +139,14 @@ def test_both_engines_take_their_parameters_from_one_place():
     assert p["lambda_l2"] == 1.0 and p["seed"] == 3 and p["num_leaves"] == 7
     assert p["scale_pos_weight"] == 3.0 ** 0.5
     assert "lgbm_params(" in inspect.getsource(dask_train.fit_dask)
+
+
+def test_the_logistic_baseline_predicted_in_chunks_equals_one_pass(panel):
+    from models.dataset import TrainingSet
+    from models.train import fit_logistic, predict_logistic
+
+    rows = TrainingSet.from_frame(panel.iloc[:3000])
+    model = fit_logistic(rows, seed=0)
+    whole = model.predict_proba(pd.DataFrame(rows.X, columns=list(FEATURE_NAMES)).astype(float))[:, 1]
+    assert np.array_equal(predict_logistic(model, rows.X, chunk=701), whole)
+    assert predict_logistic(model, rows.X[:0]).shape == (0,)
