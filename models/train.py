@@ -290,6 +290,7 @@ def backtest(data: TrainingSet | pd.DataFrame, config: TrainConfig, params: dict
         if fit_rows.y.sum() == 0 or not stop.y.any():
             fit_rows, stop = fitting_rows(train, config), train
         booster = fit_engine(fit_rows, stop, params)
+        del fit_rows  # a copy of up to millions of rows (a sample): not kept beside the baselines' fits
         best = booster.best_iteration or None
         rounds.append(best or booster.current_iteration())
         logistic = fit_logistic(train, config.seed, max_rows=config.logistic_max_rows)
