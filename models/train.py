@@ -130,19 +130,22 @@ def open_window_rows(data: TrainingSet, config: TrainConfig, *, as_of: int, star
     `as_of`, with its offset, negatives sampled (negative_sample)."""
     month, meta = data.month, data.meta
     observed = windows.observed_months(month, as_of, horizon=config.horizon, delay=config.delay)
-    y = windows.judged_within(month, meta["_judged"].to_numpy(), meta["_known"].to_numpy(), observed, as_of)
     rows = np.flatnonzero((month >= start) & (observed >= 1) & ~np.isin(month, month_index(held_out)))
-    stage = data.column("procedure_stage_current")
-    mature = rows[(observed[rows] == config.horizon) & y[rows]]
-    offset = windows.offsets(observed[rows], stage[rows], meta["_judged"].to_numpy()[mature] - month[mature],
+    observed = observed[rows]  # only the candidate rows from here: the whole set's arrays are freed
+    y = windows.judged_within(month[rows], meta["_judged"].to_numpy()[rows], meta["_known"].to_numpy()[rows],
+                              observed, as_of)
+    stage = data.column("procedure_stage_current")[rows]
+    mature = (observed == config.horizon) & y
+    offset = windows.offsets(observed, stage, meta["_judged"].to_numpy()[rows[mature]] - month[rows[mature]],
                              stage[mature], horizon=config.horizon)
+    del observed, stage, mature
     factor = np.ones(len(rows))
-    sample = negative_sample(y[rows], config)
+    sample = negative_sample(y, config)
     if sample is not None:
         keep, factor = sample
-        rows, offset = rows[keep], offset[keep]
+        rows, offset, y = rows[keep], offset[keep], y[keep]
     out = data.take(rows)
-    out.meta[LABEL] = y[rows]
+    out.meta[LABEL] = y
     out.meta["weight"] = out.meta["weight"].to_numpy() * factor
     out.meta["offset"] = offset
     return out
