@@ -30,7 +30,7 @@ import lightgbm as lgb
 
 from features.declare import FEATURE_NAMES
 from models.dataset import TrainingSet, load_training_set
-from models.train import TrainConfig, TrainResult, lgbm_params
+from models.train import TrainConfig, TrainResult, lgbm_params, open_negatives_cap
 from models.train import train as train_model
 
 LOCK_NAME = "abri-lightgbm-training"
@@ -115,7 +115,8 @@ def train_candidate_dask(con, registry, config: TrainConfig = TrainConfig(), *, 
     lake = lake_of(con)
     if lake is None:
         raise ValueError("le moteur dask lit le lac : un entrepôt en fichier est nécessaire")
-    frame = lake_training_set(con, lake=lake, open_windows=config.open_windows, max_open_negatives=config.max_negatives)
+    frame = lake_training_set(con, lake=lake, open_windows=config.open_windows,
+                              max_open_negatives=open_negatives_cap(config))
     with dask_client(workers=workers, scheduler=scheduler) as client:
         n = len(client.scheduler_info().get("workers", {})) or workers
 

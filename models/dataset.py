@@ -173,9 +173,9 @@ def load_training_set(con: duckdb.DuckDBPyConnection, *, features: str = "featur
     one float32 matrix; with `open_windows`, also the later snapshots with at least one month of
     their window reported (court files arrive `delay` months late: models/windows.py). Those of
     households never judged, negatives in every fit, are sampled down to `max_open_negatives`
-    (a fixed hash of household and month, so the same rows each time) and weighted back: at
-    Paris scale they would otherwise add 1.2 GB to the matrix for rows no fit keeps (each fit
-    keeps at most TrainConfig.max_negatives negatives). `features`: the relation to read them from (the warehouse's table, or the lake's Parquet:
+    (a fixed hash of household and month, so the same rows each time) and weighted back
+    (models.train.open_negatives_cap: at Paris 7.6 M such rows would add 2 GB to the matrix, and
+    a fit keeps at most TrainConfig.max_negatives negatives of every kind). `features`: the relation to read them from (the warehouse's table, or the lake's Parquet:
     models/dask_train.py). progress(i, n) after each month."""
     with _memory_capped(con, LOAD_MEMORY_LIMIT):
         return _load(con, features, open_windows, horizon, delay, max_open_negatives, progress)

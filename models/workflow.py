@@ -22,7 +22,7 @@ from models.lists import evaluate_lists
 from models.monitoring import drift
 from models.registry import ModelRegistry, code_version, energy, library_versions
 from models.score import RULE_VERSION, rule_reasons, rule_scores, score
-from models.train import LABEL, Calibrator, TrainConfig, train
+from models.train import LABEL, Calibrator, TrainConfig, open_negatives_cap, train
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, *, where: str | None = None,
@@ -49,7 +49,7 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
     `trainer` (train's signature) and the `extra_metadata` it records (engine, workers)."""
     if frame is None:
         frame = load_training_set(con, open_windows=config.open_windows, horizon=config.horizon, delay=config.delay,
-                                  max_open_negatives=config.max_negatives)
+                                  max_open_negatives=open_negatives_cap(config))
     trainer = trainer or train
     if not len(frame):
         raise ValueError("aucun instantané étiqueté : construisez d'abord les indicateurs et les étiquettes "
