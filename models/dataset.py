@@ -188,14 +188,25 @@ def month_of(dates: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(d), NEVER, out).astype(np.int32)
 
 
+LABELS = "__labels__"
+
+
+def of_month(source: str, month=None) -> str:
+    """`source` reading the labels of `month` only (all when None): DuckDB does not carry a
+    month's filter across a LEFT JOIN into the labels' scan, which read them whole each month."""
+    return source.replace(LABELS, "labels" if month is None else
+                          f"(SELECT * FROM labels WHERE snapshot_month = DATE '{str(month)[:10]}')")
+
+
 def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, delay: int,
             max_open_negatives: int | None) -> tuple[str, str, int | None, int | None, float]:
-    """The rows' relation and condition (`FROM ... WHERE (...)`), the columns of each household's
-    judgment and of when it was reported, the last labelled month, the last court file's month
-    (None without open windows, or without the court's tables to open them from), and the share
-    of the never-judged households' open rows kept."""
+    """The rows' relation and condition (`FROM ... WHERE (...)`, LABELS standing for the labels'
+    relation: of_month), the columns of each household's judgment and of when it was reported,
+    the last labelled month, the last court file's month (None without open windows, or without
+    the court's tables to open them from), and the share of the never-judged households' open
+    rows kept."""
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    mature = (f"{features} f JOIN labels l USING (household_key, snapshot_month) WHERE (true)",
+    mature = (f"{features} f JOIN {LABELS} l USING (household_key, snapshot_month) WHERE (true)",
               "l.judgment_date, NULL::DATE AS known_from", None, None, 1.0)
     if not open_windows or not {"judgments", "stg_justice"} <= tables:
         return mature
@@ -203,14 +214,14 @@ def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, d
                                   "(SELECT max(extract_month) FROM stg_justice)").fetchall()[0]
     if labelled is None or court is None:
         return mature
-    joined = (f"{features} f LEFT JOIN labels l USING (household_key, snapshot_month) "
+    joined = (f"{features} f LEFT JOIN {LABELS} l USING (household_key, snapshot_month) "
               "LEFT JOIN judgments j USING (household_key)")
     # a later snapshot: not judged before it, its window's first month reported by the last file
     later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
              f"<= DATE '{court}' AND (j.judgment_date IS NULL OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
     keep = 1.0
     if max_open_negatives is not None:
-        never = con.execute(f"SELECT count(*) FROM {joined} WHERE l.household_key IS NULL AND {later} "
+        never = con.execute(f"SELECT count(*) FROM {of_month(joined)} WHERE l.household_key IS NULL AND {later} "
                             "AND j.judgment_date IS NULL").fetchall()[0][0]
         keep = min(1.0, max_open_negatives / never) if never else 1.0
     if keep < 1.0:
@@ -224,10 +235,10 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
           max_open_negatives: int | None, progress) -> TrainingSet:
     source, judgment, labelled_until, observed_until, keep = _source(con, features, open_windows, delay,
                                                                      max_open_negatives)
-    counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {source} GROUP BY 1 ORDER BY 1").fetchall()
+    counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {of_month(source)} GROUP BY 1 ORDER BY 1").fetchall()
     n = sum(c for _, c in counts)
     # the categories come from the rows' own households: a category no row uses costs nothing
-    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT f.household_key FROM {source} ORDER BY 1")
+    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT f.household_key FROM {of_month(source)} ORDER BY 1")
                                .fetchnumpy()["household_key"], dtype=object))
     sectors = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL "
                                               "ORDER BY 1").fetchnumpy()["sector"], dtype=object))
@@ -243,7 +254,8 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
     start = 0
     for i, (month, count) in enumerate(counts):
         part = con.execute(f"SELECT f.household_key, f.sector, {cols}, l.{LABEL}, {judgment} "
-                           f"FROM {source} AND f.snapshot_month = ? ORDER BY f.household_key", [month]).fetchnumpy()
+                           f"FROM {of_month(source, month)} AND f.snapshot_month = ? ORDER BY f.household_key",
+                           [month]).fetchnumpy()
         rows = slice(start, start + count)
         for j, name in enumerate(FEATURE_NAMES):
             X[rows, j] = np.ma.filled(part[name].astype(np.float32), np.nan)
