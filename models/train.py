@@ -371,7 +371,7 @@ def train(frame: TrainingSet | pd.DataFrame, config: TrainConfig = TrainConfig()
                                      capacity=config.capacity)
     train_m, calib_m = final_window(months, horizon=0, delay=0, train_months=config.train_months,
                                     calibration_months=config.calibration_months)
-    if config.open_windows and data.has_open_windows:
+    if config.open_windows and data.has_open_windows and data.observed_until is not None:
         final = open_window_rows(data, config, as_of=data.observed_until, start=month_index(train_m[:1])[0],
                                  held_out=calib_m)
         train_m = [m for m in final.months() if m not in calib_m]
