@@ -175,7 +175,8 @@ def load_training_set(con: duckdb.DuckDBPyConnection, *, features: str = "featur
     households never judged, negatives in every fit, are sampled down to `max_open_negatives`
     (a fixed hash of household and month, so the same rows each time) and weighted back
     (models.train.open_negatives_cap: at Paris 7.6 M such rows would add 2 GB to the matrix, and
-    a fit keeps at most TrainConfig.max_negatives negatives of every kind). `features`: the relation to read them from (the warehouse's table, or the lake's Parquet:
+    a fit keeps at most TrainConfig.max_negatives negatives of every kind). `features`: the
+    relation to read them from (the warehouse's table, or the lake's Parquet:
     models/dask_train.py). progress(i, n) after each month."""
     with _memory_capped(con, LOAD_MEMORY_LIMIT):
         return _load(con, features, open_windows, horizon, delay, max_open_negatives, progress)
@@ -237,8 +238,8 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
                                                                      max_open_negatives)
     counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {of_month(source)} GROUP BY 1 ORDER BY 1").fetchall()
     n = sum(c for _, c in counts)
-    # the categories come from the rows' own households: a category no row uses costs nothing
-    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT f.household_key FROM {of_month(source)} ORDER BY 1")
+    # the categories come from one table each, not the join: a category no row uses costs nothing
+    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT household_key FROM {features} ORDER BY 1")
                                .fetchnumpy()["household_key"], dtype=object))
     sectors = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL "
                                               "ORDER BY 1").fetchnumpy()["sector"], dtype=object))

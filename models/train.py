@@ -293,12 +293,12 @@ def backtest(data: TrainingSet | pd.DataFrame, config: TrainConfig, params: dict
         train = data.take(data.rows_of(pd.period_range(s.train_start, s.train_end, freq="M")))
         test = data.take(data.rows_of(s.test_months))
         stop_rows = train.rows_of([s.train_end])
-        fit_rows, stop = train.take(slice(0, stop_rows.start)), train.take(stop_rows)
+        stop = train.take(stop_rows)
         if open_windows:
             fit_rows = open_window_rows(data, config, as_of=month_index([str(s.as_of)])[0],
                                         start=month_index([str(s.train_start)])[0], held_out=[str(s.train_end)])
         else:
-            fit_rows = fitting_rows(fit_rows, config)
+            fit_rows = fitting_rows(train.take(slice(0, stop_rows.start)), config)
         if fit_rows.y.sum() == 0 or not stop.y.any():
             fit_rows, stop = fitting_rows(train, config), train
         booster = fit_engine(fit_rows, stop, params)
