@@ -67,12 +67,14 @@ def exposure(keys: pd.DataFrame, exposed: pd.DataFrame) -> tuple[np.ndarray, np.
             out["weight"].fillna(1.0).to_numpy(dtype=float))
 
 
-def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> TrainingSet | pd.DataFrame:
+def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame, *,
+              exposed_rows: tuple[np.ndarray, np.ndarray] | None = None) -> TrainingSet | pd.DataFrame:
     """`rows` (a TrainingSet, or training_frame rows) without the rows treated within their label
-    window, weighted (`weight`: 1, or the holdout's inverse-probability weight)."""
+    window, weighted (`weight`: 1, or the holdout's inverse-probability weight). `exposed_rows`:
+    `exposure`'s (keep, weight) of these rows when the caller has them (not computed twice)."""
     if isinstance(rows, TrainingSet) and exposed.empty:
         return rows  # nothing to leave out: no copy of the rows' columns
-    keep, weight = exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
+    keep, weight = exposed_rows or exposure(rows.meta if isinstance(rows, TrainingSet) else rows, exposed)
     if isinstance(rows, TrainingSet):
         kept = rows if keep.all() else rows.take(keep)
         # times the rows' own weight (a sample's), the caller's rows untouched
@@ -81,10 +83,9 @@ def untreated(rows: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> Traini
         drop=True)
 
 
-def summary(frame: TrainingSet | pd.DataFrame, exposed: pd.DataFrame) -> dict:
-    """What treatment-aware training does to `frame`'s rows, for the model's metadata (a row's own
-    weight, e.g. an open window's sample, is not counted as the design's)."""
-    keep, weight = exposure(frame.meta if isinstance(frame, TrainingSet) else frame, exposed)
+def summary(keep: np.ndarray, weight: np.ndarray) -> dict:
+    """What treatment-aware training does to the rows (`exposure`'s keep and weight), for the
+    model's metadata (a row's own weight, e.g. an open window's sample, is not the design's)."""
     return {"rows": int(len(keep)), "rows_left_out_treated": int((~keep).sum()),
             "rows_weighted": int(((weight != 1.0) & keep).sum()),
             "max_weight": float(weight[keep].max()) if keep.any() else 1.0}

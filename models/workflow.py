@@ -56,9 +56,9 @@ def train_candidate(con: duckdb.DuckDBPyConnection, registry: ModelRegistry, con
                          "(abri features) sur un historique d'au moins 16 mois")
     if config.treatment_aware:
         exposed = treatment.exposures(con, horizon=config.horizon)
-        treated = {"treatment_aware": True, **treatment.summary(frame, exposed)}
-        kept = treatment.untreated(frame, exposed)
-        frame = kept
+        exposed_rows = treatment.exposure(frame.meta, exposed)  # one join of the rows, for both
+        treated = {"treatment_aware": True, **treatment.summary(*exposed_rows)}
+        frame = treatment.untreated(frame, exposed, exposed_rows=exposed_rows)
     else:
         treated = {"treatment_aware": False, "rows": int(len(frame))}
     result = trainer(frame, config, progress=progress)

@@ -88,11 +88,11 @@ def test_the_training_set_loses_the_same_rows_and_carries_the_same_weights(con):
 
 
 def test_the_summary_counts_the_designs_rows_not_a_samples_weights(con):
-    from models.treatment import summary
+    from models.treatment import exposure, summary
 
     frame = pd.DataFrame({"household_key": ["a", "a", "b", "c", "d"],
                           "snapshot_month": pd.to_datetime(["2025-01-01", "2025-07-01", "2025-01-01",
                                                             "2025-01-01", "2025-01-01"]),
                           "weight": [1.0, 2.5, 1.0, 2.5, 1.0]})  # 2.5: an open window's sample
-    s = summary(frame, exposures(con, horizon=12))
+    s = summary(*exposure(frame, exposures(con, horizon=12)))
     assert s == {"rows": 5, "rows_left_out_treated": 1, "rows_weighted": 2, "max_weight": MAX_WEIGHT}
