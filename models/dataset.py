@@ -190,6 +190,7 @@ def month_of(dates: np.ndarray) -> np.ndarray:
 
 
 LABELS = "__labels__"
+KEYS, SECTORS = "_abri_household_codes", "_abri_sector_codes"  # _load's numbering (temporary tables)
 
 
 def of_month(source: str, month=None) -> str:
@@ -207,8 +208,9 @@ def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, d
     the court's tables to open them from), and the share of the never-judged households' open
     rows kept."""
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    mature = (f"{features} f JOIN {LABELS} l USING (household_key, snapshot_month) WHERE (true)",
-              "l.judgment_date, NULL::DATE AS known_from", None, None, 1.0)
+    numbered = f"JOIN {KEYS} k USING (household_key) LEFT JOIN {SECTORS} s USING (sector)"
+    mature = (f"{features} f JOIN {LABELS} l USING (household_key, snapshot_month) {numbered} WHERE (true)",
+              "l.judgment_date::TIMESTAMP AS judgment_date, NULL::TIMESTAMP AS known_from", None, None, 1.0)
     if not open_windows or not {"judgments", "stg_justice"} <= tables:
         return mature
     labelled, court = con.execute("SELECT (SELECT max(snapshot_month) FROM labels), "
@@ -217,6 +219,7 @@ def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, d
         return mature
     joined = (f"{features} f LEFT JOIN {LABELS} l USING (household_key, snapshot_month) "
               "LEFT JOIN judgments j USING (household_key)")
+    numbered_joined = f"{joined} {numbered}"
     # a later snapshot: not judged before it, its window's first month reported by the last file
     later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
              f"<= DATE '{court}' AND (j.judgment_date IS NULL OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
@@ -228,48 +231,60 @@ def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, d
     if keep < 1.0:
         later += (f" AND (j.judgment_date IS NOT NULL OR "
                   f"hash(f.household_key, f.snapshot_month) % 1000000 < {round(keep * 1_000_000)})")
-    return (f"{joined} WHERE (l.household_key IS NOT NULL OR ({later}))", "j.judgment_date, j.known_from",
+    return (f"{numbered_joined} WHERE (l.household_key IS NOT NULL OR ({later}))",
+            "j.judgment_date::TIMESTAMP AS judgment_date, j.known_from::TIMESTAMP AS known_from",
             int(month_index([str(labelled)])[0]), int(month_index([str(court)])[0]), keep)
 
 
 def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, horizon: int, delay: int,
           max_open_negatives: int | None, progress) -> TrainingSet:
-    source, judgment, labelled_until, observed_until, keep = _source(con, features, open_windows, delay,
-                                                                     max_open_negatives)
-    counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {of_month(source)} GROUP BY 1 ORDER BY 1").fetchall()
-    n = sum(c for _, c in counts)
-    # the categories come from one table each, not the join: a category no row uses costs nothing
-    keys = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT household_key FROM {features} ORDER BY 1")
-                               .fetchnumpy()["household_key"], dtype=object))
-    sectors = pd.Index(np.asarray(con.execute(f"SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL "
-                                              "ORDER BY 1").fetchnumpy()["sector"], dtype=object))
-    X = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
-    key_code = np.empty(n, dtype=np.int32)
-    sector_code = np.empty(n, dtype=np.int32)
-    label = np.empty(n, dtype=bool)
-    judged = np.empty(n, dtype="datetime64[us]")
-    known = np.empty(n, dtype="datetime64[us]")
-    snapshot = np.empty(n, dtype="datetime64[us]")
-    month_code = np.empty(n, dtype=np.int32)
-    cols = ", ".join(f"f.{name}::FLOAT AS {name}" for name in FEATURE_NAMES)
-    start = 0
-    for i, (month, count) in enumerate(counts):
-        part = con.execute(f"SELECT f.household_key, f.sector, {cols}, l.{LABEL}, {judgment} "
-                           f"FROM {of_month(source, month)} AND f.snapshot_month = ? ORDER BY f.household_key",
-                           [month]).fetchnumpy()
-        rows = slice(start, start + count)
-        for j, name in enumerate(FEATURE_NAMES):
-            X[rows, j] = np.ma.filled(part[name].astype(np.float32), np.nan)
-        key_code[rows] = keys.get_indexer(np.asarray(part["household_key"], dtype=object))
-        sector_code[rows] = sectors.get_indexer(np.asarray(part["sector"], dtype=object))  # NULL: -1
-        label[rows] = np.ma.filled(part[LABEL], False)
-        judged[rows] = np.ma.filled(part["judgment_date"].astype("datetime64[us]"), np.datetime64("NaT"))
-        known[rows] = np.ma.filled(part["known_from"].astype("datetime64[us]"), np.datetime64("NaT"))
-        snapshot[rows] = np.datetime64(pd.Timestamp(month).to_datetime64(), "us")
-        month_code[rows] = month_index([str(month)])[0]
-        start += count
-        if progress:
-            progress(i + 1, len(counts))
+    # households and sectors numbered once, in DuckDB: each month then reads integers, not text
+    # (Python strings and pandas' lookups cost a third of a Paris load); the categories come from
+    # the features table, not the join: a category no row uses costs nothing
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT household_key, "
+                    f"(row_number() OVER (ORDER BY household_key) - 1)::INTEGER AS code "
+                    f"FROM (SELECT DISTINCT household_key FROM {features})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {SECTORS} AS SELECT sector, "
+                    f"(row_number() OVER (ORDER BY sector) - 1)::INTEGER AS code "
+                    f"FROM (SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL)")
+        source, judgment, labelled_until, observed_until, keep = _source(con, features, open_windows, delay,
+                                                                         max_open_negatives)
+        counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {of_month(source)} GROUP BY 1 ORDER BY 1").fetchall()
+        n = sum(c for _, c in counts)
+        keys, sectors = (pd.Index(np.asarray(con.execute(f"SELECT {col} FROM {table} ORDER BY code")
+                                             .fetchnumpy()[col], dtype=object))
+                         for table, col in ((KEYS, "household_key"), (SECTORS, "sector")))
+        X = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
+        key_code = np.empty(n, dtype=np.int32)
+        sector_code = np.empty(n, dtype=np.int32)
+        label = np.empty(n, dtype=bool)
+        judged = np.empty(n, dtype="datetime64[us]")
+        known = np.empty(n, dtype="datetime64[us]")
+        snapshot = np.empty(n, dtype="datetime64[us]")
+        month_code = np.empty(n, dtype=np.int32)
+        # one fixed-size array per row: Arrow hands it over as the rows of X, already row-major
+        row = ", ".join(f"coalesce(f.{name}::FLOAT, 'NaN'::FLOAT)" for name in FEATURE_NAMES)
+        start = 0
+        for i, (month, count) in enumerate(counts):
+            part = con.sql(f"SELECT k.code AS key_code, coalesce(s.code, -1) AS sector_code, "
+                           f"[{row}]::FLOAT[{len(FEATURE_NAMES)}] AS x, coalesce(l.{LABEL}, false) AS label, "
+                           f"{judgment} FROM {of_month(source, month)} AND f.snapshot_month = $month "
+                           f"ORDER BY k.code", params={"month": month}).to_arrow_table()
+            rows = slice(start, start + count)
+            X[rows] = part.column("x").combine_chunks().flatten().to_numpy().reshape(count, len(FEATURE_NAMES))
+            key_code[rows] = part.column("key_code").to_numpy()
+            sector_code[rows] = part.column("sector_code").to_numpy()
+            label[rows] = part.column("label").to_numpy()
+            judged[rows] = part.column("judgment_date").to_numpy()
+            known[rows] = part.column("known_from").to_numpy()
+            snapshot[rows] = np.datetime64(pd.Timestamp(month).to_datetime64(), "us")
+            month_code[rows] = month_index([str(month)])[0]
+            start += count
+            if progress:
+                progress(i + 1, len(counts))
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {KEYS}; DROP TABLE IF EXISTS {SECTORS}")
     judged_month, known_month = month_of(judged), month_of(known)
     weight = np.ones(n, dtype=np.float64)
     if observed_until is not None:  # a later row's label: judged within the months observed so far

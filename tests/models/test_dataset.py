@@ -46,6 +46,17 @@ def test_the_set_read_month_by_month_holds_the_same_rows_as_the_training_frame(c
     assert data.months()[0] == "2023-01" and data.months()[-1] == "2024-12"
 
 
+def test_the_numbering_tables_are_dropped_after_a_load_and_after_a_failed_one(con):
+    def temporary():
+        return con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+
+    load_training_set(con)
+    assert temporary() == []
+    with pytest.raises(duckdb.Error):
+        load_training_set(con, features=f"(SELECT * EXCLUDE ({FEATURE_NAMES[0]}) FROM features)")
+    assert temporary() == []
+
+
 def test_from_frame_sorts_by_month_then_household_and_matches_the_loaded_set(con):
     frame = training_frame(con)
     shuffled = frame.sample(frac=1.0, random_state=3)
