@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -200,26 +201,33 @@ def of_month(source: str, month=None) -> str:
                           f"(SELECT * FROM labels WHERE snapshot_month = DATE '{str(month)[:10]}')")
 
 
-def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, delay: int,
-            max_open_negatives: int | None) -> tuple[str, str, int | None, int | None, float]:
-    """The rows' relation and condition (`FROM ... WHERE (...)`, LABELS standing for the labels'
-    relation: of_month), the columns of each household's judgment and of when it was reported,
-    the last labelled month, the last court file's month (None without open windows, or without
-    the court's tables to open them from), and the share of the never-judged households' open
-    rows kept."""
+class _Rows(NamedTuple):
+    """What _load reads: FROM `relation` WHERE `where` (LABELS standing for the labels' relation:
+    of_month), with the `judgment` columns (each household's judgment and when it was reported);
+    no month after `last` (a DATE, None when nothing is labelled); the last labelled month and the
+    last court file's month (None without open windows, or without the court's tables to open
+    them from); the share of the never-judged households' open rows kept."""
+    relation: str
+    where: str
+    judgment: str
+    last: object
+    labelled_until: int | None = None
+    observed_until: int | None = None
+    keep: float = 1.0
+
+
+def _rows(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, delay: int,
+          max_open_negatives: int | None) -> _Rows:
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    numbered = f"JOIN {KEYS} k USING (household_key) LEFT JOIN {SECTORS} s USING (sector)"
-    mature = (f"{features} f JOIN {LABELS} l USING (household_key, snapshot_month) {numbered} WHERE (true)",
-              "l.judgment_date::TIMESTAMP AS judgment_date, NULL::TIMESTAMP AS known_from", None, None, 1.0)
-    if not open_windows or not {"judgments", "stg_justice"} <= tables:
-        return mature
-    labelled, court = con.execute("SELECT (SELECT max(snapshot_month) FROM labels), "
-                                  "(SELECT max(extract_month) FROM stg_justice)").fetchall()[0]
-    if labelled is None or court is None:
+    labelled, court = con.execute(
+        "SELECT (SELECT max(snapshot_month) FROM labels), "
+        + ("(SELECT max(extract_month) FROM stg_justice)" if "stg_justice" in tables else "NULL")).fetchall()[0]
+    mature = _Rows(f"{features} f JOIN {LABELS} l USING (household_key, snapshot_month)", "true",
+                   "l.judgment_date::TIMESTAMP AS judgment_date, NULL::TIMESTAMP AS known_from", labelled)
+    if not open_windows or "judgments" not in tables or labelled is None or court is None:
         return mature
     joined = (f"{features} f LEFT JOIN {LABELS} l USING (household_key, snapshot_month) "
               "LEFT JOIN judgments j USING (household_key)")
-    numbered_joined = f"{joined} {numbered}"
     # a later snapshot: not judged before it, its window's first month reported by the last file
     later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
              f"<= DATE '{court}' AND (j.judgment_date IS NULL OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
@@ -231,60 +239,67 @@ def _source(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, d
     if keep < 1.0:
         later += (f" AND (j.judgment_date IS NOT NULL OR "
                   f"hash(f.household_key, f.snapshot_month) % 1000000 < {round(keep * 1_000_000)})")
-    return (f"{numbered_joined} WHERE (l.household_key IS NOT NULL OR ({later}))",
-            "j.judgment_date::TIMESTAMP AS judgment_date, j.known_from::TIMESTAMP AS known_from",
-            int(month_index([str(labelled)])[0]), int(month_index([str(court)])[0]), keep)
+    last = con.execute(f"SELECT DATE '{court}' - to_months({1 + int(delay)})").fetchall()[0][0]
+    return _Rows(joined, f"l.household_key IS NOT NULL OR ({later})",
+                 "j.judgment_date::TIMESTAMP AS judgment_date, j.known_from::TIMESTAMP AS known_from", last,
+                 int(month_index([str(labelled)])[0]), int(month_index([str(court)])[0]), keep)
 
 
 def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, horizon: int, delay: int,
           max_open_negatives: int | None, progress) -> TrainingSet:
-    # households and sectors numbered once, in DuckDB: each month then reads integers, not text
-    # (Python strings and pandas' lookups cost a third of a Paris load); the categories come from
-    # the features table, not the join: a category no row uses costs nothing
     try:
+        # households and sectors numbered once, in DuckDB: each month then reads integers, not
+        # text (Python strings and pandas' lookups cost a third of a Paris load); the categories
+        # come from the features table, not the join: a category no row uses costs nothing
         con.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT household_key, "
                     f"(row_number() OVER (ORDER BY household_key) - 1)::INTEGER AS code "
                     f"FROM (SELECT DISTINCT household_key FROM {features})")
         con.execute(f"CREATE OR REPLACE TEMP TABLE {SECTORS} AS SELECT sector, "
                     f"(row_number() OVER (ORDER BY sector) - 1)::INTEGER AS code "
                     f"FROM (SELECT DISTINCT sector FROM {features} WHERE sector IS NOT NULL)")
-        source, judgment, labelled_until, observed_until, keep = _source(con, features, open_windows, delay,
-                                                                         max_open_negatives)
-        counts = con.execute(f"SELECT f.snapshot_month, count(*) FROM {of_month(source)} GROUP BY 1 ORDER BY 1").fetchall()
-        n = sum(c for _, c in counts)
         keys, sectors = (pd.Index(np.asarray(con.execute(f"SELECT {col} FROM {table} ORDER BY code")
                                              .fetchnumpy()[col], dtype=object))
                          for table, col in ((KEYS, "household_key"), (SECTORS, "sector")))
-        X = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
-        key_code = np.empty(n, dtype=np.int32)
-        sector_code = np.empty(n, dtype=np.int32)
-        label = np.empty(n, dtype=bool)
-        judged = np.empty(n, dtype="datetime64[us]")
-        known = np.empty(n, dtype="datetime64[us]")
-        snapshot = np.empty(n, dtype="datetime64[us]")
-        month_code = np.empty(n, dtype=np.int32)
+        src = _rows(con, features, open_windows, delay, max_open_negatives)
+        # each month's rows are at most its features' rows: the arrays are sized for those and cut
+        # to the rows read at the end (pages never written are never resident), which spares a
+        # count of the join (9 s at Paris)
+        bounds = [] if src.last is None else con.execute(
+            f"SELECT snapshot_month, count(*) FROM {features} WHERE snapshot_month <= ? GROUP BY 1 ORDER BY 1",
+            [src.last]).fetchall()
+        bound = sum(c for _, c in bounds)
+        X = np.empty((bound, len(FEATURE_NAMES)), dtype=np.float32)
+        columns = {name: np.empty(bound, dtype=dtype) for name, dtype in (
+            ("key_code", np.int32), ("sector_code", np.int32), ("label", bool), ("judgment_date", "datetime64[us]"),
+            ("known_from", "datetime64[us]"), ("snapshot", "datetime64[us]"), ("month_code", np.int32))}
         # one fixed-size array per row: Arrow hands it over as the rows of X, already row-major
         row = ", ".join(f"coalesce(f.{name}::FLOAT, 'NaN'::FLOAT)" for name in FEATURE_NAMES)
-        start = 0
-        for i, (month, count) in enumerate(counts):
+        n = 0
+        for i, (month, _) in enumerate(bounds):
             part = con.sql(f"SELECT k.code AS key_code, coalesce(s.code, -1) AS sector_code, "
                            f"[{row}]::FLOAT[{len(FEATURE_NAMES)}] AS x, coalesce(l.{LABEL}, false) AS label, "
-                           f"{judgment} FROM {of_month(source, month)} AND f.snapshot_month = $month "
-                           f"ORDER BY k.code", params={"month": month}).to_arrow_table()
-            rows = slice(start, start + count)
-            X[rows] = part.column("x").combine_chunks().flatten().to_numpy().reshape(count, len(FEATURE_NAMES))
-            key_code[rows] = part.column("key_code").to_numpy()
-            sector_code[rows] = part.column("sector_code").to_numpy()
-            label[rows] = part.column("label").to_numpy()
-            judged[rows] = part.column("judgment_date").to_numpy()
-            known[rows] = part.column("known_from").to_numpy()
-            snapshot[rows] = np.datetime64(pd.Timestamp(month).to_datetime64(), "us")
-            month_code[rows] = month_index([str(month)])[0]
-            start += count
+                           f"{src.judgment} FROM {of_month(src.relation, month)} "
+                           f"JOIN {KEYS} k USING (household_key) LEFT JOIN {SECTORS} s USING (sector) "
+                           f"WHERE ({src.where}) AND f.snapshot_month = $month",
+                           params={"month": month}).to_arrow_table()
+            # sorted by household here, not in DuckDB, which would sort the wide rows
+            order = np.argsort(part.column("key_code").to_numpy(), kind="stable")
+            rows = slice(n, n + len(order))
+            X[rows] = part.column("x").combine_chunks().flatten().to_numpy().reshape(-1, len(FEATURE_NAMES))[order]
+            for name in ("key_code", "sector_code", "label", "judgment_date", "known_from"):
+                columns[name][rows] = part.column(name).to_numpy()[order]
+            columns["snapshot"][rows] = np.datetime64(pd.Timestamp(month).to_datetime64(), "us")
+            columns["month_code"][rows] = month_index([str(month)])[0]
+            n += len(order)
             if progress:
-                progress(i + 1, len(counts))
+                progress(i + 1, len(bounds))
     finally:
         con.execute(f"DROP TABLE IF EXISTS {KEYS}; DROP TABLE IF EXISTS {SECTORS}")
+    X.resize((n, len(FEATURE_NAMES)), refcheck=False)  # in place: the unused tail is released, not copied
+    key_code, sector_code, label, judged, known, snapshot, month_code = (
+        columns[name][:n].copy() for name in ("key_code", "sector_code", "label", "judgment_date", "known_from",
+                                              "snapshot", "month_code"))
+    labelled_until, observed_until, keep = src.labelled_until, src.observed_until, src.keep
     judged_month, known_month = month_of(judged), month_of(known)
     weight = np.ones(n, dtype=np.float64)
     if observed_until is not None:  # a later row's label: judged within the months observed so far
