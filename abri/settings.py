@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     # the logistic baseline is fitted on at most this many rows (every positive kept)
     logistic_max_rows: int = Field(300_000, ge=100)
     # each LightGBM fit keeps every positive and at most this many negatives (weighted back)
-    train_max_negatives: int = Field(3_000_000, ge=1000)
+    train_max_negatives: int = Field(2_000_000, ge=1000)
     # LightGBM's threads per fit (0: every core); the model file is the same at any count
     train_threads: int = Field(0, ge=0)
     # the explanation report's stability check: this many refits with other seeds...

@@ -61,8 +61,9 @@ class TrainConfig:
     logistic_max_rows: int = 300_000  # the logistic baseline's sample (fit_logistic)
     # a fit keeps every positive and at most this many negatives, each weighted by the inverse of
     # its sampling rate (fitting_rows): beyond a few million negatives of a 1 % label, more rows
-    # add time, not precision (measured at Paris scale: docs/models.md). None: every row.
-    max_negatives: int | None = 3_000_000
+    # add time, not precision (at Paris 2 M and 3 M gave 0.429, no cap 0.369 against 0.371 with
+    # one: docs/models.md). None: every row.
+    max_negatives: int | None = 2_000_000
     # learn from the snapshots whose window is still open, each with the months of it observed so
     # far (models/windows.py): a 36-month city's folds then learn from 14 months, not 3 to 6
     open_windows: bool = True
@@ -101,9 +102,9 @@ def lgbm_params(y: np.ndarray, params: dict, config: TrainConfig,
 def open_negatives_cap(config: TrainConfig) -> int | None:
     """How many never-judged open rows to load (models.dataset.load_training_set): half the
     negatives cap. Each fit then samples its negatives among the loaded rows, each row weighted
-    by both rates, so the fit is unbiased at any load cap; at Paris the final fit draws ~0.3 M of
-    its 3 M negatives from the open rows with half the cap (~0.6 M with the whole cap), and the
-    matrix is 0.46 GB smaller, which keeps the training stage's peak under 8 GiB."""
+    by both rates, so the fit is unbiased at any load cap; at Paris the whole cap would load
+    ~0.5 GB more rows for ~0.2 M more of the final fit's negatives drawn from them, against a
+    training stage's peak to keep under 8 GiB."""
     return None if config.max_negatives is None else config.max_negatives // 2
 
 

@@ -71,7 +71,7 @@ class AbriResource(ConfigurableResource):
     leakage_sample_rows: int = 100_000
     drift_sample_rows: int = 200_000
     logistic_max_rows: int = 300_000
-    train_max_negatives: int = 3_000_000
+    train_max_negatives: int = 2_000_000
     train_threads: int = 0  # ABRI_TRAIN_THREADS (0: every core)
     seed_boosters: int = 2
     seed_booster_rows: int = 300_000
