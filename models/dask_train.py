@@ -67,7 +67,7 @@ def lake_training_set(con, *, lake, open_windows: bool = True, max_open_negative
 
 def fit_dask(client, train: TrainingSet, params: dict, config: TrainConfig, *, workers: int,
              rounds: int | None = None) -> lgb.Booster:
-    """models.train.fit_lgbm's model (same parameters, positives weighted the same way), fitted
+    """models.train.fit_lgbm's model (same parameters: lgbm_params), fitted
     by lightgbm.dask with the rows split across the workers; returns a local Booster."""
     import dask.array as da
     from distributed import Lock
