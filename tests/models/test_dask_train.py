@@ -43,7 +43,10 @@ def test_dask_on_two_workers_trains_registers_and_scores_like_one_process(panel,
     assert (meta_dask["engine"], meta_dask["workers"]) == ("dask", 2)
     assert (meta_single["engine"], meta_single["workers"]) == ("lightgbm", 1)
     assert meta_dask["data_snapshot_sha256"] == meta_single["data_snapshot_sha256"]  # same rows, lake or table
-    assert abs(precision(meta_dask) - precision(meta_single)) <= 0.03, (precision(meta_dask), precision(meta_single))
+    # data-parallel LightGBM builds its histograms by worker, so its trees may differ slightly:
+    # at most one household of the 30 the backtest lists (15 a test month) may change
+    assert abs(precision(meta_dask) - precision(meta_single)) <= 1 / 30 + 1e-9, (precision(meta_dask),
+                                                                                 precision(meta_single))
     assert (registry.root / dask / "model.txt").read_text().startswith("tree")
     out = score_month(con, registry, dask, capacity=0.02)
     assert out["listed"] == 30 and con.execute("SELECT count(*) FROM scores").fetchone()[0] == 1500

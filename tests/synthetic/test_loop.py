@@ -45,7 +45,11 @@ def test_small_closed_loop_measures_the_exact_effect(tmp_path, monkeypatch):
     exact = json.loads((tmp_path / "truth" / "impact_exact.json").read_text())
     impact = json.loads((tmp_path / "reports" / "impact" / "impact.json").read_text())
     itt = impact["itt_averted_per_100"]
-    assert itt["ci_low"] <= exact["itt_averted_per_100"] <= itt["ci_high"], (itt, exact)
+    # the report's 95 % interval misses the truth one run in twenty by design; the test allows
+    # 3.29 standard errors (one run in a thousand). Seeds 3 to 6 of this loop (2026-12-02): the
+    # estimate minus the exact effect was 2.82, 0.88, -0.91 and -0.44 standard errors
+    assert itt["ci_low"] < itt["estimate"] < itt["ci_high"] and itt["se"] > 0
+    assert abs(itt["estimate"] - exact["itt_averted_per_100"]) <= 3.29 * itt["se"], (itt, exact)
     power = json.loads((tmp_path / "truth" / "design_power.json").read_text())
     assert power["margin"]["randomised"] > 0 and power["margin"]["expected_half_width_per_100"] > 0
 
