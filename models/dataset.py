@@ -25,7 +25,7 @@ from abri.settings import size_bytes
 from features.build import COURT_REPORTING_DELAY as DELAY
 from features.build import DEFAULT_HORIZON as HORIZON
 from features.declare import FEATURE_NAMES
-from models.windows import NEVER, judged_within, observed_months
+from models.windows import NEVER, judged_within, last_observed, observed_months
 
 LABEL = "judgment_within_horizon"
 FEATURE_INDEX = {name: j for j, name in enumerate(FEATURE_NAMES)}
@@ -204,13 +204,13 @@ def of_month(source: str, month=None) -> str:
 class _Rows(NamedTuple):
     """What _load reads: FROM `relation` WHERE `where` (LABELS standing for the labels' relation:
     of_month), with the `judgment` columns (each household's judgment and when it was reported);
-    no month after `last` (a DATE, None when nothing is labelled); the last labelled month and the
+    no month after `last` ('YYYY-MM-DD', None when nothing is labelled); the last labelled month and the
     last court file's month (None without open windows, or without the court's tables to open
     them from); the share of the never-judged households' open rows kept."""
     relation: str
     where: str
     judgment: str
-    last: object
+    last: str | None
     labelled_until: int | None = None
     observed_until: int | None = None
     keep: float = 1.0
@@ -223,14 +223,17 @@ def _rows(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, del
         "SELECT (SELECT max(snapshot_month) FROM labels), "
         + ("(SELECT max(extract_month) FROM stg_justice)" if "stg_justice" in tables else "NULL")).fetchall()[0]
     mature = _Rows(f"{features} f JOIN {LABELS} l USING (household_key, snapshot_month)", "true",
-                   "l.judgment_date::TIMESTAMP AS judgment_date, NULL::TIMESTAMP AS known_from", labelled)
+                   "l.judgment_date::TIMESTAMP AS judgment_date, NULL::TIMESTAMP AS known_from",
+                   None if labelled is None else str(labelled))
     if not open_windows or "judgments" not in tables or labelled is None or court is None:
         return mature
     joined = (f"{features} f LEFT JOIN {LABELS} l USING (household_key, snapshot_month) "
               "LEFT JOIN judgments j USING (household_key)")
     # a later snapshot: not judged before it, its window's first month reported by the last file
-    later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month + to_months({1 + int(delay)}) "
-             f"<= DATE '{court}' AND (j.judgment_date IS NULL OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
+    observed_until = int(month_index([str(court)])[0])
+    last = month_label(last_observed(observed_until, delay=delay)) + "-01"
+    later = (f"f.snapshot_month > DATE '{labelled}' AND f.snapshot_month <= DATE '{last}' "
+             "AND (j.judgment_date IS NULL OR j.judgment_date >= f.snapshot_month + INTERVAL 1 MONTH)")
     keep = 1.0
     if max_open_negatives is not None:
         never = con.execute(f"SELECT count(*) FROM {of_month(joined)} WHERE l.household_key IS NULL AND {later} "
@@ -239,10 +242,9 @@ def _rows(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, del
     if keep < 1.0:
         later += (f" AND (j.judgment_date IS NOT NULL OR "
                   f"hash(f.household_key, f.snapshot_month) % 1000000 < {round(keep * 1_000_000)})")
-    last = con.execute(f"SELECT DATE '{court}' - to_months({1 + int(delay)})").fetchall()[0][0]
     return _Rows(joined, f"l.household_key IS NOT NULL OR ({later})",
                  "j.judgment_date::TIMESTAMP AS judgment_date, j.known_from::TIMESTAMP AS known_from", last,
-                 int(month_index([str(labelled)])[0]), int(month_index([str(court)])[0]), keep)
+                 int(month_index([str(labelled)])[0]), observed_until, keep)
 
 
 def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, horizon: int, delay: int,
@@ -299,15 +301,14 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
     key_code, sector_code, label, judged, known, snapshot, month_code = (
         columns[name][:n].copy() for name in ("key_code", "sector_code", "label", "judgment_date", "known_from",
                                               "snapshot", "month_code"))
-    labelled_until, observed_until, keep = src.labelled_until, src.observed_until, src.keep
     judged_month, known_month = month_of(judged), month_of(known)
     weight = np.ones(n, dtype=np.float64)
-    if observed_until is not None:  # a later row's label: judged within the months observed so far
-        later = month_code > labelled_until
-        weight[later & (judged_month == NEVER)] = 1.0 / keep
-        observed = observed_months(month_code[later], observed_until, horizon=horizon, delay=delay)
+    if src.observed_until is not None:  # a later row's label: judged within the months observed so far
+        later = month_code > src.labelled_until
+        weight[later & (judged_month == NEVER)] = 1.0 / src.keep
+        observed = observed_months(month_code[later], src.observed_until, horizon=horizon, delay=delay)
         label[later] = judged_within(month_code[later], judged_month[later], known_month[later], observed,
-                                     observed_until)
+                                     src.observed_until)
     meta = pd.DataFrame({
         "household_key": pd.Categorical.from_codes(key_code, categories=keys),
         "snapshot_month": snapshot,
@@ -319,4 +320,4 @@ def _load(con: duckdb.DuckDBPyConnection, features: str, open_windows: bool, hor
         "_judged": judged_month,
         "_known": known_month,
     })
-    return TrainingSet(X, meta, labelled_until, observed_until)
+    return TrainingSet(X, meta, src.labelled_until, src.observed_until)

@@ -34,6 +34,12 @@ def observed_months(month: np.ndarray, as_of: int, *, horizon: int, delay: int) 
     return np.minimum(horizon, as_of - delay - np.asarray(month, dtype=np.int64))
 
 
+def last_observed(as_of: int, *, delay: int) -> int:
+    """The last snapshot with at least one month of its window observed by `as_of`
+    (observed_months >= 1): what the loader reads up to (models.dataset)."""
+    return as_of - delay - 1
+
+
 def judged_within(month: np.ndarray, judged: np.ndarray, known: np.ndarray, observed: np.ndarray,
                   as_of: int) -> np.ndarray:
     """True where the household's judgment falls in its snapshot's observed months and its

@@ -31,6 +31,10 @@ def test_the_worked_example_of_the_module():
                                                                                                    False]
     # a mature snapshot's window is capped at the horizon
     assert windows.observed_months(np.array([m("2023-01")]), m("2025-04"), horizon=12, delay=3).tolist() == [12]
+    # the last snapshot the loader reads is the last with one month observed
+    last = windows.last_observed(m("2025-04"), delay=3)
+    assert last == m("2024-12")
+    assert windows.observed_months(np.array([last, last + 1]), m("2025-04"), horizon=12, delay=3).tolist() == [1, 0]
 
 
 def test_the_share_judged_within_w_months_is_counted_by_hand():
