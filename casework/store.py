@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -97,6 +99,27 @@ class ConflictError(CaseworkError):
     """Someone else changed the case since it was read."""
 
 
+_WAL_SWITCH = threading.Lock()
+
+
+def _use_wal(con: sqlite3.Connection, attempts: int = 200) -> None:
+    """Put the store in WAL mode (persistent, so done once per file). The switch needs the
+    database to itself, and when other connections are opening a new store at the same moment
+    SQLite may refuse it at once instead of waiting out the busy timeout: the first connections
+    of a new store take turns here and try again for up to 10 s."""
+    if con.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    with _WAL_SWITCH:
+        for attempt in range(attempts):
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -110,8 +133,8 @@ class Casework(CaseMethods, DesignMethods):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA busy_timeout=30000")
+            _use_wal(con)
             legacy = migrate_cases_before(con)
             con.executescript(SCHEMA + chain.SCHEMA + sessions.SCHEMA)
             if legacy:

@@ -1,6 +1,9 @@
 """The hash chain over the access log and the committee's decisions (casework/chain.py)."""
 
 import sqlite3
+import threading
+
+import pytest
 
 from casework import Casework
 from casework.chain import verify
@@ -99,3 +102,21 @@ def test_concurrent_writers_never_fork_the_chain(tmp_path):
     result = _verify(store)
     assert result.ok, result.problems[:3]
     assert result.checked["access_log"] == 80
+
+
+def test_a_new_store_waits_for_a_reader_before_switching_to_wal(tmp_path):
+    """The WAL switch needs the file to itself; SQLite may refuse it at once (CI once failed on
+    "database is locked" when eight writers opened a new store together): it is tried again."""
+    from casework.store import _use_wal
+
+    path = tmp_path / "casework.sqlite"
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    reader.execute("CREATE TABLE t (x)")
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM t").fetchall()  # a shared lock, as another connection's read
+    con = sqlite3.connect(path, isolation_level=None, timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _use_wal(con, attempts=1)  # one try fails while the reader holds its lock
+    threading.Timer(0.3, reader.rollback).start()
+    _use_wal(con)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
