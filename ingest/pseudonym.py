@@ -16,9 +16,6 @@ import unicodedata
 from pathlib import Path
 from typing import overload
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 KEY_ENV = "ABRI_PSEUDONYM_KEY"
 
 # prefixes keep the kinds of identifier apart: a CAF number never collides with a lease ref
@@ -89,21 +86,28 @@ def normalise(text: str | None) -> str | None:
     return "".join(out).strip() or None
 
 
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The key padded to SHA-256's block and XORed with RFC 2104's ipad and opad: HMAC(m) is
+    SHA-256(opad || SHA-256(ipad || m)). Secret: they are the key."""
+    block = hashlib.sha256(key).digest() if len(key) > _BLOCK else key
+    block = block.ljust(_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
 class Pseudonymiser:
     """hash(prefix, value) -> 64 hex characters; None stays None.
 
-    The vectorised form hashes each distinct message of a batch once. It keeps no memo across
-    batches: ingestion hashes each key and link column once per file (ingest.load.hashed_sql),
-    and a memo of a month's millions of messages cost more time (and ~700 MB) than it saved."""
+    This is the form for a few values at a time (subject rights, key rotation, benchmarks).
+    Ingestion computes the same HMAC in DuckDB's SQL (`abri_hmac`, ingest.load), once per key
+    and link column of a file; their equality is tested."""
 
     def __init__(self, key: bytes):
         # HMAC (RFC 2104) from two SHA-256 states keyed once: hmac.HMAC.copy() builds Python
         # objects per message, twice the cost of copying the two C states (measured 0.9 against
         # 1.7 s per million); equality with hmac.new is tested
-        block = hashlib.sha256(key).digest() if len(key) > _BLOCK else key
-        block = block.ljust(_BLOCK, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        inner, outer = hmac_pads(key)
+        self._inner = hashlib.sha256(inner)
+        self._outer = hashlib.sha256(outer)
 
     def __repr__(self) -> str:  # never show the key
         return "Pseudonymiser(<clé masquée>)"
@@ -124,13 +128,4 @@ class Pseudonymiser:
     def household_key(self, id_menage: str | None) -> str | None:
         return self.hash(MENAGE + id_menage) if id_menage else None
 
-    def arrow_udf(self, messages: pa.Array) -> pa.Array:
-        """Vectorised form for DuckDB (`create_function(..., type="arrow")`)."""
-        # one hash pass gives both the distinct messages and where each row's one is
-        if isinstance(messages, pa.ChunkedArray):  # one dictionary for every chunk
-            messages = messages.combine_chunks()
-        encoded = pc.dictionary_encode(messages)
-        hash_ = self.hash
-        pseudonyms = pa.array([hash_(m) for m in encoded.dictionary.to_pylist()], type=pa.string())
-        return pc.take(pseudonyms, encoded.indices)
 
