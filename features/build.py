@@ -46,19 +46,25 @@ def _zero_once_delivered(f: Feature) -> bool:
     return f.kind == "event" and f.expr.startswith(("count(", "coalesce("))
 
 
-def features_sql(features: tuple[Feature, ...] = FEATURES) -> str:
+def features_sql(features: tuple[Feature, ...] = FEATURES, *, snapshots: tuple[date, date] | None = None) -> str:
     """The SELECT that builds feature rows for the snapshots in table `c` (a cohort subset with
     a row number `rid`). Every join is on integers: the household's number `hid` (household_ids)
     rather than its 64-character pseudonym, and event features, aggregated per snapshot row, join
-    back by that row's number (at 100,000 households, 4.5 times faster than the text keys)."""
+    back by that row's number (at 100,000 households, 4.5 times faster than the text keys).
+    `snapshots`: the first and last snapshot month in `c`; the history tables are then read for
+    those months only (DuckDB does not carry the join's month into the scan: a Paris month's
+    statement took 4.2-4.4 s without, 2.2-2.4 s with, identical rows)."""
     ctes, joins, cols = [], [], []
     for name in sorted({f.source for f in features if f.kind == "snapshot"}):
         lag = SOURCES[name].lag_months
         alias = f"s_{name}"
-        # month = a DATE (not date - interval, a timestamp): the join's filter on the month then
-        # reaches the history scan, which skips the other months' row groups
-        joins.append(f"LEFT JOIN history_{name} {alias} ON {alias}.hid = c.hid"
-                     f" AND {alias}.month = CAST(c.snapshot_month - to_months({lag}) AS DATE)")
+        # month = a DATE (not date - interval, a timestamp), so it compares with history's months
+        month = f"CAST(c.snapshot_month - to_months({lag}) AS DATE)"
+        history = f"history_{name}"
+        if snapshots is not None:  # the dates are parsed dates, so safe to inline
+            lo, hi = (f"CAST(DATE '{d.isoformat()}' - to_months({lag}) AS DATE)" for d in snapshots)
+            history = f"(SELECT * FROM {history} WHERE month BETWEEN {lo} AND {hi})"
+        joins.append(f"LEFT JOIN {history} {alias} ON {alias}.hid = c.hid AND {alias}.month = {month}")
         cols += [f"{alias}.{f.expr} AS {f.name}" for f in features if f.kind == "snapshot" and f.source == name]
     for name in sorted({f.source for f in features if f.kind == "event"}):
         src = SOURCES[name]
@@ -220,9 +226,11 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
         if since == EPOCH:
             con.execute(f"CREATE OR REPLACE TABLE features AS {features_sql()}")
         else:
-            con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({features_sql()}) LIMIT 0")
+            lo, hi = con.execute("SELECT min(snapshot_month), max(snapshot_month) FROM c").fetchall()[0]
+            query = features_sql(snapshots=(lo, hi) if lo is not None else None)
+            con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({query}) LIMIT 0")
             con.execute("DELETE FROM features WHERE snapshot_month IN (SELECT DISTINCT snapshot_month FROM c)")
-            con.execute(f"INSERT INTO features BY NAME {features_sql()}")
+            con.execute(f"INSERT INTO features BY NAME {query}")
         if since is not None:
             _rebuild_from(con, "audit_attributes", sql("audit_attributes"), since)
         built = [r[0] for r in con.execute(
