@@ -303,7 +303,9 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
     _check_column_types(con, src, rel=rel)
     con.execute(f"CREATE OR REPLACE TEMP TABLE q_cells AS {quarantine_cells_sql(src)}")
     con.execute(f"INSERT INTO q_cells {duplicates_sql(src)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT *{hashed_sql(src)} FROM typed "
+    # the parsed values only: `typed` also holds each cell's text and reason (3 columns a cell)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE good AS SELECT {q(ROW)}, "
+                f"{', '.join(q(c.name) for c in src.columns)}{hashed_sql(src)} FROM typed "
                 f"WHERE {q(ROW)} NOT IN (SELECT {q(ROW)} FROM q_cells)")
     guards.already_delivered(con, src, rel=rel, start=start)
     _link(con, src)
