@@ -69,3 +69,28 @@ def test_the_twice_larger_city_gets_twice_the_memory_cap_for_the_stages_only(mon
     g.measure(tmp_path / "x2", 10, memory_limit="9537MiB")
     assert seen == [(s, "9537MiB") for s in ("simulate", *g.STAGES)]
     assert os.environ["ABRI_MEMORY_LIMIT"] == "5GB"  # restored for what follows
+
+
+def test_the_lead_time_against_the_ceiling_counts_households_listed_three_months_ahead():
+    """Three households judged, two test months of 100 households (a list of one): the ceiling
+    and the model list A in 2025-01 (judged 2025-05: 4 months ahead) and B in 2025-02 (judged
+    2025-04: 2 months ahead); the rule lists C both months (judged 2025-03: 2 and 1 months)."""
+    import pandas as pd
+
+    from benchmarks.stages import lead_against_ceiling
+
+    rows = []
+    for month in ("2025-01", "2025-02"):
+        for i in range(100):
+            key = "ABC"[i] if i < 3 else f"n{i}"
+            judged = {"A": "2025-05-10", "B": "2025-04-03", "C": "2025-03-20"}.get(key)
+            rows.append({"household_key": key, "month": month, "y": judged is not None,
+                         "judgment_date": pd.Timestamp(judged) if judged else pd.NaT,
+                         "p_judgment_12m": 0.9 if (key, month) in {("A", "2025-01"), ("B", "2025-02")} else 0.01 * (i % 7),
+                         "rule": 1.0 if key == "C" else 0.0,
+                         "score": 0.9 if (key, month) in {("A", "2025-01"), ("B", "2025-02")} else 0.0})
+    out = lead_against_ceiling(pd.DataFrame(rows))
+    assert out["lead_time_3m"] == {"model": round(1 / 3, 4), "rule": 0.0, "ceiling": round(1 / 3, 4)}
+    assert out["median_lead_months"]["ceiling"] == 3.0  # A 4 months ahead, B 2: C never listed
+    assert out["model_lead_over_rule"] is None  # the rule reached no one 3 months ahead
+    assert out["reachable_3m_before"] == round(2 / 3, 4)  # A (4) and B (3) after 2025-01; C (2) not

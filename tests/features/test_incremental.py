@@ -110,6 +110,60 @@ def test_a_staging_table_without_ingest_log_is_always_rebuilt_whole():
 
 
 @pytest.mark.slow
+def test_a_corrected_court_file_relabels_the_households_it_changes_in_every_month(monthly, tmp_path):
+    """The courts resend a month: its eviction judgments were payment delays. The labels are
+    rebuilt from that month on, and, before it, for the households whose judgment changed only
+    (a label looks 12 months ahead, so earlier snapshots change too)."""
+    import csv
+
+    paths, months = monthly
+    ingest_month(paths, months[-1])
+    with duckdb.connect(str(paths.warehouse)) as con:
+        update_panel(con)
+    before = dump(paths.warehouse)
+
+    def read(month: str) -> list[dict]:
+        with (paths.landing / "justice" / f"{month}.csv").open(encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    # the file with the most judgments among those a labelled snapshot looks ahead to
+    resent = max(months[2:12], key=lambda m: sum(r["decision"] == "expulsion" for r in read(m)))
+    path = paths.landing / "justice" / f"{resent}.csv"
+    rows = read(resent)
+    judged = [r for r in rows if r["decision"] == "expulsion"]
+    assert judged
+    for r in judged:
+        r["decision"] = "delais_paiement"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert not {r.source: r for r in ingest_month(paths, resent)}["justice"].skipped
+    with duckdb.connect(str(paths.warehouse)) as con:
+        update_panel(con)
+        assert con.execute("SELECT count(*) FROM labels_pending").fetchone()[0] == 0  # done
+    after = dump(paths.warehouse)
+    assert after == full_rebuild_of(paths.warehouse, tmp_path)
+    earlier = [r for r in after["labels"] if r[1].strftime("%Y-%m") < resent]
+    assert earlier != [r for r in before["labels"] if r[1].strftime("%Y-%m") < resent]  # relabelled before it
+
+
+def test_labels_are_rebuilt_whole_for_another_horizon(monthly, tmp_path):
+    from features.build import build_labels
+
+    paths, _ = monthly
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(paths.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        build_labels(con, horizon=6)
+        six = con.execute("SELECT * FROM labels ORDER BY ALL").fetchall()
+        build_labels(con, horizon=6, full=True)
+        assert six == con.execute("SELECT * FROM labels ORDER BY ALL").fetchall()
+        build_labels(con, horizon=12)
+        assert six != con.execute("SELECT * FROM labels ORDER BY ALL").fetchall()
+
+
+@pytest.mark.slow
 def test_a_change_of_the_declared_features_rebuilds_the_table_instead_of_failing(monthly, tmp_path):
     from features.declare import FEATURE_NAMES
 
