@@ -62,10 +62,10 @@ class Rotation:
 
 def _messages(paths: Paths) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB holding `msgs(msg)`: every message ingestion hashed from the files in landing/."""
-    from ingest.load import CROSSWALK, _register_udfs, month_bounds
+    from ingest.load import CROSSWALK, _register_macros, month_bounds
 
     con = duckdb.connect()
-    _register_udfs(con, b"unused" * 8)  # only abri_norm is used here
+    _register_macros(con, b"unused" * 8)  # only abri_norm is used here
     con.execute("CREATE TABLE msgs (msg VARCHAR)")
     inv = inventory(paths)
     for month in inv.months:

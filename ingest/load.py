@@ -154,7 +154,7 @@ def connect_warehouse(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDB
     return con
 
 
-def _register_udfs(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+def _register_macros(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """abri_hmac(message) for this file's key (replacing the previous file's), and abri_norm.
 
     HMAC-SHA256 in SQL from DuckDB's own sha256, on both cores: 1.7 x the Python UDF it
@@ -227,7 +227,7 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
                 return done
         table = read_extract(path, src, rel=rel)
         assert file_hash is not None  # read_extract has refused a path that is not a regular file
-        _register_udfs(con, key)
+        _register_macros(con, key)
         con.register("raw", table)
         with contextlib.ExitStack() as stack:
             # both stores commit, or neither: the identity store's transaction is entered first

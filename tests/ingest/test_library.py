@@ -237,11 +237,11 @@ def test_duplicate_key_and_range_checks_fail_on_a_corrupted_staging_table(loaded
 def test_names_are_normalised_the_same_in_sql_and_in_python():
     import duckdb
 
-    from ingest.load import _register_udfs
+    from ingest.load import _register_macros
     from ingest.pseudonym import normalise
 
     con = duckdb.connect()
-    _register_udfs(con, b"k")
+    _register_macros(con, b"k")
     for text in ["Élodie  Le-Gall", "d'Aubigné", "12 rue de l'Église", "Straße", "  ", "Zoé Müller", "Œuvre"]:
         assert con.execute("SELECT abri_norm(?)", [text]).fetchone()[0] == normalise(text), text
 
@@ -259,14 +259,14 @@ def test_the_pseudonyms_in_sql_and_in_python_equal_one_hmac_per_value(key):
     import duckdb
 
     from ingest import Pseudonymiser
-    from ingest.load import _forget_key, _register_udfs
+    from ingest.load import _forget_key, _register_macros
 
     pz = Pseudonymiser(key)
     messages = ["menage:1", None, "menage:2", "menage:1", "adresse:É Ü", "", "bail:" + "x" * 200]
     expected = [None if m is None else hmac.new(key, m.encode(), hashlib.sha256).hexdigest() for m in messages]
     assert [pz.hash(m) for m in messages] == expected
     con = duckdb.connect()
-    _register_udfs(con, key)
+    _register_macros(con, key)
     got = con.execute("SELECT abri_hmac(m) FROM unnest(?) WITH ORDINALITY t(m, i) ORDER BY i", [messages]).fetchall()
     assert [r[0] for r in got] == expected
     _forget_key(con)  # the pads (the key) leave the connection with the file
