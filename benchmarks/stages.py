@@ -296,26 +296,23 @@ def stage_ceiling(home: Path) -> dict:
 
 def lead_against_ceiling(df) -> dict:
     """Issue 10's lead time (share of the later-judged households listed 3 or more months before
-    their judgment) of the model, the rule and the ceiling's list, on the backtest months; and
-    `reachable_3m_before`, the share judged 3 or more months after the first of those months, so
-    that any list could have reached them that early. Columns: household_key, month, y,
+    their judgment, models.metrics.lead_figures) of the model, the rule and the ceiling's list,
+    on the backtest months; and `reachable_3m_before`, that share for a list holding every
+    household every month: what any list could have reached. Columns: household_key, month, y,
     judgment_date and the scorers' columns (score, rule, p_judgment_12m)."""
-    import pandas as pd
-
     from models import metrics
 
     frame = df.rename(columns={"month": "snapshot_month"})
     lead = metrics.lead_time_summary(frame, scores={"model": "score", "rule": "rule", "ceiling": "p_judgment_12m"},
                                      label="y").set_index("scorer")
-    judged = frame.loc[frame["y"].astype(bool)].drop_duplicates("household_key")
-    first = pd.Period(frame["snapshot_month"].min(), freq="M")
-    ahead = pd.to_datetime(judged["judgment_date"]).dt.to_period("M").map(lambda m: (m - first).n)
+    judged = frame.loc[frame["y"].astype(bool), ["household_key", "judgment_date"]].drop_duplicates("household_key")
+    everyone = metrics.lead_figures(metrics.lead_time(frame[["household_key", "snapshot_month"]], judged))
     three = lead["reached_3m_before"]
     return {"lead_time_3m": {k: round(float(v), 4) for k, v in three.items()},
             "median_lead_months": {k: float(v) for k, v in lead["median_lead_months"].items()},
             **{f"{k}_lead_over_rule": round(float(three[k] / three["rule"]), 3) if three["rule"] else None
                for k in ("model", "ceiling")},
-            "reachable_3m_before": round(float((ahead >= 3).mean()), 4) if len(judged) else 0.0}
+            "reachable_3m_before": round(everyone["reached_3m_before"], 4)}
 
 
 def stage_dashboard(home: Path) -> dict:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fairness.groups import ordered
-from models.metrics import lead_time
+from models.metrics import lead_figures, lead_time
 
 
 def rank_within(frame: pd.DataFrame, *, score: str = "score", by: tuple[str, ...] = ("snapshot_month", "sector"),
@@ -62,10 +62,8 @@ def _measure(frame: pd.DataFrame, listed: pd.Series, *, label: str, month: str, 
                                     "k": float(per_month["sel"].mean())}
     if judgment_date in frame:
         judged = frame.loc[y, [key, judgment_date]].dropna().drop_duplicates(key)
-        lead = lead_time(frame.loc[listed, [key, month]], judged, key=key, month=month, judgment_date=judgment_date)
-        out.update({"judged": int(len(lead)), "reached": float(lead.notna().mean()) if len(lead) else 0.0,
-                    "reached_3m_before": float((lead >= 3).mean()) if len(lead) else 0.0,
-                    "median_lead_months": float(lead.median()) if lead.notna().any() else None})
+        out.update(lead_figures(lead_time(frame.loc[listed, [key, month]], judged, key=key, month=month,
+                                          judgment_date=judgment_date)))
     return out
 
 

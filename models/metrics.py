@@ -93,6 +93,17 @@ def lead_time(listed: pd.DataFrame, judgments: pd.DataFrame, *, key: str = "hous
     return merged.groupby(key)["lead"].max().reindex(j[key].unique())
 
 
+EARLY_MONTHS = 3  # "reached early": listed this many months or more before the judgment (issue 10)
+
+
+def lead_figures(lead: pd.Series) -> dict:
+    """What `lead_time`'s result says: households judged, the share reached, the share reached
+    EARLY_MONTHS or more before the judgment, the median lead (None when nobody was reached)."""
+    return {"judged": int(len(lead)), "reached": float(lead.notna().mean()) if len(lead) else 0.0,
+            "reached_3m_before": float((lead >= EARLY_MONTHS).mean()) if len(lead) else 0.0,
+            "median_lead_months": float(lead.median()) if lead.notna().any() else None}
+
+
 def lead_time_summary(frame: pd.DataFrame, *, scores: dict[str, str], capacity: float = 0.01,
                       label: str = "judgment_within_horizon", judgment_date: str = "judgment_date") -> pd.DataFrame:
     """For households judged after the scored months: how early each scorer's monthly lists
@@ -106,8 +117,8 @@ def lead_time_summary(frame: pd.DataFrame, *, scores: dict[str, str], capacity: 
             k = max(1, round(capacity * len(g)))
             sel = top_k_mask(g[col].to_numpy(dtype=float), k, g["household_key"].to_numpy())
             listed.append(g.loc[sel, ["household_key", "snapshot_month"]])
-        lead = lead_time(pd.concat(listed), judged, judgment_date=judgment_date)
-        rows.append({"scorer": name, "judged": int(len(lead)), "reached": float(lead.notna().mean()) if len(lead) else 0.0,
-                     "median_lead_months": float(lead.median()) if lead.notna().any() else float("nan"),
-                     "reached_3m_before": float((lead >= 3).mean()) if len(lead) else 0.0})
+        f = lead_figures(lead_time(pd.concat(listed), judged, judgment_date=judgment_date))
+        rows.append({"scorer": name, "judged": f["judged"], "reached": f["reached"],
+                     "median_lead_months": float("nan") if f["median_lead_months"] is None else f["median_lead_months"],
+                     "reached_3m_before": f["reached_3m_before"]})
     return pd.DataFrame(rows)

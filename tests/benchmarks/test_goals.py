@@ -93,4 +93,4 @@ def test_the_lead_time_against_the_ceiling_counts_households_listed_three_months
     assert out["lead_time_3m"] == {"model": round(1 / 3, 4), "rule": 0.0, "ceiling": round(1 / 3, 4)}
     assert out["median_lead_months"]["ceiling"] == 3.0  # A 4 months ahead, B 2: C never listed
     assert out["model_lead_over_rule"] is None  # the rule reached no one 3 months ahead
-    assert out["reachable_3m_before"] == round(2 / 3, 4)  # A (4) and B (3) after 2025-01; C (2) not
+    assert out["reachable_3m_before"] == round(2 / 3, 4)  # listed every month: A 4, B 3, C 2 months ahead
