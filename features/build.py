@@ -258,26 +258,29 @@ def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZ
 
     Only what can have changed is rebuilt (a Paris month: 6.8 s whole, the 14.5 M rows): the
     snapshot months from the first one whose cohort `build_features` rebuilt since the last
-    labels (`labels_pending`), or whose maturity changed with the last court file; and, in
-    every month, the households whose judgment changed (against `label_judgments`, the
-    judgments the labels were built from). A change of horizon or delay, `full`, or a warehouse
-    without these records rebuilds the whole table."""
+    labels (`labels_pending`), or after the last labelled month when a new court file came
+    (`label_inputs`); and, in earlier months, the households whose judgment changed (against
+    `label_judgments`, the judgments the labels were built from). Another horizon or delay, a
+    court file withdrawn (the last one moves back), `full`, or a warehouse without these records
+    rebuilds the whole table."""
     params = {"horizon": horizon, "court_delay": court_delay}
+    query = sql("labels")
 
     def work() -> None:
         last = con.execute("SELECT max(extract_month) FROM stg_justice").fetchall()[0][0]
-        since = _labels_since(con, last=last, horizon=horizon, court_delay=court_delay) if not full else None
-        if since is None or since == EPOCH:
-            con.execute(f"CREATE OR REPLACE TABLE labels AS {sql('labels')}", params)
+        since = None if full else _labels_since(con, last=last, horizon=horizon, court_delay=court_delay)
+        if since is None:
+            con.execute(f"CREATE OR REPLACE TABLE labels AS {query}", params)
         else:
             con.execute("CREATE OR REPLACE TEMP TABLE label_changed AS SELECT DISTINCT household_key FROM ("
                         "(SELECT * FROM judgments EXCEPT SELECT * FROM label_judgments) UNION ALL "
                         "(SELECT * FROM label_judgments EXCEPT SELECT * FROM judgments))")
             con.execute("DELETE FROM labels WHERE snapshot_month >= ? "
                         "OR household_key IN (SELECT household_key FROM label_changed)", [since])
-            con.execute(f"INSERT INTO labels SELECT * FROM ({sql('labels')}) WHERE snapshot_month >= $since",
+            # two inserts: the month filter alone reaches the cohort's scan, an OR would not
+            con.execute(f"INSERT INTO labels SELECT * FROM ({query}) WHERE snapshot_month >= $since",
                         {**params, "since": since})
-            con.execute(f"INSERT INTO labels SELECT * FROM ({sql('labels')}) WHERE snapshot_month < $since "
+            con.execute(f"INSERT INTO labels SELECT * FROM ({query}) WHERE snapshot_month < $since "
                         "AND household_key IN (SELECT household_key FROM label_changed)", {**params, "since": since})
             con.execute("DROP TABLE label_changed")
         con.execute("CREATE OR REPLACE TABLE label_judgments AS SELECT * FROM judgments")
@@ -290,24 +293,25 @@ def build_labels(con: duckdb.DuckDBPyConnection, *, horizon: int = DEFAULT_HORIZ
 
 def _labels_since(con: duckdb.DuckDBPyConnection, *, last: date | None, horizon: int, court_delay: int) -> date | None:
     """The first snapshot month whose labels may have changed for every household (NO_MONTH:
-    none did, only some households' may have), or None when the whole table must be rebuilt."""
+    none did, only some households' may have), or None when the whole table must be rebuilt.
+    Which snapshots are labelled is labels.sql's rule alone: a new court file can only label
+    months after the last labelled one."""
     if not all(_table_exists(con, t) for t in ("labels", "label_inputs", "label_judgments", "labels_pending")):
         return None
     rows = con.execute("SELECT horizon, court_delay, last_court FROM label_inputs").fetchall()
     if len(rows) != 1 or rows[0][:2] != (horizon, court_delay) or rows[0][2] is None or last is None:
         return None
-    before = rows[0][2]
+    if last < rows[0][2]:  # a court file withdrawn: labelled months may lose their label
+        return None
     pending = con.execute("SELECT min(since) FROM labels_pending").fetchall()[0][0]
-    # a snapshot is labelled once snapshot + horizon + delay <= the last court file: when that
-    # file moves, the snapshots between the old and the new bound gain (or lose) their label
-    moved = None if before == last else _add_months(min(before, last), -(horizon + court_delay) + 1)
-    firsts = [d for d in (pending, moved) if d is not None]
-    return min(firsts) if firsts else NO_MONTH
-
-
-def _add_months(d: date, n: int) -> date:
-    m = d.year * 12 + d.month - 1 + n
-    return date(m // 12, m % 12 + 1, 1)
+    after = None
+    if last > rows[0][2]:
+        after = con.execute("SELECT CAST(max(snapshot_month) + INTERVAL 1 MONTH AS DATE) FROM labels").fetchall()[0][0]
+        if after is None:  # nothing labelled yet
+            return None
+    firsts = [d for d in (pending, after) if d is not None]
+    since = min(firsts) if firsts else NO_MONTH
+    return None if since == EPOCH else since
 
 
 def build_panel(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,

@@ -148,6 +148,24 @@ def test_a_corrected_court_file_relabels_the_households_it_changes_in_every_mont
     assert earlier != [r for r in before["labels"] if r[1].strftime("%Y-%m") < resent]  # relabelled before it
 
 
+def test_a_withdrawn_court_file_unlabels_the_snapshots_it_had_made_mature(monthly, tmp_path):
+    from features.build import build_labels, sql
+
+    paths, _ = monthly
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(paths.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        build_labels(con)  # the records of an incremental build
+        before = con.execute("SELECT count(DISTINCT snapshot_month) FROM labels").fetchone()[0]
+        con.execute("DELETE FROM stg_justice WHERE extract_month = (SELECT max(extract_month) FROM stg_justice)")
+        con.execute(sql("judgments"))
+        build_labels(con)
+        kept = con.execute("SELECT * FROM labels ORDER BY ALL").fetchall()
+        build_labels(con, full=True)
+        assert kept == con.execute("SELECT * FROM labels ORDER BY ALL").fetchall()
+        assert con.execute("SELECT count(DISTINCT snapshot_month) FROM labels").fetchone()[0] < before
+
+
 def test_labels_are_rebuilt_whole_for_another_horizon(monthly, tmp_path):
     from features.build import build_labels
 
