@@ -115,7 +115,7 @@ def _use_wal(con: sqlite3.Connection, attempts: int = 200) -> None:
                 con.execute("PRAGMA journal_mode=WAL")
                 return
             except sqlite3.OperationalError as e:
-                if "locked" not in str(e) or attempt == attempts - 1:
+                if e.sqlite_errorname not in ("SQLITE_BUSY", "SQLITE_LOCKED") or attempt == attempts - 1:
                     raise
                 time.sleep(0.05)
 
