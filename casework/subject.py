@@ -62,10 +62,13 @@ def _check_key(household_key: str) -> str:
     return k
 
 
-def _tables_with_key(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _tables_with_key(con: duckdb.DuckDBPyConnection, *, views: bool = True) -> list[str]:
+    """Tables (and views, unless `views=False`: an erasure deletes from the tables they read)
+    with a household_key column."""
     return [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.columns WHERE column_name = 'household_key' "
-        "AND table_schema = 'main' ORDER BY table_name").fetchall()]
+        "SELECT table_name FROM information_schema.columns JOIN information_schema.tables "
+        "USING (table_schema, table_name) WHERE column_name = 'household_key' AND table_schema = 'main' "
+        f"{'' if views else 'AND table_type = ' + repr('BASE TABLE')} ORDER BY table_name").fetchall()]
 
 
 def _duck(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection | None:
@@ -312,7 +315,7 @@ def _delete_keys(path: Path, keys: list[str], label: str, out: dict[str, int]) -
         return
     try:
         with transaction(con):
-            for t in _tables_with_key(con):
+            for t in _tables_with_key(con, views=False):
                 n = con.execute(f'DELETE FROM "{t}" WHERE household_key IN (SELECT unnest(?))',
                                 [keys]).fetchall()[0][0]
                 if n:

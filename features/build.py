@@ -143,7 +143,7 @@ def pending_months(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since: date,
                   extra: dict | None = None) -> None:
     """Rows of `table` for months >= since replaced by `query`'s (the table is created on first use)."""
-    column = "snapshot_month" if table in ("cohort", "audit_attributes") else "month"
+    column = "snapshot_month" if table == "cohort" else "month"
     params = {"since": since, **(extra or {})}
     if since == EPOCH:  # everything: a new table is cheaper than deleting every row
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
@@ -179,6 +179,16 @@ def _history_carry(con: duckdb.DuckDBPyConnection, since: date) -> None:
                     "FROM history_bailleurs WHERE month = ?::DATE - INTERVAL 13 MONTH", [since])
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE history_carry (hid INTEGER, months_in_arrears BIGINT)")
+
+
+def _audit_view(con: duckdb.DuckDBPyConnection) -> None:
+    """The view audit_attributes (features/sql/audit_attributes.sql), replacing the table an
+    earlier version built."""
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' "
+                       "AND table_name = 'audit_attributes'").fetchall()
+    if kind and kind[0][0] != "VIEW":
+        con.execute("DROP TABLE audit_attributes")
+    con.execute(f"CREATE OR REPLACE VIEW audit_attributes AS {sql('audit_attributes')}")
 
 
 def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
@@ -235,8 +245,7 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
             con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({query}) LIMIT 0")
             con.execute("DELETE FROM features WHERE snapshot_month IN (SELECT DISTINCT snapshot_month FROM c)")
             con.execute(f"INSERT INTO features BY NAME {query}")
-        if since is not None:
-            _rebuild_from(con, "audit_attributes", sql("audit_attributes"), since)
+        _audit_view(con)
         built = [r[0] for r in con.execute(
             "SELECT DISTINCT strftime(snapshot_month, '%Y-%m') FROM c ORDER BY 1").fetchall()]
         con.execute("DROP TABLE c")

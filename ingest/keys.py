@@ -103,8 +103,10 @@ def _mapping(paths: Paths, old: bytes, new: bytes) -> pa.Table:
 
 
 def _duckdb_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The pseudonym columns of the tables (not of the views: they read the tables)."""
     return [(t, c) for t, c in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "SELECT table_name, column_name FROM information_schema.columns JOIN information_schema.tables "
+        "USING (table_schema, table_name) WHERE table_schema = 'main' AND table_type = 'BASE TABLE' "
         "AND data_type = 'VARCHAR' ORDER BY 1, 2").fetchall() if c in PSEUDONYM_COLUMNS]
 
 

@@ -41,11 +41,20 @@ def degrade(src: Source, df: pd.DataFrame, *, month: pd.Period, rel: str, rng: n
         col = candidates[int(r.integers(0, len(candidates)))]
         kind, value = _malformed_value(src, col, r)
         if df[col.name].dtype != object:
-            df[col.name] = df[col.name].astype(object)
+            df[col.name] = _as_objects(df[col.name])
         df.at[i, col.name] = value
         defects.append({"source": src.name, "month": str(month), "file": rel,
                         "row": int(i) + 1, "column": col.name, "kind": kind, "value": str(value)})
     return df
+
+
+def _as_objects(v: pd.Series) -> pd.Series:
+    """The column as Python objects, so that a raw value can be put in it. Dates through numpy
+    (datetime.datetime, NaT as None): pandas' own astype(object) builds a Timestamp per cell, a
+    fifth of a Paris simulation's time."""
+    if pd.api.types.is_datetime64_any_dtype(v.dtype) and v.dt.tz is None:
+        return pd.Series(v.to_numpy(dtype="datetime64[us]").astype(object), index=v.index, name=v.name, dtype=object)
+    return v.astype(object)
 
 
 def _malformed_value(src: Source, col, r: np.random.Generator):
@@ -90,7 +99,7 @@ def write_extract(src: Source, df: pd.DataFrame, path: Path) -> None:
         v = df[c.name]
         raw = None
         if v.dtype == object and c.dtype != "string":
-            is_raw = v.map(lambda x: isinstance(x, str)).to_numpy(bool)
+            is_raw = np.fromiter((isinstance(x, str) for x in v.to_numpy(dtype=object)), dtype=bool, count=len(v))
             if is_raw.any():
                 raw, v = v[is_raw], v.mask(is_raw, None)
         if c.dtype in ("date", "month"):

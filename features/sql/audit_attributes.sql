@@ -1,10 +1,11 @@
--- audit_attributes: the protected and audit attributes of each cohort snapshot, keyed like
--- the features but kept apart: they audit the model and are never model features.
+-- audit_attributes (a view): the protected and audit attributes of each cohort snapshot, keyed
+-- like the features but kept apart: they audit the model and are never model features.
 -- A plain join on the cohort's own stg_menages row (month and source_row, integers): ingestion
 -- keeps one stg_menages row per household and month (a second row with the same id_menage is
--- quarantined as duplicate_key), so there is nothing to aggregate.
--- Snapshot months >= $since.
--- reads: cohort, stg_menages; parameters: $since (DATE)
+-- quarantined as duplicate_key), so there is nothing to aggregate. A view, not a table: its
+-- readers take one month at a time, as fast as from a table (0.4-0.8 s for a Paris month), and
+-- the panel's build no longer writes 25 M rows of pseudonyms for it (16 s at Paris).
+-- reads: cohort, stg_menages
 SELECT c.household_key,
        c.snapshot_month,
        m.sexe,
@@ -21,4 +22,3 @@ SELECT c.household_key,
        m.arrondissement
 FROM cohort c
 JOIN stg_menages m ON m.extract_month = c.snapshot_month AND m.source_row = c.source_row
-WHERE c.snapshot_month >= $since

@@ -42,6 +42,8 @@ def build(home: Path, monkeypatch) -> Paths:
     con.execute("CREATE TABLE features AS SELECT * FROM (VALUES (?, DATE '2026-10-01', '19e', 3.0), "
                 "(?, DATE '2026-10-01', '20e', 0.0)) t(household_key, snapshot_month, sector, arrears_months)",
                 [ALICE, BOB])
+    # a view with the key, as the panel's audit_attributes: read by an export, never deleted from
+    con.execute("CREATE VIEW audit_attributes AS SELECT household_key, snapshot_month, sector FROM features")
     con.close()
     serving = duckdb.connect(str(paths.serving))
     serving.execute("CREATE TABLE outreach_list AS SELECT * FROM (VALUES (?, '19e', 1, 0.3, 'Impayés de loyer')) "

@@ -63,7 +63,7 @@ def test_a_bad_birth_date_or_key_is_refused_with_the_expected_format(paths):
 def test_export_holds_every_store_and_is_written_owner_only_as_json_and_html(paths, tmp_path):
     record = sj.export(paths, ALICE, by="dpo")
     assert len(record["identity"]) == 2 and {r["household_key"] for r in record["identity"]} == {ALICE}
-    assert set(record["warehouse"]) == {"crosswalk", "features", "stg_france_travail"}
+    assert set(record["warehouse"]) == {"audit_attributes", "crosswalk", "features", "stg_france_travail"}  # views too
     assert record["serving"]["outreach_list"][0]["reasons_fr"] == "Impayés de loyer"
     assert [n["body"] for n in record["casework"]["notes"]] == ["Rendez-vous fixé"]
     assert record["casework"]["cases"][0]["status"] == "contacte"
@@ -117,7 +117,7 @@ def test_erase_removes_the_household_from_every_store_and_keeps_what_the_law_req
                               "serving.outreach_list": 1, "casework.cases": 1, "casework.case_history": 1,
                               "casework.notes": 1}
     for path, table in ((paths.identity_store, "identity"), (paths.warehouse, "features"),
-                        (paths.serving, "outreach_list")):
+                        (paths.warehouse, "audit_attributes"), (paths.serving, "outreach_list")):
         assert count(path, f"SELECT count(*) FROM {table} WHERE household_key = ?", [ALICE]) == 0
     assert count(paths.identity_store, "SELECT count(*) FROM identity WHERE household_key = ?", [BOB]) == 2
     store = Casework(paths.casework)

@@ -235,3 +235,12 @@ def test_the_access_log_chain_still_verifies_after_a_rotation(rotated):
         con.close()
     assert check.ok, check.problems
     assert check.checked["access_log"] >= 1
+
+
+def test_the_pseudonym_columns_rekeyed_are_those_of_tables_not_of_views():
+    from ingest.keys import _duckdb_columns
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE stg_x (household_key VARCHAR, link_hash VARCHAR, n INTEGER)")
+    con.execute("CREATE VIEW audit_attributes AS SELECT household_key, n FROM stg_x")
+    assert _duckdb_columns(con) == [("stg_x", "household_key"), ("stg_x", "link_hash")]
