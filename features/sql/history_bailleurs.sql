@@ -5,9 +5,10 @@
 -- continues the run carried in history_carry (the stored row of the month before it).
 -- Households are numbered (hid, household_ids) so the windows and joins work on integers.
 -- reads: stg_bailleurs, household_ids, history_carry; parameters: $since (DATE)
+-- The windows sort integers only: the household's pseudonym (64 characters) is joined back
+-- on hid after them, for the month's rows alone (a Paris month: 3.9 s -> 2.8 s).
 WITH m AS (
     SELECT i.hid,
-           any_value(s.household_key) AS household_key,
            extract_month AS month,
            year(extract_month) * 12 + month(extract_month) AS mi,
            max(quittance) AS quittance,
@@ -31,7 +32,7 @@ WITH m AS (
            (plan_before AND NOT plan AND in_arrears AND mi_before = mi - 1) AS plan_broke
     FROM a
 ), h AS (
-    SELECT hid, household_key, month, quittance, solde_debiteur, arrears_months, in_arrears,
+    SELECT hid, month, quittance, solde_debiteur, arrears_months, in_arrears,
            arrears_months - first_value(arrears_months) OVER (w RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING) AS arrears_change_1m,
            arrears_months - first_value(arrears_months) OVER (w RANGE BETWEEN 3 PRECEDING AND 3 PRECEDING) AS arrears_change_3m,
            arrears_months - first_value(arrears_months) OVER (w RANGE BETWEEN 6 PRECEDING AND 6 PRECEDING) AS arrears_change_6m,
@@ -53,7 +54,7 @@ WITH m AS (
     FROM h
     WINDOW w AS (PARTITION BY hid ORDER BY mi)
 )
-SELECT h.hid, h.household_key, h.month, h.quittance, h.solde_debiteur, h.arrears_months,
+SELECT h.hid, i.household_key, h.month, h.quittance, h.solde_debiteur, h.arrears_months,
        h.arrears_change_1m, h.arrears_change_3m, h.arrears_change_6m, h.arrears_rises_6m,
        CASE WHEN NOT h.in_arrears THEN 0
             WHEN h.run_start = $since - INTERVAL 12 MONTH THEN h.run + coalesce(k.months_in_arrears, 0)
@@ -61,4 +62,5 @@ SELECT h.hid, h.household_key, h.month, h.quittance, h.solde_debiteur, h.arrears
        h.payment_ratio_3m, h.plan, h.plan_broken_6m
 FROM r h
 LEFT JOIN history_carry k USING (hid)
+JOIN household_ids i USING (hid)
 WHERE h.month >= $since

