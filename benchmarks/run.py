@@ -121,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="make bench")
     p.add_argument("--home", default="var/bench")
     p.add_argument("--scale", choices=("paris", "demo"), default="paris",
-                   help="paris: ~700,000 households (about an hour); demo: ~20,000 (minutes)")
+                   help="paris: ~700,000 households (under 30 minutes); demo: ~20,000 (minutes)")
     p.add_argument("--households", type=int, default=None, help="override the scale's household count")
-    p.add_argument("--stages", default=",".join([*STAGES, "growth"]),
-                   help=f"comma-separated, among {', '.join(STAGES)}, growth")
+    p.add_argument("--stages", default=",".join(s for s in STAGES if s not in ANALYSES),
+                   help=f"comma-separated, among {', '.join(STAGES)}, growth (default: all but the analyses, "
+                        f"{', '.join(ANALYSES)} and growth: `make bench-analyses`)")
     p.add_argument("--ingest-months", type=int, default=None,
                    help="re-measure ingestion on the first N months only, in a scratch home")
     p.add_argument("--memory-limit", default=None,

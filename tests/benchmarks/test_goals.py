@@ -94,3 +94,17 @@ def test_the_lead_time_against_the_ceiling_counts_households_listed_three_months
     assert out["median_lead_months"]["ceiling"] == 3.0  # A 4 months ahead, B 2: C never listed
     assert out["model_lead_over_rule"] is None  # the rule reached no one 3 months ahead
     assert out["reachable_3m_before"] == round(2 / 3, 4)  # listed every month: A 4, B 3, C 2 months ahead
+
+
+def test_make_bench_runs_the_pipeline_stages_and_the_analyses_only_when_asked(monkeypatch, tmp_path):
+    import benchmarks.run
+
+    seen = []
+    monkeypatch.setattr(benchmarks.run, "run_stage",
+                        lambda stage, *a, **k: seen.append(stage) or {"wall_s": 1.0})
+    monkeypatch.setattr(benchmarks.run, "run_growth", lambda *a, **k: seen.append("growth") or {})
+    benchmarks.run.main(["--home", str(tmp_path), "--scale", "demo"])
+    assert seen[0] == "simulate" and "dashboard" in seen and "gap" not in seen and "growth" not in seen
+    seen.clear()
+    benchmarks.run.main(["--home", str(tmp_path), "--scale", "demo", "--stages", "gap,growth"])  # make bench-analyses
+    assert seen == ["gap", "growth"]
