@@ -1,6 +1,7 @@
 """Social worker: one household of their sector: why it is listed, what the model cannot see, its
 24-month timeline, identity on request (logged), case status, notes, disagreement, CRPA notice."""
 
+import pandas as pd
 import streamlit as st
 
 from casework import CaseworkError, ConflictError
@@ -39,7 +40,7 @@ with left:
     st.markdown(f"#### {t('hh.cannot_see')}")
     if bool(row["no_landlord_data"]):
         st.warning(t("hh.cannot_private"), icon=":material/visibility_off:")
-    if not bool(row["caf_known"]):
+    if pd.isna(row["caf_known"]) or not row["caf_known"]:  # NULL: in no CAF file this month
         st.warning(t("hh.cannot_caf"), icon=":material/visibility_off:")
     st.info(t("hh.cannot_always"), icon=":material/info:")
 with right:

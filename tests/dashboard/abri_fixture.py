@@ -90,7 +90,8 @@ def _serving(path: Path, *, with_audit: bool) -> None:
         unemployment_registrations_12m BIGINT, fsl_requests_12m BIGINT, probability DOUBLE)""")
     for key, (sector, _arr, rank, p, band, stage, arrears, *_names) in HOUSEHOLDS.items():
         con.execute("INSERT INTO outreach_list VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [key, MONTH, sector, rank, p * 2, p, band, VERSION, stage, arrears, 1, arrears is None,
+                    [key, MONTH, sector, rank, p * 2, p, band, VERSION, stage, arrears,
+                     None if arrears is None else 1, arrears is None,  # b19: in no CAF file (NULL)
                      " | ".join(r[3] for r in REASONS), " | ".join(r[4] for r in REASONS)])
         for i, (group, direction, contribution, fr, en) in enumerate(REASONS, start=1):
             con.execute("INSERT INTO reasons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

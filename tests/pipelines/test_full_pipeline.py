@@ -55,5 +55,7 @@ def test_the_whole_chain_runs_and_only_the_rules_lists_go_out_before_approval(ho
     assert main(["promote", version, "--home", h]) == 0
     assert main(["score", "--home", h]) == 0
     with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
-        listed, sectors = con.execute("SELECT count(*), count(DISTINCT sector) FROM outreach_list").fetchall()[0]
+        listed, sectors, flags = con.execute("SELECT count(*), count(DISTINCT sector), "
+                                             "count(*) FILTER (WHERE caf_known IN (0, 1)) FROM outreach_list").fetchall()[0]
     assert listed >= 17 and sectors == 17
+    assert flags == listed  # 0 or 1, never NULL (the household page reads it as a flag)
