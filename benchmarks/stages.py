@@ -315,10 +315,16 @@ def lead_against_ceiling(df) -> dict:
             "reachable_3m_before": round(everyone["reached_3m_before"], 4)}
 
 
+HOUSEHOLDS_CHECKED = 40
+
+
 def stage_dashboard(home: Path) -> dict:
     """Publish serving.duckdb from the Paris warehouse, then time the server side of the two
     pages a social worker opens most: the largest sector's list and one of its households
-    (Streamlit AppTest runs the page script exactly as the server does)."""
+    (Streamlit AppTest runs the page script exactly as the server does). Then every page of
+    every role, in French and English, and the sector's first HOUSEHOLDS_CHECKED households are
+    rendered once: the city's real data reaches the pages only here (a household in no CAF file
+    crashed its page, found so), and any exception fails the stage."""
     import os
 
     from streamlit.testing.v1 import AppTest
@@ -331,6 +337,7 @@ def stage_dashboard(home: Path) -> dict:
     publish_s = time.perf_counter() - t0
     os.environ["ABRI_HOME"] = str(home)
     from casework.sessions import open_session
+    from casework.store import ROLES
     from casework.users import add_user, get_user
     from dashboard import data
     from dashboard.auth import browser_binding
@@ -340,14 +347,20 @@ def stage_dashboard(home: Path) -> dict:
                                   "GROUP BY sector ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     store = data.casework()  # a real account and session, as a sign-in opens one
-    if get_user(store, "bench") is None:
-        add_user(store, "bench", role="travailleur_social", sectors=[sector], password="bench-" + "x" * 16)
+    for role in ROLES:  # one account per role, as a sign-in opens a session
+        if get_user(store, f"bench_{role}") is None:
+            add_user(store, f"bench_{role}", role=role, sectors=[sector] if role == "travailleur_social" else [],
+                     password="bench-" + "x" * 16)
+
+    def opened(user: str, query: dict, lang: str = "fr") -> AppTest:
+        at = AppTest.from_file(str(app), default_timeout=120)
+        at.session_state["lang"] = lang
+        at.session_state["abri_session"] = open_session(store, user, binding=browser_binding())
+        at.query_params.update(query)
+        return at
 
     def render(page: str | None, query: dict) -> float:
-        at = AppTest.from_file(str(app), default_timeout=120)
-        at.session_state["lang"] = "fr"
-        at.session_state["abri_session"] = open_session(store, "bench", binding=browser_binding())
-        at.query_params.update(query)
+        at = opened("bench_travailleur_social", query)
         at.run()  # warm: the first run imports the page modules
         times = []
         for _ in range(3):
@@ -358,10 +371,32 @@ def stage_dashboard(home: Path) -> dict:
                 raise RuntimeError(str(at.exception))
         return min(times)
 
+    def check(user: str, page: str | None, query: dict, lang: str) -> bool:
+        """The page rendered without an exception; False when the role's navigation lacks it."""
+        at = opened(user, query, lang)
+        at.run()
+        if page:
+            try:
+                at.switch_page(page)
+            except ValueError:  # not among this role's pages
+                return False
+            at.run()
+        if at.exception:
+            raise RuntimeError(f"{page or 'accueil'} ({user}, {lang}) : {at.exception[0].message}")
+        return True
+
+    timings = {"list_render_s": round(render(None, {}), 3),
+               "household_render_s": round(render("app_pages/household.py", {"menage": key}), 3)}
+    pages = sorted(f"app_pages/{p.name}" for p in (app.parent / "app_pages").glob("*.py") if p.name != "signin.py")
+    rendered = sum(check(f"bench_{role}", page, {}, lang) for role in ROLES for page in pages for lang in ("fr", "en"))
+    with connect_duckdb(home / "serving.duckdb", home=home, read_only=True) as con:
+        keys = [r[0] for r in con.execute("SELECT household_key FROM outreach_list WHERE sector = ? "
+                                          "ORDER BY rank_in_sector LIMIT ?", [sector, HOUSEHOLDS_CHECKED]).fetchall()]
+    for k in keys:
+        check("bench_travailleur_social", "app_pages/household.py", {"menage": k}, "fr")
     return {"serving_mb": round((home / "serving.duckdb").stat().st_size / 2**20, 1), "publish_s": round(publish_s, 1),
-            "tables": out.tables, "sector": sector,
-            "list_render_s": round(render(None, {}), 3),
-            "household_render_s": round(render("app_pages/household.py", {"menage": key}), 3)}
+            "tables": out.tables, "sector": sector, **timings, "pages_rendered": rendered,
+            "households_rendered": len(keys)}
 
 
 def stage_gap(home: Path) -> dict:
