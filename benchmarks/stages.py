@@ -337,9 +337,9 @@ def stage_dashboard(home: Path) -> dict:
     publish_s = time.perf_counter() - t0
     os.environ["ABRI_HOME"] = str(home)
     from casework.sessions import open_session
-    from casework.store import ROLES
     from casework.users import add_user, get_user
     from dashboard import data
+    from dashboard.access import ROLE_PAGES
     from dashboard.auth import browser_binding
 
     with connect_duckdb(home / "serving.duckdb", home=home, read_only=True) as con:
@@ -347,7 +347,7 @@ def stage_dashboard(home: Path) -> dict:
                                   "GROUP BY sector ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     store = data.casework()  # a real account and session, as a sign-in opens one
-    for role in ROLES:  # one account per role, as a sign-in opens a session
+    for role in ROLE_PAGES:  # one account per role, as a sign-in opens a session
         if get_user(store, f"bench_{role}") is None:
             add_user(store, f"bench_{role}", role=role, sectors=[sector] if role == "travailleur_social" else [],
                      password="bench-" + "x" * 16)
@@ -371,29 +371,24 @@ def stage_dashboard(home: Path) -> dict:
                 raise RuntimeError(str(at.exception))
         return min(times)
 
-    def check(user: str, page: str | None, query: dict, lang: str) -> bool:
-        """The page rendered without an exception; False when the role's navigation lacks it."""
+    def check(user: str, pages: list[str], query: dict, lang: str) -> int:
+        """Each of `pages` rendered in turn in one session, without an exception (else raised)."""
         at = opened(user, query, lang)
-        at.run()
-        if page:
-            try:
-                at.switch_page(page)
-            except ValueError:  # not among this role's pages
-                return False
-            at.run()
-        if at.exception:
-            raise RuntimeError(f"{page or 'accueil'} ({user}, {lang}) : {at.exception[0].message}")
-        return True
+        for page in [None, *pages]:
+            (at.switch_page(page) if page else at).run()
+            if at.exception:
+                raise RuntimeError(f"{page or 'accueil'} ({user}, {lang}) : {at.exception[0].message}")
+        return len(pages)
 
     timings = {"list_render_s": round(render(None, {}), 3),
                "household_render_s": round(render("app_pages/household.py", {"menage": key}), 3)}
-    pages = sorted(f"app_pages/{p.name}" for p in (app.parent / "app_pages").glob("*.py") if p.name != "signin.py")
-    rendered = sum(check(f"bench_{role}", page, {}, lang) for role in ROLES for page in pages for lang in ("fr", "en"))
+    rendered = sum(check(f"bench_{role}", [f"app_pages/{name}.py" for names in sections.values() for name in names],
+                         {}, lang) for role, sections in ROLE_PAGES.items() for lang in ("fr", "en"))
     with connect_duckdb(home / "serving.duckdb", home=home, read_only=True) as con:
         keys = [r[0] for r in con.execute("SELECT household_key FROM outreach_list WHERE sector = ? "
                                           "ORDER BY rank_in_sector LIMIT ?", [sector, HOUSEHOLDS_CHECKED]).fetchall()]
     for k in keys:
-        check("bench_travailleur_social", "app_pages/household.py", {"menage": k}, "fr")
+        check("bench_travailleur_social", ["app_pages/household.py"], {"menage": k}, "fr")
     return {"serving_mb": round((home / "serving.duckdb").stat().st_size / 2**20, 1), "publish_s": round(publish_s, 1),
             "tables": out.tables, "sector": sector, **timings, "pages_rendered": rendered,
             "households_rendered": len(keys)}

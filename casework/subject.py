@@ -68,7 +68,7 @@ def _tables_with_key(con: duckdb.DuckDBPyConnection, *, views: bool = True) -> l
     return [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.columns JOIN information_schema.tables "
         "USING (table_schema, table_name) WHERE column_name = 'household_key' AND table_schema = 'main' "
-        f"{'' if views else 'AND table_type = ' + repr('BASE TABLE')} ORDER BY table_name").fetchall()]
+        "AND (? OR table_type = 'BASE TABLE') ORDER BY table_name", [views]).fetchall()]
 
 
 def _duck(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection | None:

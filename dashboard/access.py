@@ -33,6 +33,16 @@ MODEL_READ_ROLES = ("comite", "data_scientist", "admin")
 IMPACT_ROLES = ("comite", "encadrant", "admin")
 CONTACT_STATUSES = ("contacte", "aide_acceptee", "refus", "clos")
 DPO_ROLES = ("dpo", "admin")
+# the navigation each role gets (dashboard/app.py): section title key -> pages (app_pages/<name>.py)
+ROLE_PAGES = {
+    "travailleur_social": {"section.casework": ["outreach", "household"]},
+    "encadrant": {"section.supervision": ["capacity", "impact"]},
+    "comite": {"section.committee": ["committee", "impact"]},
+    "data_scientist": {"section.data": ["quality", "model"]},
+    "admin": {"section.supervision": ["capacity", "impact"], "section.data": ["quality", "model"],
+              "section.admin": ["accounts", "audit_log"]},
+    "dpo": {"section.dpo": ["audit_log"]},
+}
 
 
 def city() -> City:

@@ -6,6 +6,7 @@ Run with `abri dashboard --home DIR` (usage statistics off, toolbar in viewer mo
 import streamlit as st
 
 from dashboard import auth
+from dashboard.access import ROLE_PAGES
 from reports.i18n import t
 
 st.set_page_config(page_title="Abri", page_icon=":material/home:", layout="wide")
@@ -34,16 +35,6 @@ PAGES = {
     "audit_log": st.Page("app_pages/audit_log.py", title=t("page.audit_log"), icon=":material/policy:",
                          url_path="journal"),
 }
-ROLE_PAGES = {
-    "travailleur_social": {"section.casework": ["outreach", "household"]},
-    "encadrant": {"section.supervision": ["capacity", "impact"]},
-    "comite": {"section.committee": ["committee", "impact"]},
-    "data_scientist": {"section.data": ["quality", "model"]},
-    "admin": {"section.supervision": ["capacity", "impact"], "section.data": ["quality", "model"],
-              "section.admin": ["accounts", "audit_log"]},
-    "dpo": {"section.dpo": ["audit_log"]},
-}
-
 scope = auth.current_scope()  # re-checked on every run: server-side session, account still active
 if scope is None:
     if "menage" in st.query_params:  # a household link opened before signing in: go there afterwards

@@ -118,7 +118,7 @@ def lead_time_summary(frame: pd.DataFrame, *, scores: dict[str, str], capacity: 
             sel = top_k_mask(g[col].to_numpy(dtype=float), k, g["household_key"].to_numpy())
             listed.append(g.loc[sel, ["household_key", "snapshot_month"]])
         f = lead_figures(lead_time(pd.concat(listed), judged, judgment_date=judgment_date))
-        rows.append({"scorer": name, "judged": f["judged"], "reached": f["reached"],
-                     "median_lead_months": float("nan") if f["median_lead_months"] is None else f["median_lead_months"],
-                     "reached_3m_before": f["reached_3m_before"]})
+        # NaN, not None, when nobody was reached: the column stays numeric
+        median = f["median_lead_months"]
+        rows.append({"scorer": name, **f, "median_lead_months": float("nan") if median is None else median})
     return pd.DataFrame(rows)
