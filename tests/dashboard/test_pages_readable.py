@@ -14,7 +14,7 @@ from apptest_helpers import app_as
 from dashboard import data, documents
 from reports.i18n import t
 
-ROLE_PAGES = [  # (user, page, query): every page each role may open (dashboard/app.py ROLE_PAGES)
+ROLE_PAGES = [  # (user, page, query): every page each role may open (dashboard/access.py ROLE_PAGES)
     (None, None, None),  # signed out: the sign-in page, the one page everyone sees
     ("ts19", "app_pages/outreach.py", None),
     ("ts19", "app_pages/household.py", None),
