@@ -103,6 +103,27 @@ def test_a_month_without_rows_loses_its_folder_and_a_full_build_drops_vanished_m
     con.close()
 
 
+def test_the_lake_files_row_groups_and_dictionaries(tmp_path):
+    """Row groups of at most 30,720 rows (both cores share a month's file); the features' text
+    columns without dictionary pages (a pseudonym is unique in a month), the staging's kept."""
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    rows = "FROM range(70000) t(i)"
+    con.execute(f"CREATE TABLE features AS SELECT sha256(i::VARCHAR) AS household_key, "
+                f"DATE '2024-01-01' AS snapshot_month, 'S' || (i % 3) AS sector {rows}")
+    con.execute(f"CREATE TABLE stg_menages AS SELECT 'S' || (i % 3) AS code, DATE '2024-01-01' AS extract_month {rows}")
+    where = tmp_path / "lake"
+    for table in ("features", "stg_menages"):
+        assert lake.write_months(con, lake=where, table=table, months=["2024-01"]) == 70000
+    meta = ("SELECT path_in_schema, max(row_group_num_rows), count(DISTINCT row_group_id), "
+            "bool_or(dictionary_page_offset IS NOT NULL) FROM parquet_metadata(?) GROUP BY ALL ORDER BY 1")
+    part = str(where / "{}" / "month=2024-01" / lake.PART)
+    assert con.execute(meta, [part.format("features")]).fetchall() == [
+        ("household_key", 30720, 3, False), ("sector", 30720, 3, False), ("snapshot_month", 30720, 3, True)]
+    assert con.execute(meta, [part.format("stg_menages")]).fetchall() == [
+        ("code", 30720, 3, True), ("extract_month", 30720, 3, True)]
+    con.close()
+
+
 def test_an_unknown_table_is_refused_and_memory_has_no_lake(tmp_path):
     con = duckdb.connect()
     assert lake.lake_of(con) is None
