@@ -110,10 +110,18 @@ def stage_features(home: Path) -> dict:
     from ingest.contract import SOURCES
 
     con = connect_duckdb(home / "warehouse.duckdb", home=home)
-    t0 = time.perf_counter()
-    for name in SOURCES:  # one full read: every column of every row
-        con.execute(f"SELECT max(COLUMNS(*)) FROM stg_{name}").fetchall()
-    scan = time.perf_counter() - t0
+
+    def scan_staging(where: str = "", params: list | None = None) -> float:
+        """One full read (every column of every row) of staging, timed the second time: with the
+        files in the OS's cache, as the rebuild reads them. A first read from disk, on a machine
+        whose cache was emptied since ingestion, took 97 s and would flatter the ratio."""
+        for _ in range(2):  # the second pass is the one timed
+            t0 = time.perf_counter()
+            for name in SOURCES:
+                con.execute(f"SELECT max(COLUMNS(*)) FROM stg_{name} {where}", params or []).fetchall()
+        return time.perf_counter() - t0
+
+    scan = scan_staging()
     t0 = time.perf_counter()
     build_features(con, full=True)
     build_labels(con)
@@ -124,10 +132,7 @@ def stage_features(home: Path) -> dict:
     write = time.perf_counter() - t0
     con.execute("DROP TABLE bench_write")
     last = con.execute("SELECT max(extract_month) FROM stg_menages").fetchall()[0][0]
-    t0 = time.perf_counter()
-    for name in SOURCES:
-        con.execute(f"SELECT max(COLUMNS(*)) FROM stg_{name} WHERE extract_month = ?", [last]).fetchall()
-    month_scan = time.perf_counter() - t0
+    month_scan = scan_staging("WHERE extract_month = ?", [last])
     t0 = time.perf_counter()
     build_features(con, months=[last.strftime("%Y-%m")])
     month_wall = time.perf_counter() - t0

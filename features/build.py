@@ -22,6 +22,14 @@ from features.lake import lake_months, lake_of, write_months
 from ingest.contract import SOURCES
 
 HISTORY_SOURCES = ("bailleurs", "caf", "menages")
+# the history the cohort view is made of: the feature statement reads its features from the
+# cohort row itself (c), with no join back to history_menages
+COHORT_SOURCE = "menages"
+# snapshot months built by one feature statement. A month's rows are then stored together, so the
+# lake's copy of a month (and every reader of a month) skips the others' row groups, and each
+# statement's hash tables hold three months of history: a Paris rebuild, statements and lake copy,
+# 136 s in one statement, 96 s by three months (101 s by six, 121 s month by month).
+BATCH_MONTHS = 3
 # Defaults of the settings (abri.settings: ABRI_HORIZON_MONTHS, ABRI_COURT_DELAY_MONTHS), which
 # the pipeline passes in.
 COURT_REPORTING_DELAY = 3  # months: court acts reach us up to 3 months after they happen
@@ -49,14 +57,18 @@ def _zero_once_delivered(f: Feature) -> bool:
 
 def features_sql(features: tuple[Feature, ...] = FEATURES, *, snapshots: tuple[date, date] | None = None) -> str:
     """The SELECT that builds feature rows for the snapshots in table `c` (a cohort subset with
-    a row number `rid`). Every join is on integers: the household's number `hid` (household_ids)
+    a row number `rid`; the household reference's features are its own columns, cohort.sql).
+    Every join is on integers: the household's number `hid` (household_ids)
     rather than its 64-character pseudonym, and event features, aggregated per snapshot row, join
     back by that row's number (at 100,000 households, 4.5 times faster than the text keys).
     `snapshots`: the first and last snapshot month in `c`; the history tables are then read for
     those months only (DuckDB does not carry the join's month into the scan: a Paris month's
     statement took 4.2-4.4 s without, 2.2-2.4 s with, identical rows)."""
     ctes, joins, cols = [], [], []
-    for name in sorted({f.source for f in features if f.kind == "snapshot"}):
+    if any(f.kind == "snapshot" and f.source == COHORT_SOURCE for f in features):
+        assert SOURCES[COHORT_SOURCE].lag_months == 0  # its month is the snapshot's: the cohort row's own
+        cols += [f"c.{f.expr} AS {f.name}" for f in features if f.kind == "snapshot" and f.source == COHORT_SOURCE]
+    for name in sorted({f.source for f in features if f.kind == "snapshot"} - {COHORT_SOURCE}):
         lag = SOURCES[name].lag_months
         alias = f"s_{name}"
         # month = a DATE (not date - interval, a timestamp), so it compares with history's months
@@ -114,6 +126,11 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
                        [name]).fetchall()[0][0] > 0
 
 
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                       [table, column]).fetchall()[0][0] > 0
+
+
 def changed_since(con: duckdb.DuckDBPyConnection) -> date | None:
     """The first extract month whose ingested files differ from those the panel was last built
     from (new, resent, re-ingested or removed: ingest_log against panel_inputs); None when
@@ -143,7 +160,7 @@ def pending_months(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since: date,
                   extra: dict | None = None) -> None:
     """Rows of `table` for months >= since replaced by `query`'s (the table is created on first use)."""
-    column = "snapshot_month" if table == "cohort" else "month"
+    column = "month"
     params = {"since": since, **(extra or {})}
     if since == EPOCH:  # everything: a new table is cheaper than deleting every row
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
@@ -181,14 +198,13 @@ def _history_carry(con: duckdb.DuckDBPyConnection, since: date) -> None:
         con.execute("CREATE OR REPLACE TEMP TABLE history_carry (hid INTEGER, months_in_arrears BIGINT)")
 
 
-def _audit_view(con: duckdb.DuckDBPyConnection) -> None:
-    """The view audit_attributes (features/sql/audit_attributes.sql), replacing the table an
-    earlier version built."""
+def _view(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """The view `name` (features/sql/<name>.sql), replacing the table an earlier version built."""
     kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' "
-                       "AND table_name = 'audit_attributes'").fetchall()
+                       "AND table_name = ?", [name]).fetchall()
     if kind and kind[0][0] != "VIEW":
-        con.execute("DROP TABLE audit_attributes")
-    con.execute(f"CREATE OR REPLACE VIEW audit_attributes AS {sql('audit_attributes')}")
+        con.execute(f"DROP TABLE {name}")
+    con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql(name)}")
 
 
 def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None = None,
@@ -210,8 +226,9 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
         have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_name = 'features'").fetchall()}
         full = have != {"household_key", "snapshot_month", "sector", *FEATURE_NAMES}
-    # a panel built before households were numbered (no hid in its history tables) is rebuilt
-    full = full or not _table_exists(con, "household_ids")
+    # a panel built before households were numbered (no hid in its history tables), or before
+    # the cohort became a view over history_menages (no sector there), is rebuilt
+    full = full or not _table_exists(con, "household_ids") or not _has_column(con, "history_menages", "sector")
     since = EPOCH if full else changed_since(con)
     sectors = sectors if sectors is not None else load_city("paris").district_sectors
     by_district = {"districts": list(sectors), "sectors": list(sectors.values())}
@@ -221,37 +238,39 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
             _number_households(con, since)
             _history_carry(con, since)
             for name in HISTORY_SOURCES:
-                _rebuild_from(con, f"history_{name}", sql(f"history_{name}"), since)
+                _rebuild_from(con, f"history_{name}", sql(f"history_{name}"), since,
+                              by_district if name == COHORT_SOURCE else None)
             con.execute("DROP TABLE history_carry")
             con.execute(sql("judgments"))
-            _rebuild_from(con, "cohort", sql("cohort"), since, by_district)
+            _view(con, "cohort")
             # the labels of these months follow the cohort's (build_labels)
             con.execute("CREATE TABLE IF NOT EXISTS labels_pending (since DATE)")
             con.execute("INSERT INTO labels_pending VALUES (?)", [since])
         elif not months:
             return []
-        # months as date literals (parsed, so safe to inline): the scan skips the other months'
-        # row groups, where a text comparison read the whole cohort
-        chosen = [f"snapshot_month = DATE '{date.fromisoformat(m + '-01').isoformat()}'" for m in months or []]
-        if since is not None:
-            chosen.append("snapshot_month >= $since")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT row_number() OVER () AS rid, * FROM cohort "
-                    f"WHERE {' OR '.join(chosen)}", {"since": since} if since is not None else {})
-        if since == EPOCH:
-            con.execute(f"CREATE OR REPLACE TABLE features AS {features_sql()}")
-        else:
-            lo, hi = con.execute("SELECT min(snapshot_month), max(snapshot_month) FROM c").fetchall()[0]
-            query = features_sql(snapshots=(lo, hi) if lo is not None else None)
-            con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({query}) LIMIT 0")
-            con.execute("DELETE FROM features WHERE snapshot_month IN (SELECT DISTINCT snapshot_month FROM c)")
-            con.execute(f"INSERT INTO features BY NAME {query}")
-        _audit_view(con)
+        chosen = [date.fromisoformat(m + "-01") for m in months or []]
         built = [r[0] for r in con.execute(
-            "SELECT DISTINCT strftime(snapshot_month, '%Y-%m') FROM c ORDER BY 1").fetchall()]
-        con.execute("DROP TABLE c")
+            "SELECT DISTINCT snapshot_month FROM cohort WHERE list_contains($chosen::DATE[], snapshot_month) "
+            + ("OR snapshot_month >= $since " if since is not None else "") + "ORDER BY 1",
+            {"chosen": chosen, **({"since": since} if since is not None else {})}).fetchall()]
+        if since == EPOCH:  # everything: a new table is cheaper than deleting every row
+            con.execute("DROP TABLE IF EXISTS features")
+        elif _table_exists(con, "features"):
+            con.execute("DELETE FROM features WHERE list_contains($built::DATE[], snapshot_month)", {"built": built})
+        # no month at all: one empty batch, so that a first build still creates the table
+        for batch in [built[i:i + BATCH_MONTHS] for i in range(0, len(built), BATCH_MONTHS)] or [[]]:
+            # months as date literals (parsed dates, so safe to inline): the scan filters on them
+            listed = ", ".join(f"DATE '{m.isoformat()}'" for m in batch) or "NULL"
+            con.execute("CREATE OR REPLACE TEMP TABLE c AS SELECT row_number() OVER () AS rid, * FROM cohort "
+                        f"WHERE snapshot_month IN ({listed})")
+            query = features_sql(snapshots=(batch[0], batch[-1]) if batch else None)
+            con.execute(f"CREATE TABLE IF NOT EXISTS features AS SELECT * FROM ({query}) LIMIT 0")
+            con.execute(f"INSERT INTO features BY NAME {query}")
+        con.execute("DROP TABLE IF EXISTS c")
+        _view(con, "audit_attributes")
         if _table_exists(con, "ingest_log"):
             con.execute(f"CREATE OR REPLACE TABLE panel_inputs AS SELECT {_INPUTS} FROM ingest_log")
-        return built
+        return [m.strftime("%Y-%m") for m in built]
 
     built = _in_transaction(con, work)
     lake = lake_of(con)

@@ -1,18 +1,20 @@
--- cohort: the tenant households active at the end of each snapshot month (in that month's
--- household reference) with no eviction judgment known by then. Snapshot months >= $since.
--- One row per household and month without DISTINCT: stg_menages has one row per household and
--- month (duplicate ids are quarantined) and judgments one per household.
--- The sector is the city's: $districts[i] (the `arrondissement` column) belongs to $sectors[i]
--- (abri/cities/<city>.toml; Paris: 1-4 -> 'Paris Centre', 19 -> '19e').
+-- cohort (a view): the tenant households active at the end of each snapshot month (in that
+-- month's household reference) with no eviction judgment known by then, with that month's
+-- household-reference history. A view over history_menages, which has one row per household
+-- and month already (duplicate ids are quarantined at ingestion): the build no longer copies
+-- 25 M rows into a cohort table, and the feature statement reads the household reference's
+-- features from the cohort's own row instead of joining history_menages back (Paris: see
+-- docs/architecture.md, "Scale").
 -- hid: the household's number (household_ids), what the feature statement joins on;
--- source_row: the stg_menages row of the snapshot, what the audit attributes join on.
--- reads: stg_menages, household_ids, judgments; parameters: $since (DATE), $districts (BIGINT[]), $sectors (VARCHAR[])
-SELECT m.household_key,
-       i.hid,
-       m.extract_month AS snapshot_month,
-       m.source_row,
-       list_extract($sectors::VARCHAR[], list_position($districts::BIGINT[], m.arrondissement)) AS sector
-FROM stg_menages m
-JOIN household_ids i USING (household_key)
-LEFT JOIN judgments j ON j.household_key = m.household_key AND j.known_from <= m.extract_month
-WHERE j.household_key IS NULL AND m.extract_month >= $since
+-- source_row: the stg_menages row of the snapshot, what the audit attributes join on;
+-- sector: the city's sector of the household's district (history_menages.sql).
+-- reads: history_menages, judgments
+SELECT h.household_key,
+       h.hid,
+       h.month AS snapshot_month,
+       h.source_row,
+       h.sector,
+       h.* EXCLUDE (household_key, hid, month, source_row, sector)
+FROM history_menages h
+LEFT JOIN judgments j ON j.household_key = h.household_key AND j.known_from <= h.month
+WHERE j.household_key IS NULL

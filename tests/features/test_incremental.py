@@ -196,3 +196,45 @@ def test_a_change_of_the_declared_features_rebuilds_the_table_instead_of_failing
         cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_name = 'features'").fetchall()]
     assert FEATURE_NAMES[-1] in cols and "a_retired_feature" not in cols
+
+
+def test_a_panel_with_a_cohort_table_is_rebuilt_with_the_cohort_view(monthly, tmp_path):
+    paths, _ = monthly
+    expected = full_rebuild_of(paths.warehouse, tmp_path)
+    copy = tmp_path / "cohort_table.duckdb"
+    shutil.copy(paths.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        # a warehouse built by an older version: a cohort table, and history_menages without
+        # the file row and the sector the view reads
+        con.execute("CREATE TABLE old_cohort AS SELECT household_key, hid, snapshot_month, source_row, sector FROM cohort")
+        con.execute("DROP VIEW audit_attributes")
+        con.execute("DROP VIEW cohort")
+        con.execute("ALTER TABLE old_cohort RENAME TO cohort")
+        con.execute("ALTER TABLE history_menages DROP COLUMN sector")
+        con.execute("ALTER TABLE history_menages DROP COLUMN source_row")
+        loaded = [r[0] for r in con.execute("SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM stg_menages "
+                                            "ORDER BY 1").fetchall()]
+        assert update_panel(con).months == loaded  # rebuilt whole, though no file changed
+        kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'cohort'").fetchall()
+    assert kind == [("VIEW",)]
+    assert dump(copy) == expected
+
+
+def test_a_full_rebuild_stores_each_batch_of_months_together(monthly, tmp_path):
+    from features.build import BATCH_MONTHS
+
+    paths, _ = monthly
+    copy = tmp_path / "batches.duckdb"
+    shutil.copy(paths.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        build_panel(con, full=True)
+        spans = con.execute("SELECT strftime(snapshot_month, '%Y-%m'), min(rowid), max(rowid) FROM features "
+                            "GROUP BY 1 ORDER BY 1").fetchall()
+        loaded = [r[0] for r in con.execute("SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM stg_menages "
+                                            "ORDER BY 1").fetchall()]
+    assert [m for m, _, _ in spans] == loaded
+    batches = [spans[i:i + BATCH_MONTHS] for i in range(0, len(spans), BATCH_MONTHS)]
+    assert len(batches) > 2
+    for earlier, later in zip(batches, batches[1:], strict=False):
+        # every row of a batch of months was written before any row of the next batch
+        assert max(hi for _, _, hi in earlier) < min(lo for _, lo, _ in later)
