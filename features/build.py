@@ -160,13 +160,12 @@ def pending_months(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _rebuild_from(con: duckdb.DuckDBPyConnection, table: str, query: str, since: date,
                   extra: dict | None = None) -> None:
     """Rows of `table` for months >= since replaced by `query`'s (the table is created on first use)."""
-    column = "month"
     params = {"since": since, **(extra or {})}
     if since == EPOCH:  # everything: a new table is cheaper than deleting every row
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {query}", params)
         return
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({query}) LIMIT 0", params)
-    con.execute(f"DELETE FROM {table} WHERE {column} >= ?", [since])
+    con.execute(f"DELETE FROM {table} WHERE month >= ?", [since])
     con.execute(f"INSERT INTO {table} BY NAME {query}", params)
 
 
@@ -215,7 +214,8 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     Only what changed is rebuilt: a file of month m (new, resent or removed, see
     `changed_since`) can change the history tables, cohort, features and audit attributes of
     months >= m only (every statement looks back, never forward), so those rows are replaced
-    and the others kept. `sectors`: the city's district number -> sector (abri.city.City.
+    and the others kept (the cohort and the audit attributes are views over them). The
+    features are built BATCH_MONTHS snapshot months per statement. `sectors`: the city's district number -> sector (abri.city.City.
     district_sectors; default Paris's). `months` adds snapshot months to rebuild (delete-then-insert);
     `full` rebuilds everything, and so does a change of the declared features (a new version
     of Abri adds a column: the table is rebuilt rather than refused).
