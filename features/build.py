@@ -126,9 +126,20 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
                        [name]).fetchall()[0][0] > 0
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-                       [table, column]).fetchall()[0][0] > 0
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The columns of `table` (empty when there is no such table)."""
+    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                      [table]).fetchall()}
+
+
+def _outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the panel was built by an earlier version of Abri, and so is rebuilt whole rather
+    than refused: other declared features (a new version adds a column), no household numbers
+    (history tables without hid), or a cohort table rather than the view over history_menages
+    (no sector there)."""
+    features = _columns(con, "features")
+    return ((bool(features) and features != {"household_key", "snapshot_month", "sector", *FEATURE_NAMES})
+            or not _table_exists(con, "household_ids") or "sector" not in _columns(con, "history_menages"))
 
 
 def changed_since(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -215,20 +226,14 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     `changed_since`) can change the history tables, cohort, features and audit attributes of
     months >= m only (every statement looks back, never forward), so those rows are replaced
     and the others kept (the cohort and the audit attributes are views over them). The
-    features are built BATCH_MONTHS snapshot months per statement. `sectors`: the city's district number -> sector (abri.city.City.
-    district_sectors; default Paris's). `months` adds snapshot months to rebuild (delete-then-insert);
-    `full` rebuilds everything, and so does a change of the declared features (a new version
-    of Abri adds a column: the table is rebuilt rather than refused).
+    features are built BATCH_MONTHS snapshot months per statement. `sectors`: the city's
+    district number -> sector (abri.city.City.district_sectors; default Paris's). `months` adds
+    snapshot months to rebuild (delete-then-insert); `full` rebuilds everything, and so does a
+    panel built by an earlier version (`_outdated`: e.g. a new version adds a feature column).
 
     A warehouse kept in a file also gets the rebuilt months in its lake
     (lake/features/month=YYYY-MM/, features/lake.py), once the transaction has committed."""
-    if not full and _table_exists(con, "features"):
-        have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                          "WHERE table_name = 'features'").fetchall()}
-        full = have != {"household_key", "snapshot_month", "sector", *FEATURE_NAMES}
-    # a panel built before households were numbered (no hid in its history tables), or before
-    # the cohort became a view over history_menages (no sector there), is rebuilt
-    full = full or not _table_exists(con, "household_ids") or not _has_column(con, "history_menages", "sector")
+    full = full or _outdated(con)
     since = EPOCH if full else changed_since(con)
     sectors = sectors if sectors is not None else load_city("paris").district_sectors
     by_district = {"districts": list(sectors), "sectors": list(sectors.values())}

@@ -3,6 +3,7 @@ new month and after a resent one, and rebuilds only the months a file can change
 
 from __future__ import annotations
 
+import itertools
 import shutil
 
 import duckdb
@@ -235,6 +236,6 @@ def test_a_full_rebuild_stores_each_batch_of_months_together(monthly, tmp_path):
     assert [m for m, _, _ in spans] == loaded
     batches = [spans[i:i + BATCH_MONTHS] for i in range(0, len(spans), BATCH_MONTHS)]
     assert len(batches) > 2
-    for earlier, later in zip(batches, batches[1:], strict=False):
+    for earlier, later in itertools.pairwise(batches):
         # every row of a batch of months was written before any row of the next batch
         assert max(hi for _, _, hi in earlier) < min(lo for _, lo, _ in later)
