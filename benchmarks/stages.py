@@ -201,6 +201,7 @@ def stage_monthly(home: Path) -> dict:
         any_value(household_key) AS household_key FROM crosswalk GROUP BY ALL HAVING count(DISTINCT household_key) = 1""")
     update_panel(con)
     con.close()
+    _warm(full.landing, last)  # as for ingestion's figure, the denominator
     t0 = time.perf_counter()
     rows = sum(r.rows_in for r in ingest_month(paths, last))
     ingest_s = time.perf_counter() - t0
