@@ -25,11 +25,14 @@ HISTORY_SOURCES = ("bailleurs", "caf", "menages")
 # the history the cohort view is made of: the feature statement reads its features from the
 # cohort row itself (c), with no join back to history_menages
 COHORT_SOURCE = "menages"
-# snapshot months built by one feature statement. A month's rows are then stored together, so the
-# lake's copy of a month (and every reader of a month) skips the others' row groups, and each
-# statement's hash tables hold three months of history: a Paris rebuild, statements and lake copy,
-# 136 s in one statement, 96 s by three months (101 s by six, 121 s month by month).
-BATCH_MONTHS = 3
+# cohort rows built by one feature statement: consecutive snapshot months are grouped until a
+# group holds that many (`_batches`; three Paris months of 690,000 rows). A month's rows are then
+# stored together, so the lake's copy of a month (and every reader of a month) skips the others'
+# row groups, and each statement's hash tables hold a few months of history: a Paris rebuild,
+# statements and lake copy, 136 s in one statement, 96 s by three months (101 s by six, 121 s
+# month by month). A small city's months fit in one statement (the demo city: 4.0-4.2 s in one
+# statement, 5.4-5.6 s by three months, each statement's fixed cost repeated).
+BATCH_ROWS = 2_000_000
 # Defaults of the settings (abri.settings: ABRI_HORIZON_MONTHS, ABRI_COURT_DELAY_MONTHS), which
 # the pipeline passes in.
 COURT_REPORTING_DELAY = 3  # months: court acts reach us up to 3 months after they happen
@@ -53,6 +56,22 @@ def _window(f: Feature) -> str:
 
 def _zero_once_delivered(f: Feature) -> bool:
     return f.kind == "event" and f.expr.startswith(("count(", "coalesce("))
+
+
+def _batches(months: list[tuple[date, int]], rows: int | None = None) -> list[list[date]]:
+    """Consecutive snapshot months, given with their cohort rows, grouped until a group holds
+    `rows` rows (default BATCH_ROWS); the last group may hold fewer."""
+    rows = BATCH_ROWS if rows is None else rows
+    out: list[list[date]] = []
+    batch: list[date] = []
+    n = 0
+    for month, count in months:
+        batch.append(month)
+        n += count
+        if n >= rows:
+            out.append(batch)
+            batch, n = [], 0
+    return out + [batch] if batch else out
 
 
 def features_sql(features: tuple[Feature, ...] = FEATURES, *, snapshots: tuple[date, date] | None = None) -> str:
@@ -226,7 +245,7 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
     `changed_since`) can change the history tables, cohort, features and audit attributes of
     months >= m only (every statement looks back, never forward), so those rows are replaced
     and the others kept (the cohort and the audit attributes are views over them). The
-    features are built BATCH_MONTHS snapshot months per statement. `sectors`: the city's
+    features are built a few snapshot months per statement (`_batches`). `sectors`: the city's
     district number -> sector (abri.city.City.district_sectors; default Paris's). `months` adds
     snapshot months to rebuild (delete-then-insert); `full` rebuilds everything, and so does a
     panel built by an earlier version (`_outdated`: e.g. a new version adds a feature column).
@@ -254,16 +273,17 @@ def build_features(con: duckdb.DuckDBPyConnection, *, months: list[str] | None =
         elif not months:
             return []
         chosen = [date.fromisoformat(m + "-01") for m in months or []]
-        built = [r[0] for r in con.execute(
-            "SELECT DISTINCT snapshot_month FROM cohort WHERE list_contains($chosen::DATE[], snapshot_month) "
-            + ("OR snapshot_month >= $since " if since is not None else "") + "ORDER BY 1",
+        counts = [(r[0], r[1]) for r in con.execute(
+            "SELECT snapshot_month, count(*) FROM cohort WHERE list_contains($chosen::DATE[], snapshot_month) "
+            + ("OR snapshot_month >= $since " if since is not None else "") + "GROUP BY 1 ORDER BY 1",
             {"chosen": chosen, **({"since": since} if since is not None else {})}).fetchall()]
+        built = [m for m, _ in counts]
         if since == EPOCH:  # everything: a new table is cheaper than deleting every row
             con.execute("DROP TABLE IF EXISTS features")
         elif _table_exists(con, "features"):
             con.execute("DELETE FROM features WHERE list_contains($built::DATE[], snapshot_month)", {"built": built})
         # no month at all: one empty batch, so that a first build still creates the table
-        for batch in [built[i:i + BATCH_MONTHS] for i in range(0, len(built), BATCH_MONTHS)] or [[]]:
+        for batch in _batches(counts) or [[]]:
             # months as date literals (parsed dates, so safe to inline): the scan filters on them
             listed = ", ".join(f"DATE '{m.isoformat()}'" for m in batch) or "NULL"
             con.execute("CREATE OR REPLACE TEMP TABLE c AS SELECT row_number() OVER () AS rid, * FROM cohort "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
+from datetime import date
 
 import duckdb
 import pytest
@@ -221,21 +222,37 @@ def test_a_panel_with_a_cohort_table_is_rebuilt_with_the_cohort_view(monthly, tm
     assert dump(copy) == expected
 
 
-def test_a_full_rebuild_stores_each_batch_of_months_together(monthly, tmp_path):
-    from features.build import BATCH_MONTHS
+def test_a_full_rebuild_stores_each_batch_of_months_together(monthly, tmp_path, monkeypatch):
+    import features.build as fb
 
     paths, _ = monthly
     copy = tmp_path / "batches.duckdb"
     shutil.copy(paths.warehouse, copy)
     with duckdb.connect(str(copy)) as con:
+        counts = con.execute("SELECT snapshot_month, count(*) FROM cohort GROUP BY 1 ORDER BY 1").fetchall()
+        # batches of about two months of this small city, as three Paris months
+        monkeypatch.setattr(fb, "BATCH_ROWS", 2 * min(n for _, n in counts))
         build_panel(con, full=True)
-        spans = con.execute("SELECT strftime(snapshot_month, '%Y-%m'), min(rowid), max(rowid) FROM features "
+        spans = con.execute("SELECT snapshot_month, min(rowid), max(rowid) FROM features "
                             "GROUP BY 1 ORDER BY 1").fetchall()
-        loaded = [r[0] for r in con.execute("SELECT DISTINCT strftime(extract_month, '%Y-%m') FROM stg_menages "
-                                            "ORDER BY 1").fetchall()]
-    assert [m for m, _, _ in spans] == loaded
-    batches = [spans[i:i + BATCH_MONTHS] for i in range(0, len(spans), BATCH_MONTHS)]
-    assert len(batches) > 2
+    assert [m for m, _, _ in spans] == [m for m, _ in counts]
+    span = dict((m, (lo, hi)) for m, lo, hi in spans)
+    batches = [[span[m] for m in batch] for batch in fb._batches(counts)]
+    assert len(batches) > 2 and all(len(b) <= 2 for b in batches)
     for earlier, later in itertools.pairwise(batches):
         # every row of a batch of months was written before any row of the next batch
-        assert max(hi for _, _, hi in earlier) < min(lo for _, lo, _ in later)
+        assert max(hi for _, hi in earlier) < min(lo for lo, _ in later)
+
+
+def test_months_are_batched_by_their_rows():
+    from features.build import _batches
+
+    months = [date(2024, m, 1) for m in range(1, 13)]
+    # Paris: three months of 690,000 rows per statement
+    assert _batches([(m, 690_000) for m in months], 2_000_000) == [months[i:i + 3] for i in range(0, 12, 3)]
+    # a small city: every month in one statement
+    assert _batches([(m, 20_000) for m in months], 2_000_000) == [months]
+    # a month larger than a batch is a batch of its own; the last batch may be short
+    assert _batches([(months[0], 5), (months[1], 1), (months[2], 1)], 2) == [[months[0]], months[1:3]]
+    assert _batches([(months[0], 1)], 2) == [[months[0]]]
+    assert _batches([], 2) == []
