@@ -236,7 +236,7 @@ def test_a_full_rebuild_stores_each_batch_of_months_together(monthly, tmp_path, 
         spans = con.execute("SELECT snapshot_month, min(rowid), max(rowid) FROM features "
                             "GROUP BY 1 ORDER BY 1").fetchall()
     assert [m for m, _, _ in spans] == [m for m, _ in counts]
-    span = dict((m, (lo, hi)) for m, lo, hi in spans)
+    span = {m: (lo, hi) for m, lo, hi in spans}
     batches = [[span[m] for m in batch] for batch in fb._batches(counts)]
     assert len(batches) > 2 and all(len(b) <= 2 for b in batches)
     for earlier, later in itertools.pairwise(batches):
