@@ -416,7 +416,7 @@ def _truth_table(parts, hh, judged_month, all_months) -> pd.DataFrame:
     truth["profile"] = hh["profile"][truth["row"]]
     truth["economy_shock"] = e.astype(bool)
     truth["arrears_months"] = a.astype(np.int8)
-    truth["stage"] = np.array(dyn.STAGE_NAMES)[p]
+    truth["stage"] = np.array(dyn.STAGE_NAMES, dtype=object)[p]  # references, not 25 M fixed-width copies
     truth["plan"] = plan.astype(bool)
     truth["judgment_within_12m"] = (jm > t) & (jm <= t + HORIZON)
     return truth[["id_menage", "month", "p_judgment_12m", "judgment_within_12m", "stage",
