@@ -43,14 +43,18 @@ def stage_simulate(home: Path, households: int | None, scale: str = "paris") -> 
     }
 
 
+def _landing_files(landing: Path, month: str):
+    """(source name, its contract, the path of its file of `month`) for every source."""
+    from ingest.contract import SOURCES
+
+    return [(name, src, landing / name / f"{month}.{src.extension}") for name, src in SOURCES.items()]
+
+
 def _warm(landing: Path, month: str) -> None:
     """Read the month's landing files once, untimed, so that ingestion and its floor both read
     them from the OS's cache: on a machine whose cache is emptied as it goes, a file read from
     disk by one and from the cache by the other would make the disk part of the ratio."""
-    from ingest.contract import SOURCES
-
-    for name, src in SOURCES.items():
-        path = landing / name / f"{month}.{src.extension}"
+    for _, _, path in _landing_files(landing, month):
         if path.is_file():
             with open(path, "rb") as f:
                 while f.read(1 << 22):
@@ -62,8 +66,6 @@ def _fair_floor_seconds(landing: Path, months: list[str], scratch: Path) -> floa
     with the contract's dialect as text, Parquet read) and written to a DuckDB file in one
     transaction per file, with the same memory settings; no validation, no hashing, no linkage.
     Each month's files are read once before, untimed, as for ingestion (`_warm`)."""
-    from ingest.contract import SOURCES
-
     db = scratch / "floor.duckdb"
     db.unlink(missing_ok=True)
     con = connect_duckdb(db, home=scratch)
@@ -71,8 +73,7 @@ def _fair_floor_seconds(landing: Path, months: list[str], scratch: Path) -> floa
     for m in months:
         _warm(landing, m)
         t0 = time.perf_counter()
-        for name, src in SOURCES.items():
-            path = str(landing / name / f"{m}.{src.extension}")
+        for name, src, path in _landing_files(landing, m):
             if src.format == "parquet":
                 read = f"read_parquet('{path}')"
             else:
