@@ -48,7 +48,7 @@ def _landing_files(landing: Path, month: str):
     """(source name, its contract, the path of its file of `month`) for every source."""
     from ingest.contract import SOURCES
 
-    return [(name, src, landing / name / f"{month}.{src.extension}") for name, src in SOURCES.items()]
+    return [(name, src, landing / src.file_name(month)) for name, src in SOURCES.items()]
 
 
 def _warm(landing: Path, month: str) -> None:
@@ -127,7 +127,7 @@ def stage_features(home: Path) -> dict:
     output (and, for the record, plus the lake's write too); then one month's rebuild against
     one scan of that month's staging."""
     from features.build import build_features, build_labels, summarize
-    from features.lake import write_months
+    from features.lake import sync
     from ingest.contract import SOURCES
 
     con = connect_duckdb(home / "warehouse.duckdb", home=home)
@@ -155,9 +155,8 @@ def stage_features(home: Path) -> dict:
     # the design's second copy of the output, the lake (features/lake.py): written once, not a
     # goal's floor; it says what the ratio would be if the floor counted both copies
     scratch = home / "bench_lake"
-    months = [r[0] for r in con.execute("SELECT DISTINCT strftime(snapshot_month, '%Y-%m') FROM features").fetchall()]
     t0 = time.perf_counter()
-    write_months(con, lake=scratch, table="features", months=months)
+    sync(con, lake=scratch, tables=["features"])  # every month of features, as a full rebuild writes them
     lake_write = time.perf_counter() - t0
     shutil.rmtree(scratch, ignore_errors=True)
     last = con.execute("SELECT max(extract_month) FROM stg_menages").fetchall()[0][0]

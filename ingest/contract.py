@@ -84,6 +84,10 @@ class Source:
     def extension(self) -> str:
         return self.format
 
+    def file_name(self, month: str) -> str:
+        """The month's file under landing/ (or resend/): `<name>/<YYYY-MM>.<ext>`."""
+        return f"{self.name}/{month}.{self.extension}"
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

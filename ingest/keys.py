@@ -71,11 +71,12 @@ def _messages(paths: Paths) -> duckdb.DuckDBPyConnection:
     for month in inv.months:
         start, end = month_bounds(month)
         for src in SOURCES.values():
-            path = paths.landing / src.name / f"{month}.{src.extension}"
+            rel = src.file_name(month)
+            path = paths.landing / rel
             if not path.exists():
                 continue
             try:
-                raw = read_extract(path, src, rel=f"{src.name}/{month}.{src.extension}")
+                raw = read_extract(path, src, rel=rel)
             except IngestError:
                 continue  # a file ingestion refused produced no pseudonym
             con.register("raw", raw)

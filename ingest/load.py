@@ -213,8 +213,8 @@ def ingest_source(paths: Paths, *, source_name: str, month: str, file: Path | No
     """
     src = source(source_name, city=city)
     start, end = month_bounds(month)
-    path = file or paths.landing / src.name / f"{month}.{src.extension}"
-    rel = f"{src.name}/{month}.{src.extension}"
+    rel = src.file_name(month)
+    path = file or paths.landing / rel
     key = key if key is not None else load_key(paths.key_file)
     kid = key_id(key)
     file_hash = file_sha256(path) if path.is_file() else None
@@ -458,7 +458,7 @@ def landing_months(paths: Paths) -> list[str]:
 def complete_months(paths: Paths) -> list[str]:
     """Months for which every source's file is in landing/."""
     return [m for m in landing_months(paths)
-            if all((paths.landing / s.name / f"{m}.{s.extension}").exists() for s in SOURCES.values())]
+            if all((paths.landing / s.file_name(m)).exists() for s in SOURCES.values())]
 
 
 def _is_month(text: str) -> bool:
@@ -483,7 +483,7 @@ def pending_files(paths: Paths, months: Iterable[str] | None = None) -> list[tup
     out = []
     for month in months:
         for name in ORDER:
-            path = paths.landing / name / f"{month}.{SOURCES[name].extension}"
+            path = paths.landing / SOURCES[name].file_name(month)
             if path.is_file() and logged.get((name, month)) != file_sha256(path):
                 out.append((name, month))
     return out

@@ -34,7 +34,7 @@ def month_fingerprint(paths: Paths, month: str) -> str:
     """Changes when any of the month's files is replaced (a partner resends a month)."""
     h = hashlib.sha256()
     for s in SOURCES.values():
-        st = (paths.landing / s.name / f"{month}.{s.extension}").stat()
+        st = (paths.landing / s.file_name(month)).stat()
         h.update(f"{s.name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()[:16]
 

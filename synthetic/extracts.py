@@ -461,7 +461,7 @@ class Observer:
     def _write(self, name: str, month: pd.Period, df: pd.DataFrame) -> None:
         src = self.sources[name]
         df = df[list(src.column_names)].reset_index(drop=True)
-        rel = f"{name}/{month}.{src.extension}"
+        rel = src.file_name(str(month))
         df = degrade(src, df, month=month, rel=f"landing/{rel}", rng=self.rng, imperfections=self.imp,
                      defects=self.defects)
         if (name, str(month)) in self.resend:
